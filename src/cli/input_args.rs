@@ -1,0 +1,70 @@
+//! Flags shared by every command that reads a screen.
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use synergist::data::schema::ColumnOverrides;
+use synergist::io::{read_screen, InputSource, ReadOptions};
+use synergist::{ResponseKind, ResponseScale, Screen};
+
+/// The input file and how to read it.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input file: CSV or TSV (by extension), optionally .gz; `-` reads stdin.
+    pub input: String,
+    /// What the response column measures, when its header does not say
+    /// (a column named `inhibition` or `viability` states it).
+    #[arg(long, value_name = "inhibition|viability")]
+    pub response: Option<ResponseKind>,
+    /// Responses are fractions (0–1) instead of percent.
+    #[arg(long)]
+    pub fraction: bool,
+    /// Field delimiter: one character, or `tab` (default: from the extension, else comma).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Map input columns to roles, e.g. `block_id=Plate,conc1=DoseA,conc2=DoseB`.
+    #[arg(long, value_name = "ROLE=HEADER,...")]
+    pub columns: Option<String>,
+}
+
+impl InputArgs {
+    /// Reads the screen with these options.
+    pub fn read(&self) -> anyhow::Result<Screen> {
+        let options = self.read_options()?;
+        let source = InputSource::from_arg(&self.input);
+        Ok(read_screen(&source, &options)?)
+    }
+
+    fn read_options(&self) -> anyhow::Result<ReadOptions> {
+        let columns = match &self.columns {
+            Some(text) => text
+                .parse::<ColumnOverrides>()
+                .map_err(|error| anyhow::anyhow!("--columns: {error}"))?,
+            None => ColumnOverrides::default(),
+        };
+        let delimiter = self
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()
+            .context("--delimiter")?;
+        Ok(ReadOptions {
+            response: self.response,
+            scale: if self.fraction {
+                ResponseScale::Fraction
+            } else {
+                ResponseScale::Percent
+            },
+            delimiter,
+            columns,
+        })
+    }
+}
+
+fn parse_delimiter(text: &str) -> anyhow::Result<u8> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => bail!("\"{text}\" is not a single ASCII character or `tab`"),
+    }
+}

@@ -1,0 +1,425 @@
+//! One dose-response matrix: two drugs, their dose axes, and per-cell replicate statistics.
+
+use ndarray::Array2;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::curve::Observation;
+
+/// A drug of a block: its name and the unit of its doses (possibly empty).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Drug {
+    /// Name as given in the input.
+    pub name: String,
+    /// Concentration unit as given in the input (empty when the input has none).
+    pub unit: String,
+}
+
+/// Which drug of a block: drug1 varies along rows, drug2 along columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DrugRole {
+    /// The row drug (`conc1`).
+    Drug1,
+    /// The column drug (`conc2`).
+    Drug2,
+}
+
+impl DrugRole {
+    /// Both roles, drug1 first.
+    pub const BOTH: [DrugRole; 2] = [DrugRole::Drug1, DrugRole::Drug2];
+
+    /// `drug1` or `drug2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DrugRole::Drug1 => "drug1",
+            DrugRole::Drug2 => "drug2",
+        }
+    }
+
+    /// The other drug.
+    pub fn other(self) -> DrugRole {
+        match self {
+            DrugRole::Drug1 => DrugRole::Drug2,
+            DrugRole::Drug2 => DrugRole::Drug1,
+        }
+    }
+}
+
+impl fmt::Display for DrugRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Replicate statistics of one well position (one dose pair) of a block.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CellStats {
+    /// Number of replicate wells (0 = the well is missing).
+    pub n: u32,
+    /// Mean response, % inhibition (NaN when missing).
+    pub mean: f64,
+    /// Sample standard deviation of the replicates (0 for a single well, NaN when missing).
+    pub sd: f64,
+}
+
+impl CellStats {
+    const MISSING: CellStats = CellStats {
+        n: 0,
+        mean: f64::NAN,
+        sd: f64::NAN,
+    };
+
+    /// True when at least one well was measured.
+    pub fn is_measured(&self) -> bool {
+        self.n > 0
+    }
+}
+
+/// A dose pair of the block's grid with no measured well.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MissingWell {
+    /// Dose of drug1.
+    pub conc1: f64,
+    /// Dose of drug2.
+    pub conc2: f64,
+}
+
+/// Why a block could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BlockError {
+    /// The block has no wells.
+    #[error("block {block_id}: no wells")]
+    Empty {
+        /// Block id.
+        block_id: String,
+    },
+    /// A dose is negative, NaN or infinite.
+    #[error("block {block_id}: dose {dose} of {role} is not a finite number ≥ 0")]
+    InvalidDose {
+        /// Block id.
+        block_id: String,
+        /// Which drug.
+        role: DrugRole,
+        /// The dose.
+        dose: f64,
+    },
+    /// A response is NaN or infinite.
+    #[error("block {block_id}: response {response} at ({conc1}, {conc2}) is not finite")]
+    InvalidResponse {
+        /// Block id.
+        block_id: String,
+        /// Dose of drug1.
+        conc1: f64,
+        /// Dose of drug2.
+        conc2: f64,
+        /// The response.
+        response: f64,
+    },
+}
+
+/// Collects the wells of one block in any order; [`BlockBuilder::build`] validates them.
+#[derive(Debug, Clone)]
+pub struct BlockBuilder {
+    id: String,
+    drug1: Drug,
+    drug2: Drug,
+    metadata: Vec<(String, String)>,
+    wells: Vec<(f64, f64, f64)>,
+}
+
+impl BlockBuilder {
+    /// Starts a block with its id and drugs.
+    pub fn new(id: impl Into<String>, drug1: Drug, drug2: Drug) -> Self {
+        BlockBuilder {
+            id: id.into(),
+            drug1,
+            drug2,
+            metadata: Vec::new(),
+            wells: Vec::new(),
+        }
+    }
+
+    /// Adds a metadata entry (e.g. `cell_line` = `HepG2`), kept in insertion order.
+    pub fn metadata(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds one well: doses of drug1 and drug2 and the response in % inhibition.
+    pub fn well(&mut self, conc1: f64, conc2: f64, inhibition: f64) -> &mut Self {
+        self.wells.push((conc1, conc2, inhibition));
+        self
+    }
+
+    /// Number of wells added so far.
+    pub fn len(&self) -> usize {
+        self.wells.len()
+    }
+
+    /// True when no well was added.
+    pub fn is_empty(&self) -> bool {
+        self.wells.is_empty()
+    }
+
+    /// Validates the wells and builds the dose matrix; replicate wells (same dose pair)
+    /// are summarised by their mean, count and standard deviation.
+    ///
+    /// # Errors
+    /// [`BlockError`] when the block is empty, a dose is negative or not finite, or a
+    /// response is not finite.
+    pub fn build(self) -> Result<Block, BlockError> {
+        if self.wells.is_empty() {
+            return Err(BlockError::Empty { block_id: self.id });
+        }
+        for &(conc1, conc2, response) in &self.wells {
+            for (role, dose) in [(DrugRole::Drug1, conc1), (DrugRole::Drug2, conc2)] {
+                if !(dose.is_finite() && dose >= 0.0) {
+                    return Err(BlockError::InvalidDose {
+                        block_id: self.id,
+                        role,
+                        dose,
+                    });
+                }
+            }
+            if !response.is_finite() {
+                return Err(BlockError::InvalidResponse {
+                    block_id: self.id,
+                    conc1,
+                    conc2,
+                    response,
+                });
+            }
+        }
+        let doses1 = sorted_unique(self.wells.iter().map(|w| w.0));
+        let doses2 = sorted_unique(self.wells.iter().map(|w| w.1));
+        // Sums per cell: count, mean and M2 by Welford's update, in input order.
+        let mut accumulators: BTreeMap<(usize, usize), (u32, f64, f64)> = BTreeMap::new();
+        for &(conc1, conc2, response) in &self.wells {
+            let key = (index_of(&doses1, conc1), index_of(&doses2, conc2));
+            let entry = accumulators.entry(key).or_insert((0, 0.0, 0.0));
+            entry.0 += 1;
+            let delta = response - entry.1;
+            entry.1 += delta / f64::from(entry.0);
+            entry.2 += delta * (response - entry.1);
+        }
+        let mut cells = Array2::from_elem((doses1.len(), doses2.len()), CellStats::MISSING);
+        for ((row, column), (n, mean, m2)) in accumulators {
+            let sd = if n > 1 {
+                (m2 / f64::from(n - 1)).sqrt()
+            } else {
+                0.0
+            };
+            cells[(row, column)] = CellStats { n, mean, sd };
+        }
+        Ok(Block {
+            id: self.id,
+            drugs: [self.drug1, self.drug2],
+            doses: [doses1, doses2],
+            cells,
+            metadata: self.metadata,
+        })
+    }
+}
+
+fn sorted_unique(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut sorted: Vec<f64> = values.collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    sorted
+}
+
+fn index_of(axis: &[f64], dose: f64) -> usize {
+    // The axis was built from these very values, so the search always succeeds.
+    axis.binary_search_by(|probe| probe.total_cmp(&dose))
+        .unwrap_or_else(|insert_at| insert_at.min(axis.len().saturating_sub(1)))
+}
+
+/// One dose-response matrix: drug1 along rows, drug2 along columns, doses sorted ascending
+/// (0 included when measured), per-cell replicate statistics in % inhibition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    id: String,
+    drugs: [Drug; 2],
+    doses: [Vec<f64>; 2],
+    cells: Array2<CellStats>,
+    metadata: Vec<(String, String)>,
+}
+
+impl Block {
+    /// The block id as given in the input.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The drug in a role.
+    pub fn drug(&self, role: DrugRole) -> &Drug {
+        &self.drugs[role_index(role)]
+    }
+
+    /// The sorted distinct doses of a drug (0 included when measured).
+    pub fn doses(&self, role: DrugRole) -> &[f64] {
+        &self.doses[role_index(role)]
+    }
+
+    /// The matrix of cells, indexed `[drug1 dose index, drug2 dose index]`.
+    pub fn cells(&self) -> &Array2<CellStats> {
+        &self.cells
+    }
+
+    /// Metadata columns that are constant within the block, in input column order.
+    pub fn metadata(&self) -> &[(String, String)] {
+        &self.metadata
+    }
+
+    /// The cell at a dose pair, if that dose pair is on the grid and measured.
+    pub fn cell_at(&self, conc1: f64, conc2: f64) -> Option<&CellStats> {
+        let row = self.doses[0].iter().position(|&d| d == conc1)?;
+        let column = self.doses[1].iter().position(|&d| d == conc2)?;
+        Some(&self.cells[(row, column)]).filter(|cell| cell.is_measured())
+    }
+
+    /// The monotherapy series of a drug: the measured cells where the other drug's dose
+    /// is 0, the control (0, 0) included, in ascending dose order. Empty when the other
+    /// drug was never tested at dose 0.
+    pub fn monotherapy(&self, role: DrugRole) -> Vec<Observation> {
+        let other_doses = self.doses(role.other());
+        if other_doses.first() != Some(&0.0) {
+            return Vec::new();
+        }
+        let doses = self.doses(role);
+        doses
+            .iter()
+            .enumerate()
+            .filter_map(|(index, &dose)| {
+                let cell = match role {
+                    DrugRole::Drug1 => self.cells[(index, 0)],
+                    DrugRole::Drug2 => self.cells[(0, index)],
+                };
+                cell.is_measured().then(|| Observation::from_cell(dose, &cell))
+            })
+            .collect()
+    }
+
+    /// Dose pairs of the full grid (every dose of drug1 × every dose of drug2) with no well.
+    pub fn missing_wells(&self) -> Vec<MissingWell> {
+        self.cells
+            .indexed_iter()
+            .filter(|(_, cell)| !cell.is_measured())
+            .map(|((row, column), _)| MissingWell {
+                conc1: self.doses[0][row],
+                conc2: self.doses[1][column],
+            })
+            .collect()
+    }
+
+    /// Total number of wells (replicates counted).
+    pub fn well_count(&self) -> u64 {
+        self.cells.iter().map(|cell| u64::from(cell.n)).sum()
+    }
+
+    /// The smallest and largest replicate count over measured cells.
+    pub fn replicate_range(&self) -> (u32, u32) {
+        let measured = self.cells.iter().filter(|cell| cell.is_measured());
+        let min = measured.clone().map(|cell| cell.n).min().unwrap_or(0);
+        let max = measured.map(|cell| cell.n).max().unwrap_or(0);
+        (min, max)
+    }
+
+    /// The same block with the roles of the drugs swapped (the matrix transposed).
+    pub fn transpose(&self) -> Block {
+        Block {
+            id: self.id.clone(),
+            drugs: [self.drugs[1].clone(), self.drugs[0].clone()],
+            doses: [self.doses[1].clone(), self.doses[0].clone()],
+            cells: self.cells.t().to_owned(),
+            metadata: self.metadata.clone(),
+        }
+    }
+}
+
+fn role_index(role: DrugRole) -> usize {
+    match role {
+        DrugRole::Drug1 => 0,
+        DrugRole::Drug2 => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drug(name: &str) -> Drug {
+        Drug {
+            name: name.into(),
+            unit: "uM".into(),
+        }
+    }
+
+    #[test]
+    fn replicates_are_averaged_with_count_and_sd() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder.well(1.0, 0.0, 10.0).well(0.0, 0.0, 0.0).well(1.0, 0.0, 20.0);
+        let block = builder.build().unwrap();
+        let cell = block.cell_at(1.0, 0.0).unwrap();
+        assert_eq!(cell.n, 2);
+        // mean(10, 20) = 15; sample sd = sqrt(((10-15)^2 + (20-15)^2) / 1) = sqrt(50).
+        assert_eq!(cell.mean, 15.0);
+        assert!((cell.sd - 50f64.sqrt()).abs() < 1e-12);
+        assert_eq!(block.doses(DrugRole::Drug1), &[0.0, 1.0]);
+        assert_eq!(block.doses(DrugRole::Drug2), &[0.0]);
+    }
+
+    #[test]
+    fn missing_wells_are_reported_not_filled() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder.well(0.0, 0.0, 0.0).well(1.0, 0.0, 5.0).well(0.0, 2.0, 7.0);
+        let block = builder.build().unwrap();
+        assert_eq!(
+            block.missing_wells(),
+            vec![MissingWell {
+                conc1: 1.0,
+                conc2: 2.0
+            }]
+        );
+        assert!(block.cell_at(1.0, 2.0).is_none());
+    }
+
+    #[test]
+    fn monotherapy_includes_the_control_and_transposes() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        for (c1, c2, y) in [(0.0, 0.0, 1.0), (1.0, 0.0, 2.0), (2.0, 0.0, 3.0), (0.0, 5.0, 4.0)] {
+            builder.well(c1, c2, y);
+        }
+        let block = builder.build().unwrap();
+        let series: Vec<f64> = block
+            .monotherapy(DrugRole::Drug1)
+            .iter()
+            .map(|o| o.response)
+            .collect();
+        assert_eq!(series, vec![1.0, 2.0, 3.0]);
+        let transposed = block.transpose();
+        assert_eq!(
+            transposed.monotherapy(DrugRole::Drug2),
+            block.monotherapy(DrugRole::Drug1)
+        );
+        assert_eq!(transposed.drug(DrugRole::Drug1).name, "b");
+    }
+
+    #[test]
+    fn negative_dose_and_nan_response_are_rejected() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder.well(-1.0, 0.0, 1.0);
+        assert!(matches!(
+            builder.build(),
+            Err(BlockError::InvalidDose { .. })
+        ));
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder.well(1.0, 0.0, f64::NAN);
+        assert!(matches!(
+            builder.build(),
+            Err(BlockError::InvalidResponse { .. })
+        ));
+    }
+}

@@ -1,0 +1,142 @@
+//! Where input comes from: a file (plain or gzip) or standard input.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::reader::InputError;
+
+/// The first two bytes of every gzip member (RFC 1952, section 2.3.1).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// An input: a file path, or standard input (`-` on the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    /// A file; a name ending in `.gz` (any case) is decompressed.
+    Path(PathBuf),
+    /// Standard input, read as plain text.
+    Stdin,
+}
+
+impl InputSource {
+    /// `-` means standard input; anything else is a path.
+    pub fn from_arg(argument: &str) -> InputSource {
+        if argument == "-" {
+            InputSource::Stdin
+        } else {
+            InputSource::Path(PathBuf::from(argument))
+        }
+    }
+
+    /// The name used in messages: the path as given, or `<stdin>`.
+    pub fn display_name(&self) -> String {
+        match self {
+            InputSource::Path(path) => path.display().to_string(),
+            InputSource::Stdin => "<stdin>".to_string(),
+        }
+    }
+
+    /// True for a path whose name ends in `.gz` (any case).
+    pub fn is_gzip(&self) -> bool {
+        match self {
+            InputSource::Path(path) => has_extension(path, "gz"),
+            InputSource::Stdin => false,
+        }
+    }
+
+    /// The field delimiter implied by the name: tab for `.tsv` and `.tab` (also under `.gz`),
+    /// comma otherwise and for standard input.
+    pub fn default_delimiter(&self) -> u8 {
+        let InputSource::Path(path) = self else {
+            return b',';
+        };
+        let inner = if has_extension(path, "gz") {
+            path.file_stem().map(Path::new).unwrap_or(path)
+        } else {
+            path
+        };
+        if has_extension(inner, "tsv") || has_extension(inner, "tab") {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
+    /// Opens the input for reading, decompressing a `.gz` file.
+    ///
+    /// # Errors
+    /// [`InputError::Open`] when the file cannot be opened or read,
+    /// [`InputError::NotGzip`] when a `.gz` file does not start with the gzip magic bytes.
+    pub fn open(&self) -> Result<Box<dyn BufRead>, InputError> {
+        let path = match self {
+            InputSource::Stdin => return Ok(Box::new(io::stdin().lock())),
+            InputSource::Path(path) => path,
+        };
+        let open_error = |source: io::Error| InputError::Open {
+            file: self.display_name(),
+            source,
+        };
+        let mut reader = BufReader::new(File::open(path).map_err(open_error)?);
+        if !self.is_gzip() {
+            return Ok(Box::new(reader));
+        }
+        if !starts_with_gzip_magic(&mut reader).map_err(open_error)? {
+            return Err(InputError::NotGzip {
+                file: self.display_name(),
+            });
+        }
+        Ok(Box::new(BufReader::new(MultiGzDecoder::new(reader))))
+    }
+}
+
+fn has_extension(path: &Path, extension: &str) -> bool {
+    path.extension()
+        .is_some_and(|found| found.eq_ignore_ascii_case(extension))
+}
+
+/// Looks at the first two bytes without consuming them.
+fn starts_with_gzip_magic(reader: &mut impl BufRead) -> io::Result<bool> {
+    // One fill_buf may return a single byte on an odd reader; a file's BufReader returns
+    // at least two unless the file is shorter, which is then not gzip.
+    let buffer = reader.fill_buf()?;
+    Ok(buffer.starts_with(&GZIP_MAGIC))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_is_stdin_and_names_are_shown_as_given() {
+        assert_eq!(InputSource::from_arg("-"), InputSource::Stdin);
+        assert_eq!(InputSource::Stdin.display_name(), "<stdin>");
+        let source = InputSource::from_arg("data/screen.csv");
+        assert_eq!(source.display_name(), "data/screen.csv");
+    }
+
+    #[test]
+    fn delimiter_follows_the_extension_through_gz() {
+        let cases = [
+            ("a.csv", b','),
+            ("a.tsv", b'\t'),
+            ("a.TAB", b'\t'),
+            ("a.tsv.gz", b'\t'),
+            ("a.TSV.GZ", b'\t'),
+            ("a.csv.gz", b','),
+            ("a.gz", b','),
+            ("tsv", b','),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(
+                InputSource::from_arg(name).default_delimiter(),
+                expected,
+                "{name}"
+            );
+        }
+        assert_eq!(InputSource::Stdin.default_delimiter(), b',');
+        assert!(InputSource::from_arg("x.Gz").is_gzip());
+        assert!(!InputSource::from_arg("x.gzip").is_gzip());
+    }
+}
