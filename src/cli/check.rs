@@ -44,8 +44,7 @@ fn write_report(out: &mut impl Write, screen: &Screen, problems: &[String]) -> s
     writeln!(
         out,
         "response: {} ({:?}), converted to % inhibition",
-        screen.convention.kind,
-        screen.convention.scale
+        screen.convention.kind, screen.convention.scale
     )?;
     writeln!(out, "columns:")?;
     for line in screen.mapping.to_string().lines() {
@@ -93,7 +92,13 @@ fn block_problems(block: &Block) -> Vec<String> {
         let listed: Vec<String> = missing
             .iter()
             .take(MISSING_WELLS_LISTED)
-            .map(|well| format!("({}, {})", format_float(well.conc1), format_float(well.conc2)))
+            .map(|well| {
+                format!(
+                    "({}, {})",
+                    format_float(well.conc1),
+                    format_float(well.conc2)
+                )
+            })
             .collect();
         let more = missing.len().saturating_sub(MISSING_WELLS_LISTED);
         let suffix = if more > 0 {

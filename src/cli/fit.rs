@@ -65,7 +65,9 @@ pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
         }
     }
     let mut output = match &args.output {
-        Some(path) => Output::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => {
+            Output::create(path).with_context(|| format!("cannot write {}", path.display()))?
+        }
         None => Output::stdout(),
     };
     write_fit_rows(&rows, args.format.into(), &mut output).context("writing fits")?;

@@ -24,7 +24,9 @@ pub struct SimulateArgs {
 pub fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let spec = SimulationSpec::from_path(&args.spec)?;
     let mut output = match &args.output {
-        Some(path) => Output::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => {
+            Output::create(path).with_context(|| format!("cannot write {}", path.display()))?
+        }
         None => Output::stdout(),
     };
     simulate_csv(&spec, &mut output)?;

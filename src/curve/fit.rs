@@ -268,7 +268,7 @@ impl FitOptions {
         let bounds = series.bounds(self);
         let first = series.run(self, &bounds, series.initial_guess(self, &bounds))?;
         if first.status.is_clean() && first.r2 >= self.retry_below_r2 {
-            return Ok(first.into_fit(&series)?);
+            return first.into_fit(&series);
         }
         let mut best = first;
         for start in series.retry_starts(self, &bounds) {

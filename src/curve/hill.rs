@@ -54,8 +54,18 @@ impl HillCurve {
         let checks = [
             ("e0", e0, e0.is_finite(), "must be finite"),
             ("emax", emax, emax.is_finite(), "must be finite"),
-            ("ec50", ec50, ec50.is_finite() && ec50 > 0.0, "must be finite and > 0"),
-            ("hill", hill, hill.is_finite() && hill > 0.0, "must be finite and > 0"),
+            (
+                "ec50",
+                ec50,
+                ec50.is_finite() && ec50 > 0.0,
+                "must be finite and > 0",
+            ),
+            (
+                "hill",
+                hill,
+                hill.is_finite() && hill > 0.0,
+                "must be finite and > 0",
+            ),
         ];
         for (parameter, value, valid, requirement) in checks {
             if !valid {

@@ -173,7 +173,10 @@ where
     ) -> Result<(LmState, Option<KV>), Error> {
         let start = state
             .take_param()
-            .ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no starting parameters"))?;
+            .ok_or_else(argmin::argmin_error_closure!(
+                NotInitialized,
+                "no starting parameters"
+            ))?;
         let start = self.project(start);
         self.current = problem.jacobian(&start)?;
         let cost = self.current.cost;
@@ -187,7 +190,10 @@ where
     ) -> Result<(LmState, Option<KV>), Error> {
         let parameters = state
             .take_param()
-            .ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no current parameters"))?;
+            .ok_or_else(argmin::argmin_error_closure!(
+                NotInitialized,
+                "no current parameters"
+            ))?;
         let cost = self.current.cost;
         let moving = self.moving(&parameters);
         if !moving.iter().any(|&m| m) {
@@ -220,8 +226,8 @@ where
                     .map(|i| (trial[i] - parameters[i]).abs() / parameters[i].abs().max(1.0))
                     .fold(0.0, f64::max);
                 let state = state.param(trial).cost(self.current.cost);
-                let converged = reduction <= RELATIVE_COST_TOLERANCE
-                    || step_size <= RELATIVE_STEP_TOLERANCE;
+                let converged =
+                    reduction <= RELATIVE_COST_TOLERANCE || step_size <= RELATIVE_STEP_TOLERANCE;
                 return Ok((
                     if converged {
                         state.terminate_with(TerminationReason::SolverConverged)
@@ -328,7 +334,12 @@ mod tests {
 
     #[test]
     fn respects_bounds_and_fixed_parameters() {
-        let lower = [f64::NEG_INFINITY, -0.2, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let lower = [
+            f64::NEG_INFINITY,
+            -0.2,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         let upper = [f64::INFINITY; 4];
         let (solution, _) = run(lower, upper);
         assert_eq!(solution[1], -0.2, "the curvature is held at its bound");

@@ -297,7 +297,8 @@ impl Block {
                     DrugRole::Drug1 => self.cells[(index, 0)],
                     DrugRole::Drug2 => self.cells[(0, index)],
                 };
-                cell.is_measured().then(|| Observation::from_cell(dose, &cell))
+                cell.is_measured()
+                    .then(|| Observation::from_cell(dose, &cell))
             })
             .collect()
     }
@@ -360,7 +361,10 @@ mod tests {
     #[test]
     fn replicates_are_averaged_with_count_and_sd() {
         let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
-        builder.well(1.0, 0.0, 10.0).well(0.0, 0.0, 0.0).well(1.0, 0.0, 20.0);
+        builder
+            .well(1.0, 0.0, 10.0)
+            .well(0.0, 0.0, 0.0)
+            .well(1.0, 0.0, 20.0);
         let block = builder.build().unwrap();
         let cell = block.cell_at(1.0, 0.0).unwrap();
         assert_eq!(cell.n, 2);
@@ -374,7 +378,10 @@ mod tests {
     #[test]
     fn missing_wells_are_reported_not_filled() {
         let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
-        builder.well(0.0, 0.0, 0.0).well(1.0, 0.0, 5.0).well(0.0, 2.0, 7.0);
+        builder
+            .well(0.0, 0.0, 0.0)
+            .well(1.0, 0.0, 5.0)
+            .well(0.0, 2.0, 7.0);
         let block = builder.build().unwrap();
         assert_eq!(
             block.missing_wells(),
@@ -389,7 +396,12 @@ mod tests {
     #[test]
     fn monotherapy_includes_the_control_and_transposes() {
         let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
-        for (c1, c2, y) in [(0.0, 0.0, 1.0), (1.0, 0.0, 2.0), (2.0, 0.0, 3.0), (0.0, 5.0, 4.0)] {
+        for (c1, c2, y) in [
+            (0.0, 0.0, 1.0),
+            (1.0, 0.0, 2.0),
+            (2.0, 0.0, 3.0),
+            (0.0, 5.0, 4.0),
+        ] {
             builder.well(c1, c2, y);
         }
         let block = builder.build().unwrap();

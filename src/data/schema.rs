@@ -582,12 +582,20 @@ impl fmt::Display for ColumnMapping {
 mod tests {
     use super::*;
 
-    fn headers(names: &[&str]) -> Vec<String> {
-        names.iter().map(|name| name.to_string()).collect()
+    const CANONICAL: &str = "block_id,drug1,drug2,conc1,conc2,response";
+
+    /// Header names from one comma-separated line.
+    fn headers(line: &str) -> Vec<String> {
+        line.split(',').map(str::to_string).collect()
     }
 
-    fn resolve(names: &[&str]) -> Result<ColumnMapping, SchemaError> {
-        ColumnMapping::resolve(&headers(names), &ColumnOverrides::default())
+    fn resolve(line: &str) -> Result<ColumnMapping, SchemaError> {
+        ColumnMapping::resolve(&headers(line), &ColumnOverrides::default())
+    }
+
+    fn resolve_with(line: &str, overrides: &str) -> Result<ColumnMapping, SchemaError> {
+        let overrides: ColumnOverrides = overrides.parse().expect("valid overrides");
+        ColumnMapping::resolve(&headers(line), &overrides)
     }
 
     #[test]
@@ -602,17 +610,9 @@ mod tests {
 
     #[test]
     fn aliases_match_any_case_and_surrounding_spaces() {
-        let mapping = resolve(&[
-            "PairIndex",
-            "DrugRow",
-            "DrugCol",
-            "ConcRow",
-            "ConcCol",
-            " Response ",
-            "ConcUnit",
-            "cell_line",
-            "replicate",
-        ])
+        let mapping = resolve(
+            "PairIndex,DrugRow,DrugCol,ConcRow,ConcCol, Response ,ConcUnit,cell_line,replicate",
+        )
         .unwrap();
         assert_eq!(mapping.block_id().header, "PairIndex");
         assert_eq!(mapping.dose_column(DrugRole::Drug2).index, 4);
@@ -636,17 +636,8 @@ mod tests {
 
     #[test]
     fn per_drug_units_win_over_the_shared_unit_and_may_be_absent() {
-        let mapping = resolve(&[
-            "block_id",
-            "drug1",
-            "drug2",
-            "conc1",
-            "conc2",
-            "Viability",
-            "unit",
-            "conc_c_unit",
-        ])
-        .unwrap();
+        let mapping =
+            resolve("block_id,drug1,drug2,conc1,conc2,Viability,unit,conc_c_unit").unwrap();
         assert_eq!(mapping.unit_column(DrugRole::Drug1).unwrap().header, "unit");
         assert_eq!(
             mapping.unit_column(DrugRole::Drug2).unwrap().header,
@@ -656,8 +647,7 @@ mod tests {
             mapping.response_kind_stated(),
             Some(ResponseKind::Viability)
         );
-        let bare =
-            resolve(&["block_id", "drug1", "drug2", "conc1", "conc2", "inhibition"]).unwrap();
+        let bare = resolve("block_id,drug1,drug2,conc1,conc2,inhibition").unwrap();
         assert!(bare.unit_column(DrugRole::Drug1).is_none());
         assert_eq!(bare.response_kind_stated(), Some(ResponseKind::Inhibition));
         assert!(bare
@@ -668,8 +658,7 @@ mod tests {
 
     #[test]
     fn missing_column_names_the_role_its_aliases_and_the_flag() {
-        let error =
-            resolve(&["block_id", "drug1", "drug2", "conc1", "dose2", "response"]).unwrap_err();
+        let error = resolve("block_id,drug1,drug2,conc1,dose2,response").unwrap_err();
         assert_eq!(
             error.to_string(),
             "no column for conc2 (accepted names: conc2, conc_c, conccol, conc_b; found: \
@@ -680,25 +669,13 @@ mod tests {
 
     #[test]
     fn two_headers_for_one_role_are_ambiguous() {
-        let error = resolve(&[
-            "block_id",
-            "drug1",
-            "drug2",
-            "conc1",
-            "conc2",
-            "response",
-            "inhibition",
-        ])
-        .unwrap_err();
+        let error = resolve(&format!("{CANONICAL},inhibition")).unwrap_err();
         assert_eq!(
             error.to_string(),
             "columns \"response\", \"inhibition\" all match response; keep one or choose with \
              --columns response=Header"
         );
-        let error = resolve(&[
-            "block_id", "drug1", "drug2", "conc1", "conc_r", "conc2", "response",
-        ])
-        .unwrap_err();
+        let error = resolve(&format!("{CANONICAL},conc_r")).unwrap_err();
         assert!(matches!(
             error,
             SchemaError::AmbiguousColumn {
@@ -710,10 +687,7 @@ mod tests {
 
     #[test]
     fn duplicated_header_is_an_error() {
-        let error = resolve(&[
-            "block_id", "drug1", "drug2", "conc1", "conc2", "response", "note", "Note",
-        ])
-        .unwrap_err();
+        let error = resolve(&format!("{CANONICAL},note,Note")).unwrap_err();
         assert_eq!(
             error.to_string(),
             "column 8 has the same header \"Note\" as column 7"
@@ -722,21 +696,9 @@ mod tests {
 
     #[test]
     fn overrides_win_over_aliases_and_free_the_aliased_header() {
-        let overrides: ColumnOverrides = "block_id=Plate, conc1=DoseA,response=inhibition"
-            .parse()
-            .unwrap();
-        let mapping = ColumnMapping::resolve(
-            &headers(&[
-                "Plate",
-                "drug1",
-                "drug2",
-                "DoseA",
-                "conc1",
-                "conc2",
-                "response",
-                "inhibition",
-            ]),
-            &overrides,
+        let mapping = resolve_with(
+            "Plate,drug1,drug2,DoseA,conc1,conc2,response,inhibition",
+            "block_id=Plate, conc1=DoseA,response=inhibition",
         )
         .unwrap();
         assert_eq!(mapping.block_id().index, 0);
@@ -751,7 +713,7 @@ mod tests {
     }
 
     #[test]
-    fn override_errors_name_the_problem() {
+    fn override_flag_errors_name_the_problem() {
         let error = "dose=X".parse::<ColumnOverrides>().unwrap_err();
         assert_eq!(
             error.to_string(),
@@ -771,17 +733,15 @@ mod tests {
             "conc1=a,conc1=b".parse::<ColumnOverrides>(),
             Err(SchemaError::RepeatedOverride { .. })
         ));
-        let overrides: ColumnOverrides = "conc1=DoseA".parse().unwrap();
-        let error = ColumnMapping::resolve(
-            &headers(&["block_id", "drug1", "drug2", "conc1", "conc2", "response"]),
-            &overrides,
-        )
-        .unwrap_err();
+    }
+
+    #[test]
+    fn overrides_must_name_a_header_of_the_file_once() {
+        let error = resolve_with(CANONICAL, "conc1=DoseA").unwrap_err();
         assert!(error
             .to_string()
             .starts_with("--columns conc1=DoseA: the file has no column \"DoseA\""));
-        let overrides: ColumnOverrides = "drug1=name,drug2=name".parse().unwrap();
-        let error = ColumnMapping::resolve(&headers(&["name"]), &overrides).unwrap_err();
+        let error = resolve_with("name", "drug1=name,drug2=name").unwrap_err();
         assert_eq!(
             error.to_string(),
             "--columns maps both drug1 and drug2 to \"name\""
@@ -790,24 +750,14 @@ mod tests {
 
     #[test]
     fn unit_roles_may_share_one_overridden_column() {
-        let overrides: ColumnOverrides = "conc_unit1=u,conc_unit2=u".parse().unwrap();
-        let mapping = ColumnMapping::resolve(
-            &headers(&[
-                "block_id", "drug1", "drug2", "conc1", "conc2", "response", "u",
-            ]),
-            &overrides,
-        )
-        .unwrap();
+        let mapping = resolve_with(&format!("{CANONICAL},u"), "conc_unit1=u,conc_unit2=u").unwrap();
         assert_eq!(mapping.unit_column(DrugRole::Drug2).unwrap().index, 6);
         assert!(mapping.metadata().is_empty());
     }
 
     #[test]
     fn empty_headers_are_ignored_not_metadata() {
-        let mapping = resolve(&[
-            "", "block_id", "drug1", "drug2", "conc1", "conc2", "response", "",
-        ])
-        .unwrap();
+        let mapping = resolve(&format!(",{CANONICAL},")).unwrap();
         assert!(mapping.metadata().is_empty());
         assert_eq!(mapping.field_count(), 8);
     }

@@ -94,7 +94,8 @@ mod tests {
 
     #[test]
     fn file_appears_only_on_commit() {
-        let directory = std::env::temp_dir().join(format!("synergist-output-{}", std::process::id()));
+        let directory =
+            std::env::temp_dir().join(format!("synergist-output-{}", std::process::id()));
         std::fs::create_dir_all(&directory).unwrap();
         let path = directory.join("result.csv");
         let mut output = Output::create(&path).unwrap();
@@ -102,7 +103,11 @@ mod tests {
         assert!(!path.exists());
         drop(output);
         assert!(!path.exists());
-        assert_eq!(std::fs::read_dir(&directory).unwrap().count(), 0, "no temporary left");
+        assert_eq!(
+            std::fs::read_dir(&directory).unwrap().count(),
+            0,
+            "no temporary left"
+        );
         let mut output = Output::create(&path).unwrap();
         output.write_all(b"a,b\n").unwrap();
         output.commit().unwrap();

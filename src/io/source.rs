@@ -98,8 +98,8 @@ fn has_extension(path: &Path, extension: &str) -> bool {
 
 /// Looks at the first two bytes without consuming them.
 fn starts_with_gzip_magic(reader: &mut impl BufRead) -> io::Result<bool> {
-    // One fill_buf may return a single byte on an odd reader; a file's BufReader returns
-    // at least two unless the file is shorter, which is then not gzip.
+    // A file's first read fills the buffer as far as the file goes, so fewer than two bytes
+    // here means a file too short to be gzip.
     let buffer = reader.fill_buf()?;
     Ok(buffer.starts_with(&GZIP_MAGIC))
 }

@@ -178,7 +178,17 @@ mod tests {
 
     #[test]
     fn floats_round_trip_and_nan_is_empty() {
-        for value in [0.0, 1.0, -2.5, 0.1 + 0.2, 1e-7, 3.3e300, 123456.789, 1e16, -4e-300] {
+        for value in [
+            0.0,
+            1.0,
+            -2.5,
+            0.1 + 0.2,
+            1e-7,
+            3.3e300,
+            123456.789,
+            1e16,
+            -4e-300,
+        ] {
             let text = format_float(value);
             assert_eq!(text.parse::<f64>().unwrap(), value, "{text}");
         }

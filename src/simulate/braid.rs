@@ -281,7 +281,8 @@ mod tests {
     const CLOSED_FORM: f64 = 1e-9;
 
     fn basic_braid(kappa: f64) -> BraidSurface {
-        // braidrm 1.0.6 vignette basicBraid, par = (IDMA 1, IDMB 1, na 3, nb 3, kappa, E0 0, Ef 100).
+        // braidrm 1.0.6 vignette basicBraid:
+        // par = (IDMA 1, IDMB 1, na 3, nb 3, kappa, E0 0, Ef 100).
         let drug = BraidDrug {
             emax: 100.0,
             ec50: 1.0,

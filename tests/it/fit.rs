@@ -54,13 +54,21 @@ fn noise_free_curves_are_recovered_to_1e_6() {
     ];
     for (e0, emax, ec50, hill) in cases {
         let truth = HillCurve::new(e0, emax, ec50, hill).unwrap();
-        let fit = FitOptions::default().fit(&sample(&truth, &design())).unwrap();
+        let fit = FitOptions::default()
+            .fit(&sample(&truth, &design()))
+            .unwrap();
         assert_eq!(fit.status(), FitStatus::Converged, "{truth:?}");
         let curve = fit.curve().unwrap();
         let scale = (emax - e0).abs();
         // e0 and emax relative to the curve's span (e0 = 0 has no relative error of its own).
-        assert!((curve.e0() - e0).abs() <= NOISE_FREE_RELATIVE * scale, "e0 {curve:?}");
-        assert!((curve.emax() - emax).abs() <= NOISE_FREE_RELATIVE * scale, "emax {curve:?}");
+        assert!(
+            (curve.e0() - e0).abs() <= NOISE_FREE_RELATIVE * scale,
+            "e0 {curve:?}"
+        );
+        assert!(
+            (curve.emax() - emax).abs() <= NOISE_FREE_RELATIVE * scale,
+            "emax {curve:?}"
+        );
         assert_relative(curve.ec50(), ec50, NOISE_FREE_RELATIVE, "ec50");
         assert_relative(curve.hill(), hill, NOISE_FREE_RELATIVE, "hill");
         assert!(fit.r2() > 1.0 - 1e-12);
@@ -79,8 +87,7 @@ fn ec50_within_a_factor_1_5_on_95_percent_of_noisy_ordinary_curves() {
         let e0 = -5.0 + 10.0 * uniform(&mut rng);
         let emax = 40.0 + 60.0 * uniform(&mut rng);
         let hill = 0.8 + 2.2 * uniform(&mut rng);
-        let log_ec50 =
-            doses[2].log10() + (doses[6].log10() - doses[2].log10()) * uniform(&mut rng);
+        let log_ec50 = doses[2].log10() + (doses[6].log10() - doses[2].log10()) * uniform(&mut rng);
         let truth = HillCurve::new(e0, emax, 10f64.powf(log_ec50), hill).unwrap();
         let observations: Vec<Observation> = doses
             .iter()
@@ -92,7 +99,10 @@ fn ec50_within_a_factor_1_5_on_95_percent_of_noisy_ordinary_curves() {
             within += 1;
         }
     }
-    assert!(within >= 950, "ec50 within 1.5-fold on {within} of {trials} curves");
+    assert!(
+        within >= 950,
+        "ec50 within 1.5-fold on {within} of {trials} curves"
+    );
 }
 
 proptest! {
@@ -144,7 +154,10 @@ fn constant_data_are_flat_not_an_arbitrary_curve() {
 
 #[test]
 fn too_few_doses_and_non_finite_data_are_named_errors() {
-    let two_doses = [Observation::single(0.0, 1.0), Observation::single(1.0, 50.0)];
+    let two_doses = [
+        Observation::single(0.0, 1.0),
+        Observation::single(1.0, 50.0),
+    ];
     assert_eq!(
         FitOptions::default().fit(&two_doses),
         Err(FitError::TooFewDoses {
@@ -160,7 +173,10 @@ fn too_few_doses_and_non_finite_data_are_named_errors() {
     ];
     assert!(matches!(
         FitOptions::default().fit(&three_doses),
-        Err(FitError::TooFewDoses { distinct: 3, needed: 4 })
+        Err(FitError::TooFewDoses {
+            distinct: 3,
+            needed: 4
+        })
     ));
     let fixed = FitOptions {
         fixed_e0: Some(1.0),
@@ -270,7 +286,10 @@ fn read_drc_fits(folder: &std::path::Path) -> Vec<DrcFit> {
         .records()
         .map(|record| {
             let record = record.unwrap();
-            assert_eq!(&record[2], "LL.4", "only LL.4 monotherapy fits are expected here");
+            assert_eq!(
+                &record[2], "LL.4",
+                "only LL.4 monotherapy fits are expected here"
+            );
             DrcFit {
                 block_id: record[0].to_string(),
                 varied: record[1].to_string(),
@@ -334,11 +353,36 @@ enum Exclusion {
 
 /// The named exclusions: (reference folder, block, varied drug, reason).
 const EXCLUSIONS: [(&str, &str, &str, Exclusion); 5] = [
-    ("ONEIL_screening_data__cellmean", "1", "conc1", Exclusion::DrcStoppedEarly),
-    ("ONEIL_screening_data__cellmean", "2", "conc1", Exclusion::OptimumBeyondHillBound),
-    ("mathews_screening_data__default", "1", "conc1", Exclusion::DrcOutsideBounds),
-    ("mathews_screening_data__default", "1", "conc2", Exclusion::OptimumBeyondHillBound),
-    ("mathews_screening_data__default", "2", "conc1", Exclusion::OptimumBeyondHillBound),
+    (
+        "ONEIL_screening_data__cellmean",
+        "1",
+        "conc1",
+        Exclusion::DrcStoppedEarly,
+    ),
+    (
+        "ONEIL_screening_data__cellmean",
+        "2",
+        "conc1",
+        Exclusion::OptimumBeyondHillBound,
+    ),
+    (
+        "mathews_screening_data__default",
+        "1",
+        "conc1",
+        Exclusion::DrcOutsideBounds,
+    ),
+    (
+        "mathews_screening_data__default",
+        "1",
+        "conc2",
+        Exclusion::OptimumBeyondHillBound,
+    ),
+    (
+        "mathews_screening_data__default",
+        "2",
+        "conc1",
+        Exclusion::OptimumBeyondHillBound,
+    ),
 ];
 
 #[test]
@@ -347,7 +391,10 @@ fn fits_match_or_beat_drc_on_synergyfinder_examples() {
     let reference = shared.join("reference/synergyfinder-3.15.0");
     let options = FitOptions::default();
     let mut compared = 0;
-    for folder_name in ["ONEIL_screening_data__cellmean", "mathews_screening_data__default"] {
+    for folder_name in [
+        "ONEIL_screening_data__cellmean",
+        "mathews_screening_data__default",
+    ] {
         let folder = reference.join(folder_name);
         for drc in read_drc_fits(&folder) {
             let series = read_series(&folder, &drc.block_id, &drc.varied);
@@ -368,7 +415,10 @@ fn fits_match_or_beat_drc_on_synergyfinder_examples() {
             match exclusion {
                 Some(Exclusion::DrcStoppedEarly) => {
                     assert!(fit.status().is_clean(), "{case}");
-                    assert!(fit.rss() < drc_rss * (1.0 - 1e-4), "{case}: drc was not short");
+                    assert!(
+                        fit.rss() < drc_rss * (1.0 - 1e-4),
+                        "{case}: drc was not short"
+                    );
                 }
                 Some(Exclusion::OptimumBeyondHillBound) => {
                     assert_eq!(ours.hill(), options.hill_bounds.1, "{case}");
@@ -399,5 +449,8 @@ fn fits_match_or_beat_drc_on_synergyfinder_examples() {
             }
         }
     }
-    assert_eq!(compared, 3, "three of the eight drc fits are interior and converged");
+    assert_eq!(
+        compared, 3,
+        "three of the eight drc fits are interior and converged"
+    );
 }

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: input reading, fitting, simulation, command line.
 
+mod cli;
 mod common;
-mod input;
 mod fit;
+mod input;
 mod simulate;
