@@ -1,4 +1,54 @@
 //! synergist: drug-combination synergy from dose-response screens.
+//!
+//! A screen is a set of *blocks*, one dose-response matrix per drug pair and sample:
+//! drug1 varies along rows, drug2 along columns, and the zero row and column hold each
+//! drug alone. synergist reads screens from long-format CSV ([`io::read_screen`]), builds
+//! one [`Block`] per matrix, and fits each drug's monotherapy with a four-parameter
+//! log-logistic curve ([`HillCurve`], fitted by [`FitOptions::fit`]).
+//!
+//! # Conventions
+//! - Responses are **% inhibition** inside the library (0 = untreated, 100 = full effect),
+//!   converted once when read ([`ResponseConvention::to_inhibition`]).
+//! - Synergy scores are percentage points of inhibition, positive = synergy.
+//! - Doses are used as given, in each drug's own unit; nothing depends on the unit.
+//!
+//! # Principal types
+//! - [`Screen`]: the blocks of one input, in input order, with the column mapping used.
+//! - [`Block`]: one dose matrix — drugs, sorted dose axes, per-cell replicate statistics.
+//! - [`HillCurve`]: y(x) = e0 + (emax − e0)/(1 + (ec50/x)^hill).
+//! - [`HillFit`]: a fitted curve with rss, r², iterations and a [`FitStatus`] that says
+//!   whether it converged, ended on a bound, or the data were flat.
+//!
+//! # Example
+//! ```
+//! use synergist::data::{BlockBuilder, Drug, DrugRole};
+//! use synergist::{FitOptions, FitStatus, HillCurve};
+//!
+//! // A 6 × 6 block whose monotherapies follow known curves.
+//! let drug1 = HillCurve::new(0.0, 80.0, 0.5, 1.5)?;
+//! let drug2 = HillCurve::new(0.0, 60.0, 2.0, 1.0)?;
+//! let doses = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0];
+//! let unit = |u: &str| u.to_string();
+//! let mut builder = BlockBuilder::new(
+//!     "example",
+//!     Drug { name: "A".into(), unit: unit("uM") },
+//!     Drug { name: "B".into(), unit: unit("uM") },
+//! );
+//! for &x1 in &doses {
+//!     for &x2 in &doses {
+//!         let (a, b) = (drug1.response(x1), drug2.response(x2));
+//!         builder.well(x1, x2, a + b - a * b / 100.0); // Bliss independence
+//!     }
+//! }
+//! let block = builder.build()?;
+//! let fit = FitOptions::default().fit(&block.monotherapy(DrugRole::Drug1))?;
+//! assert_eq!(fit.status(), FitStatus::Converged);
+//! assert!((fit.curve().unwrap().ec50() - 0.5).abs() < 1e-6);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Reading a file: [`io::read_screen`] with an [`InputSource`] and [`ReadOptions`]; every
+//! input problem names file, line, column and value ([`io::InputError`]).
 
 pub mod curve;
 pub mod data;

@@ -7,7 +7,7 @@ use clap::Args;
 
 use synergist::data::{Block, DrugRole};
 use synergist::io::write::format_float;
-use synergist::Screen;
+use synergist::{ResponseScale, Screen};
 
 use super::input_args::InputArgs;
 use super::Outcome;
@@ -43,8 +43,12 @@ fn write_report(out: &mut impl Write, screen: &Screen, problems: &[String]) -> s
     writeln!(out, "input: {}", screen.source)?;
     writeln!(
         out,
-        "response: {} ({:?}), converted to % inhibition",
-        screen.convention.kind, screen.convention.scale
+        "response: {} ({}), converted to % inhibition",
+        screen.convention.kind,
+        match screen.convention.scale {
+            ResponseScale::Percent => "percent",
+            ResponseScale::Fraction => "fraction",
+        }
     )?;
     writeln!(out, "columns:")?;
     for line in screen.mapping.to_string().lines() {

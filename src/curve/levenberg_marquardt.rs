@@ -45,10 +45,12 @@ const DAMPING_INCREASE: f64 = 4.0;
 /// Above this damping no step can lower the cost any more: the point is a minimum to
 /// machine precision.
 const MAX_DAMPING: f64 = 1e12;
-/// Accepted steps that lower the cost by less than this fraction end the search.
-const RELATIVE_COST_TOLERANCE: f64 = 1e-13;
 /// Steps shorter than this (relative to the parameters) end the search.
 const RELATIVE_STEP_TOLERANCE: f64 = 1e-11;
+/// A short step means convergence only when the damping is at most this: short
+/// near-Gauss–Newton steps are at the minimum, whereas heavily damped steps are short
+/// anywhere (in a flat valley far from the minimum too).
+const CONVERGED_DAMPING: f64 = 1e-2;
 /// Floor of the damping matrix's diagonal, so a parameter with no influence still gets a
 /// finite, damped step.
 const DIAGONAL_FLOOR: f64 = 1e-12;
@@ -119,6 +121,13 @@ impl LevenbergMarquardt {
         }
         solve_symmetric_positive_definite(matrix, rhs)
     }
+}
+
+/// Largest step component relative to its parameter (absolute below magnitude 1).
+fn step_norm(step: &Parameters, parameters: &Parameters) -> f64 {
+    (0..DIMENSION)
+        .map(|i| step[i].abs() / parameters[i].abs().max(1.0))
+        .fold(0.0, f64::max)
 }
 
 /// Solves A x = b for a symmetric positive definite 4×4 A by Cholesky decomposition;
@@ -221,13 +230,13 @@ where
             if trial_cost.is_finite() && trial_cost < cost {
                 self.damping = (self.damping / DAMPING_DECREASE).max(f64::MIN_POSITIVE);
                 self.current = problem.jacobian(&trial)?;
-                let reduction = (cost - trial_cost) / cost;
-                let step_size = (0..DIMENSION)
-                    .map(|i| (trial[i] - parameters[i]).abs() / parameters[i].abs().max(1.0))
-                    .fold(0.0, f64::max);
+                let step_size = step_norm(&step, &parameters);
                 let state = state.param(trial).cost(self.current.cost);
+                // The cost is flat to second order at a minimum, so a small cost reduction
+                // fixes the parameters only to about √ε; short near-Gauss–Newton steps fix
+                // them to working precision (unit invariance depends on it).
                 let converged =
-                    reduction <= RELATIVE_COST_TOLERANCE || step_size <= RELATIVE_STEP_TOLERANCE;
+                    self.damping <= CONVERGED_DAMPING && step_size <= RELATIVE_STEP_TOLERANCE;
                 return Ok((
                     if converged {
                         state.terminate_with(TerminationReason::SolverConverged)

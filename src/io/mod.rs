@@ -6,5 +6,5 @@ mod source;
 pub mod write;
 
 pub use output::Output;
-pub use reader::{read_screen, InputError, InputProblem, ReadOptions};
+pub use reader::{read_screen, InputError, InputProblem, ReadOptions, MAX_LISTED_PROBLEMS};
 pub use source::InputSource;

@@ -4,7 +4,7 @@
 //! settled before any row is read; then every row is parsed once into one reused record and
 //! added to its block. Rows of a block may come in any order and blocks may interleave; blocks
 //! keep the order of their first row. Bad rows do not stop the reading: up to
-//! [`MAX_LISTED_PROBLEMS`] problems are collected, each naming file, line, column and value.
+//! [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS) problems are collected, each naming file, line, column and value.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -146,7 +146,7 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
-    /// Rows with problems; the first [`MAX_LISTED_PROBLEMS`] are listed, one per line.
+    /// Rows with problems; the first [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS) are listed, one per line.
     #[error("{}", problem_lines(problems, *omitted).join("\n"))]
     Problems {
         /// The listed problems, in input order (block problems after row problems).
@@ -189,7 +189,7 @@ fn problem_lines(problems: &[InputProblem], omitted: usize) -> Vec<String> {
 /// # Errors
 /// [`InputError`]: the input cannot be opened or decoded, has no header or no rows, its
 /// columns do not match the schema, the response kind is unstated or contradicted, or rows
-/// have problems (all listed, up to [`MAX_LISTED_PROBLEMS`]).
+/// have problems (all listed, up to [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS)).
 pub fn read_screen(source: &InputSource, options: &ReadOptions) -> Result<Screen, InputError> {
     let file = source.display_name();
     let mut input = source.open()?;
@@ -362,7 +362,7 @@ fn parse_dose(text: &str) -> Result<f64, NumberProblem> {
     Ok(dose + 0.0)
 }
 
-/// The problems found so far: the first [`MAX_LISTED_PROBLEMS`] kept, the rest counted.
+/// The problems found so far: the first [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS) kept, the rest counted.
 #[derive(Debug, Default)]
 struct ProblemList {
     listed: Vec<InputProblem>,

@@ -106,7 +106,12 @@ fn ec50_within_a_factor_1_5_on_95_percent_of_noisy_ordinary_curves() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // 200 cases from a fixed seed: the same cases on every run, so CI is repeatable.
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(1),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn scaling_doses_by_1000_scales_ec50_and_nothing_else(
@@ -128,9 +133,12 @@ proptest! {
         let fit_scaled = FitOptions::default().fit(&scaled).unwrap();
         prop_assert_eq!(fit.status(), fit_scaled.status());
         let (a, b) = (fit.curve().unwrap(), fit_scaled.curve().unwrap());
-        // The optimiser sees the same scaled problem up to rounding of log10(1000·x): the
-        // results agree to a few ulps times the conditioning of the fit.
-        let close = |x: f64, y: f64| (x - y).abs() <= 1e-8 * (1.0 + x.abs());
+        // The optimiser sees the same scaled problem up to rounding of log10(1000·x). Both
+        // runs reach the same minimum (rss equal to ~1e-15), but f64 fixes a least-squares
+        // minimum's parameters only to about sqrt(eps) times the fit's conditioning: the
+        // worst case found (hill ~1, e0 -7.7) differs by 1.2e-8 relative. 1e-6 leaves
+        // room for that and still catches any unit dependence (which would show at 1e-3+).
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * (1.0 + x.abs());
         prop_assert!(close(a.e0(), b.e0()), "e0 {} vs {}", a.e0(), b.e0());
         prop_assert!(close(a.emax(), b.emax()), "emax {} vs {}", a.emax(), b.emax());
         prop_assert!(close(a.hill(), b.hill()), "hill {} vs {}", a.hill(), b.hill());

@@ -482,3 +482,38 @@ fn example_readme_parameter_table_matches_the_spec() {
     }
     assert_eq!(seen, 10);
 }
+
+#[test]
+fn simulated_csv_reads_back_as_the_spec_describes() {
+    // Without noise the reader's per-cell means, in % inhibition, are the rounded surface.
+    let decimals = 3;
+    let spec = SimulationSpec::from_json_str(&small_spec(5, 0.0, "viability", decimals)).unwrap();
+    let path = scratch_dir("simulate_read_back").join("small.csv");
+    simulate_csv(&spec, std::fs::File::create(&path).unwrap()).unwrap();
+    let screen = synergist::read_screen(
+        &synergist::InputSource::Path(path),
+        &synergist::ReadOptions::default(),
+    )
+    .expect("the reader accepts simulated output");
+    assert_eq!(screen.blocks.len(), spec.blocks().len());
+    for (read, simulated) in screen.blocks.iter().zip(spec.blocks()) {
+        assert_eq!(read.id(), simulated.block_id());
+        assert_eq!(
+            read.drug(synergist::DrugRole::Drug1).unit,
+            simulated.drug1().unit()
+        );
+        for &dose1 in simulated.drug1().doses() {
+            for &dose2 in simulated.drug2().doses() {
+                let cell = read.cell_at(dose1, dose2).expect("cell on the grid");
+                assert_eq!(cell.n, spec.replicates());
+                let expected = simulated.surface().effect(dose1, dose2);
+                assert!(
+                    (cell.mean - expected).abs() <= rounding_tolerance(decimals as i32),
+                    "{} ({dose1}, {dose2}): {} vs {expected}",
+                    simulated.block_id(),
+                    cell.mean
+                );
+            }
+        }
+    }
+}
