@@ -54,12 +54,17 @@ pub mod curve;
 pub mod data;
 pub mod error;
 pub mod io;
+pub mod model;
 pub mod monotherapy;
 pub mod response;
+pub mod score;
 pub mod simulate;
+pub mod statistics;
 
 pub use curve::{fit_hill, FitOptions, FitStatus, HillCurve, HillFit, Observation};
 pub use data::{Block, Drug, DrugRole, Screen};
 pub use error::Error;
 pub use io::{read_screen, InputSource, ReadOptions};
+pub use model::{LoeweUndefined, Model};
 pub use response::{ResponseConvention, ResponseKind, ResponseScale};
+pub use score::{score_block, BlockScores, ModelScores, ModelSummary, ScoreOptions};

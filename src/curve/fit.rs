@@ -211,6 +211,15 @@ impl HillFit {
         }
     }
 
+    /// The dose of this drug alone giving a response ([`HillCurve::equivalent_dose`]);
+    /// +∞ for a flat model, which reaches no other response at any dose.
+    pub fn equivalent_dose(&self, response: f64) -> f64 {
+        match &self.model {
+            FittedModel::Hill(curve) => curve.equivalent_dose(response),
+            FittedModel::Flat { .. } => f64::INFINITY,
+        }
+    }
+
     /// Residual sum of squares over every well (replicates counted individually).
     pub fn rss(&self) -> f64 {
         self.rss

@@ -123,6 +123,39 @@ impl HillCurve {
         (ratio.is_finite() && ratio > 0.0).then(|| self.ec50 * ratio.powf(1.0 / self.hill))
     }
 
+    /// The dose of this drug alone that gives a response, extended to every response:
+    /// the closed-form inverse inside the open interval between e0 and emax, 0 for a response
+    /// at or beyond e0 (the drug reaches it at no dose), +∞ for one at or beyond emax (no dose
+    /// reaches it). This is the convention of Loewe additivity for partial agonists
+    /// (METHODS §5.2): a drug that cannot reach an effect contributes x/∞ = 0 to the
+    /// additivity equation. A curve with e0 = emax reaches nothing: +∞ everywhere.
+    pub fn equivalent_dose(&self, response: f64) -> f64 {
+        if let Some(dose) = self.dose_for(response) {
+            return dose;
+        }
+        let rising = self.emax > self.e0;
+        let falling = self.emax < self.e0;
+        if (rising && response <= self.e0) || (falling && response >= self.e0) {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// The derivative of ln [`HillCurve::equivalent_dose`] with respect to the response,
+    /// inside the open interval between e0 and emax (NaN outside).
+    ///
+    /// # Formula
+    /// d ln X / dy = (emax − e0) / (hill · (y − e0) · (emax − y)).
+    pub fn log_dose_slope(&self, response: f64) -> f64 {
+        let denominator = self.hill * (response - self.e0) * (self.emax - response);
+        if denominator > 0.0 {
+            (self.emax - self.e0) / denominator
+        } else {
+            f64::NAN
+        }
+    }
+
     /// The same curve with doses expressed in a unit `factor` times smaller (ec50 × factor).
     pub fn with_dose_factor(&self, factor: f64) -> Result<Self, HillError> {
         HillCurve::new(self.e0, self.emax, self.ec50 * factor, self.hill)
@@ -214,6 +247,36 @@ mod tests {
         assert_eq!(curve.dose_for(-5.0), None);
         let falling = HillCurve::new(50.0, 10.0, 1.0, 1.0).unwrap();
         assert!((falling.dose_for(30.0).unwrap() - 1.0).abs() < CLOSED_FORM);
+    }
+
+    #[test]
+    fn equivalent_dose_extends_the_inverse() {
+        let rising = HillCurve::new(5.0, 60.0, 2.0, 1.0).unwrap();
+        assert_eq!(rising.equivalent_dose(5.0), 0.0);
+        assert_eq!(rising.equivalent_dose(-3.0), 0.0);
+        assert_eq!(rising.equivalent_dose(60.0), f64::INFINITY);
+        assert_eq!(rising.equivalent_dose(80.0), f64::INFINITY);
+        // Half-way (32.5) is reached at ec50.
+        assert!((rising.equivalent_dose(32.5) - 2.0).abs() < CLOSED_FORM);
+        let falling = HillCurve::new(50.0, 10.0, 1.0, 1.0).unwrap();
+        assert_eq!(falling.equivalent_dose(60.0), 0.0);
+        assert_eq!(falling.equivalent_dose(0.0), f64::INFINITY);
+        let level = HillCurve::new(7.0, 7.0, 1.0, 1.0).unwrap();
+        assert_eq!(level.equivalent_dose(7.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn log_dose_slope_matches_finite_differences() {
+        let curve = HillCurve::new(3.0, 85.0, 0.7, 1.8).unwrap();
+        for response in [10.0, 40.0, 80.0] {
+            let step = 1e-6;
+            let numeric = (curve.equivalent_dose(response + step).ln()
+                - curve.equivalent_dose(response - step).ln())
+                / (2.0 * step);
+            // Central difference, step 1e-6: truncation ~1e-12, rounding ~1e-10.
+            assert!((numeric - curve.log_dose_slope(response)).abs() < 1e-7);
+        }
+        assert!(curve.log_dose_slope(90.0).is_nan());
     }
 
     #[test]

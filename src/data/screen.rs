@@ -17,3 +17,18 @@ pub struct Screen {
     /// The blocks, in order of first appearance in the input.
     pub blocks: Vec<Block>,
 }
+
+impl Screen {
+    /// Reads a screen from a file (CSV or TSV by extension, optionally gzipped).
+    /// See [`crate::io::read_screen`].
+    ///
+    /// # Errors
+    /// [`crate::io::InputError`] naming file, line, column and value for every problem.
+    pub fn from_path(
+        path: impl AsRef<std::path::Path>,
+        options: &crate::io::ReadOptions,
+    ) -> Result<Screen, crate::io::InputError> {
+        let source = crate::io::InputSource::Path(path.as_ref().to_path_buf());
+        crate::io::read_screen(&source, options)
+    }
+}

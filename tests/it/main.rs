@@ -1,7 +1,13 @@
-//! Integration tests, one binary: input reading, fitting, simulation, command line.
+//! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
+//! null surfaces, conformance with other tools), command line.
 
 mod cli;
 mod common;
+mod conformance_ncats;
+mod conformance_synergyfinder;
 mod fit;
 mod input;
+mod null_surfaces;
+mod score_cli;
+mod score_invariants;
 mod simulate;

@@ -1,0 +1,189 @@
+//! What the models of one block share: the observed means, and every fit computed at most
+//! once (on first use), so that Loewe and ZIP use the same monotherapy curves.
+
+use std::cell::OnceCell;
+
+use ndarray::Array2;
+
+use super::ModelError;
+use crate::curve::{FitError, FitOptions, HillFit, Observation};
+use crate::data::{Block, DrugRole};
+
+/// The fit of one row or column of a block (ZIP's slice fits): the varied drug's doses
+/// against the responses with the other drug held at one positive dose, e0 fixed to the
+/// observed response where the varied drug is absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceFit {
+    /// The drug held fixed.
+    pub fixed: DrugRole,
+    /// Index of its dose on the block's dose axis.
+    pub fixed_index: usize,
+    /// The fit, or why there is none.
+    pub result: Result<HillFit, SliceError>,
+}
+
+/// Why a row or column could not be fitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SliceError {
+    /// The well where the varied drug is absent (which fixes e0) is missing.
+    #[error("the well where the varied drug is absent is missing")]
+    MissingAnchor,
+    /// The fit failed.
+    #[error(transparent)]
+    Fit(#[from] FitError),
+}
+
+/// One block with its observed means and lazily computed, shared fits.
+#[derive(Debug)]
+pub struct BlockContext<'a> {
+    block: &'a Block,
+    fit_options: &'a FitOptions,
+    observed: Array2<f64>,
+    monotherapy_fits: [OnceCell<Result<HillFit, FitError>>; 2],
+    slice_fits: [OnceCell<Vec<Option<SliceFit>>>; 2],
+}
+
+impl<'a> BlockContext<'a> {
+    /// The context of a block; fits use `fit_options` (its `fixed_e0` is ignored: only
+    /// slice fits fix e0, each to its own observed value).
+    pub fn new(block: &'a Block, fit_options: &'a FitOptions) -> BlockContext<'a> {
+        BlockContext {
+            block,
+            fit_options,
+            observed: block.cells().mapv(|cell| {
+                if cell.is_measured() {
+                    cell.mean
+                } else {
+                    f64::NAN
+                }
+            }),
+            monotherapy_fits: [OnceCell::new(), OnceCell::new()],
+            slice_fits: [OnceCell::new(), OnceCell::new()],
+        }
+    }
+
+    /// The block.
+    pub fn block(&self) -> &'a Block {
+        self.block
+    }
+
+    /// Mean observed response per cell, % inhibition; NaN where the well is missing.
+    pub fn observed(&self) -> &Array2<f64> {
+        &self.observed
+    }
+
+    /// The dose of a drug at an index of its axis.
+    pub fn dose(&self, role: DrugRole, index: usize) -> f64 {
+        self.block.doses(role)[index]
+    }
+
+    /// True for a combination cell: both doses > 0.
+    pub fn is_combination(&self, row: usize, column: usize) -> bool {
+        self.dose(DrugRole::Drug1, row) > 0.0 && self.dose(DrugRole::Drug2, column) > 0.0
+    }
+
+    /// Index pairs of the combination cells, row-major.
+    pub fn combination_cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let (rows, columns) = self.observed.dim();
+        (0..rows)
+            .flat_map(move |row| (0..columns).map(move |column| (row, column)))
+            .filter(|&(row, column)| self.is_combination(row, column))
+    }
+
+    /// A drug's observed monotherapy responses along its dose axis (NaN where missing).
+    ///
+    /// # Errors
+    /// [`ModelError::NoMonotherapy`] when the other drug is never at dose 0.
+    pub fn observed_monotherapy(&self, role: DrugRole) -> Result<Vec<f64>, ModelError> {
+        if self.block.doses(role.other()).first() != Some(&0.0) {
+            return Err(ModelError::NoMonotherapy { role });
+        }
+        Ok(match role {
+            DrugRole::Drug1 => self.observed.column(0).to_vec(),
+            DrugRole::Drug2 => self.observed.row(0).to_vec(),
+        })
+    }
+
+    /// A drug's monotherapy fit (control included), computed on first use.
+    ///
+    /// # Errors
+    /// [`ModelError::NoMonotherapy`] without a zero dose of the other drug;
+    /// [`ModelError::MonotherapyFit`] when the series cannot be fitted.
+    pub fn monotherapy_fit(&self, role: DrugRole) -> Result<&HillFit, ModelError> {
+        if self.block.doses(role.other()).first() != Some(&0.0) {
+            return Err(ModelError::NoMonotherapy { role });
+        }
+        let cell = &self.monotherapy_fits[role_index(role)];
+        cell.get_or_init(|| {
+            let options = FitOptions {
+                fixed_e0: None,
+                ..self.fit_options.clone()
+            };
+            options.fit(&self.block.monotherapy(role))
+        })
+        .as_ref()
+        .map_err(|error| ModelError::MonotherapyFit {
+            role,
+            error: error.clone(),
+        })
+    }
+
+    /// The fits of every slice with `fixed` held at a positive dose, indexed by that
+    /// dose's index (None at dose 0), computed on first use.
+    pub fn slice_fits(&self, fixed: DrugRole) -> &[Option<SliceFit>] {
+        self.slice_fits[role_index(fixed)].get_or_init(|| {
+            (0..self.block.doses(fixed).len())
+                .map(|fixed_index| {
+                    (self.dose(fixed, fixed_index) > 0.0)
+                        .then(|| self.fit_slice(fixed, fixed_index))
+                })
+                .collect()
+        })
+    }
+
+    fn fit_slice(&self, fixed: DrugRole, fixed_index: usize) -> SliceFit {
+        let varied = fixed.other();
+        let cells = self.block.cells();
+        let cell_at = |varied_index: usize| match fixed {
+            DrugRole::Drug1 => cells[(fixed_index, varied_index)],
+            DrugRole::Drug2 => cells[(varied_index, fixed_index)],
+        };
+        let doses = self.block.doses(varied);
+        let series: Vec<Observation> = doses
+            .iter()
+            .enumerate()
+            .filter_map(|(index, &dose)| {
+                let cell = cell_at(index);
+                cell.is_measured()
+                    .then(|| Observation::from_cell(dose, &cell))
+            })
+            .collect();
+        let anchor = series
+            .first()
+            .filter(|observation| observation.dose == 0.0)
+            .map(|observation| observation.response);
+        let result = match anchor {
+            None => Err(SliceError::MissingAnchor),
+            Some(e0) => {
+                let options = FitOptions {
+                    fixed_e0: Some(e0),
+                    ..self.fit_options.clone()
+                };
+                options.fit(&series).map_err(SliceError::from)
+            }
+        };
+        SliceFit {
+            fixed,
+            fixed_index,
+            result,
+        }
+    }
+}
+
+fn role_index(role: DrugRole) -> usize {
+    match role {
+        DrugRole::Drug1 => 0,
+        DrugRole::Drug2 => 1,
+    }
+}

@@ -1,0 +1,30 @@
+//! Highest single agent: the combination is expected to do what its stronger drug does alone.
+
+use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use crate::data::DrugRole;
+
+/// Highest single agent, on the observed monotherapy responses.
+///
+/// # Formula
+/// reference(x1, x2) = max(y1(x1), y2(x2)), with yi the observed mean response of drug i
+/// alone at the same dose (SynergyFinder's and `synergy`'s definition).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hsa;
+
+impl ReferenceModel for Hsa {
+    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+        let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
+        let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
+        Ok(ReferenceSurface::plain(outer(&drug1, &drug2, highest)))
+    }
+}
+
+/// max(a, b), NaN when either is NaN (a missing monotherapy well leaves the cell undefined;
+/// `f64::max` would silently take the other).
+fn highest(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}

@@ -1,0 +1,248 @@
+//! Loewe additivity: the combination is expected to act like a dose of one drug combined
+//! with itself.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ndarray::Array2;
+
+use super::{BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use crate::curve::{FittedModel, HillCurve, HillFit};
+use crate::data::DrugRole;
+
+/// What to use as the Loewe reference where the additivity equation has no solution.
+///
+/// The equation has a solution whenever both fitted monotherapies move the same way
+/// (both rising or both falling, or one flat): synergist extends each inverse as Loewe
+/// additivity for partial agonists does (a dose of 0 for effects a drug shows without
+/// being added, +∞ for effects it never reaches). It has none when the two curves move in
+/// opposite directions, or when both are flat.
+///
+/// The default is [`LoeweUndefined::Nan`]: such a cell has no Loewe reference, so it is
+/// left out of the block mean and counted (`loewe_undefined`). Substituting another
+/// model's reference would mix two definitions of "no interaction" in one mean without
+/// showing which cells did; excluding and counting keeps the Loewe score a Loewe score
+/// and makes the gap visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoeweUndefined {
+    /// No reference: the cell is excluded from the block mean and counted.
+    #[default]
+    Nan,
+    /// The HSA reference of the cell (observed monotherapies), as `synergy`'s delta_HSA.
+    Hsa,
+    /// SynergyFinder 3's rule: max over the drugs of fᵢ(x1 + x2), which adds the two drugs'
+    /// concentrations as if they were the same substance in the same unit.
+    SynergyFinder,
+}
+
+impl LoeweUndefined {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoeweUndefined::Nan => "nan",
+            LoeweUndefined::Hsa => "hsa",
+            LoeweUndefined::SynergyFinder => "synergyfinder",
+        }
+    }
+}
+
+impl fmt::Display for LoeweUndefined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for LoeweUndefined {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [
+            LoeweUndefined::Nan,
+            LoeweUndefined::Hsa,
+            LoeweUndefined::SynergyFinder,
+        ]
+        .into_iter()
+        .find(|rule| rule.name().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| format!("\"{text}\" is not one of nan, hsa, synergyfinder"))
+    }
+}
+
+/// Loewe additivity on the fitted monotherapies.
+///
+/// # Formula
+/// reference(x1, x2) = y* solving x1/X1(y*) + x2/X2(y*) = 1, where Xi(y) is the dose of
+/// drug i alone that gives y ([`HillCurve::equivalent_dose`]); solved to full precision by
+/// a bracketed, safeguarded Newton iteration ([`loewe_reference`]).
+/// Combination index at the observed y: CI = x1/X1(y) + x2/X2(y) (< 1 synergy), undefined
+/// where y is at or beyond a drug's e0 (Xi = 0) or beyond what either drug reaches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Loewe {
+    /// What to do where the equation has no solution.
+    pub undefined: LoeweUndefined,
+}
+
+/// The outcome of solving the Loewe additivity equation at one dose pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoeweSolution {
+    /// The additive response y*.
+    Solved(f64),
+    /// No solution: the curves move in opposite directions, or neither moves.
+    Undefined,
+}
+
+impl ReferenceModel for Loewe {
+    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+        let fit1 = context.monotherapy_fit(DrugRole::Drug1)?;
+        let fit2 = context.monotherapy_fit(DrugRole::Drug2)?;
+        let hsa_reference = match self.undefined {
+            LoeweUndefined::Hsa => Some(super::Hsa.reference(context)?.reference),
+            _ => None,
+        };
+        let observed = context.observed();
+        let mut surface = ReferenceSurface::plain(Array2::from_elem(observed.raw_dim(), f64::NAN));
+        let mut index = Array2::from_elem(observed.raw_dim(), f64::NAN);
+        for (row, column) in context.combination_cells() {
+            let dose1 = context.dose(DrugRole::Drug1, row);
+            let dose2 = context.dose(DrugRole::Drug2, column);
+            surface.reference[(row, column)] = match loewe_reference(fit1, fit2, dose1, dose2) {
+                LoeweSolution::Solved(response) => response,
+                LoeweSolution::Undefined => {
+                    surface.fallback[(row, column)] = true;
+                    match self.undefined {
+                        LoeweUndefined::Nan => f64::NAN,
+                        LoeweUndefined::Hsa => hsa_reference
+                            .as_ref()
+                            .map_or(f64::NAN, |hsa| hsa[(row, column)]),
+                        LoeweUndefined::SynergyFinder => fit1
+                            .response(dose1 + dose2)
+                            .max(fit2.response(dose1 + dose2)),
+                    }
+                }
+            };
+            index[(row, column)] =
+                combination_index(fit1, fit2, dose1, dose2, observed[(row, column)]);
+        }
+        surface.combination_index = Some(index);
+        Ok(surface)
+    }
+}
+
+/// The Loewe combination index x1/X1(y) + x2/X2(y) at a response y; NaN where it is
+/// undefined: y at or beyond either drug's e0 (a zero dose would divide), y beyond what
+/// either drug reaches (0/0 in spirit), or y missing.
+pub fn combination_index(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64, y: f64) -> f64 {
+    if y.is_nan() {
+        return f64::NAN;
+    }
+    let (equivalent1, equivalent2) = (fit1.equivalent_dose(y), fit2.equivalent_dose(y));
+    if equivalent1 == 0.0 || equivalent2 == 0.0 {
+        return f64::NAN;
+    }
+    let index = dose1 / equivalent1 + dose2 / equivalent2;
+    if index > 0.0 && index.is_finite() {
+        index
+    } else {
+        f64::NAN
+    }
+}
+
+/// Solves the Loewe additivity equation x1/X1(y) + x2/X2(y) = 1 for y at doses x1, x2 > 0.
+///
+/// Both curves rising (or one flat): g(y) = x1/X1(y) + x2/X2(y) − 1 falls monotonically,
+/// g ≥ 0 at y = max fᵢ(xᵢ) (there one term is exactly 1) and g = −1 at the highest emax,
+/// so the root is bracketed and unique; falling curves are the mirror image. The bracket is
+/// narrowed by Newton steps on g (its derivative is closed-form), with bisection whenever a
+/// step leaves the bracket, until the bracket is below 1e-12 of the response span.
+pub fn loewe_reference(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64) -> LoeweSolution {
+    let curves = [moving_curve(fit1), moving_curve(fit2)];
+    let direction = match (curves[0], curves[1]) {
+        (None, None) => return LoeweSolution::Undefined,
+        (Some(a), Some(b)) if rising(&a) != rising(&b) => return LoeweSolution::Undefined,
+        (Some(curve), _) | (None, Some(curve)) => {
+            if rising(&curve) {
+                1.0
+            } else {
+                -1.0
+            }
+        }
+    };
+    // Work on rising curves: mirror falling ones (y → −y) and mirror the answer back.
+    let oriented = curves.map(|curve| {
+        curve.and_then(|c| {
+            HillCurve::new(direction * c.e0(), direction * c.emax(), c.ec50(), c.hill()).ok()
+        })
+    });
+    let doses = [dose1, dose2];
+    let terms = |y: f64| -> (f64, f64) {
+        let mut value = -1.0;
+        let mut slope = 0.0;
+        for (curve, &dose) in oriented.iter().zip(&doses) {
+            if let Some(curve) = curve {
+                let term = dose / curve.equivalent_dose(y);
+                if term > 0.0 {
+                    value += term;
+                    slope -= term * curve.log_dose_slope(y);
+                }
+            }
+        }
+        (value, slope)
+    };
+    let moving = || {
+        oriented
+            .iter()
+            .zip(&doses)
+            .filter_map(|(c, &d)| c.map(|c| (c, d)))
+    };
+    let mut low = moving()
+        .map(|(curve, dose)| curve.response(dose))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut high = moving()
+        .map(|(curve, _)| curve.emax())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = moving()
+        .map(|(curve, _)| curve.emax() - curve.e0())
+        .fold(0.0, f64::max);
+    let tolerance = 1e-12 * span.max(1.0);
+    if !(low < high) || terms(low).0 <= 0.0 {
+        // Numerically saturated: the root cannot lie below `low`.
+        return LoeweSolution::Solved(direction * low);
+    }
+    let mut y = 0.5 * (low + high);
+    for _ in 0..200 {
+        let (value, slope) = terms(y);
+        if value == 0.0 {
+            return LoeweSolution::Solved(direction * y);
+        }
+        if value > 0.0 {
+            low = y;
+        } else {
+            high = y;
+        }
+        if high - low <= tolerance {
+            break;
+        }
+        let newton = y - value / slope;
+        if newton.is_finite() && newton > low && newton < high {
+            if (newton - y).abs() <= tolerance {
+                return LoeweSolution::Solved(direction * newton);
+            }
+            y = newton;
+        } else {
+            y = 0.5 * (low + high);
+        }
+    }
+    LoeweSolution::Solved(direction * 0.5 * (low + high))
+}
+
+/// The curve of a fit when it moves (emax ≠ e0); None for a flat model.
+fn moving_curve(fit: &HillFit) -> Option<HillCurve> {
+    match fit.model() {
+        FittedModel::Hill(curve) if curve.emax() != curve.e0() => Some(*curve),
+        _ => None,
+    }
+}
+
+fn rising(curve: &HillCurve) -> bool {
+    curve.emax() > curve.e0()
+}

@@ -1,0 +1,63 @@
+//! Zero interaction potency (Yadav et al. 2015) as SynergyFinder 3 computes it.
+
+use ndarray::Array2;
+
+use super::bliss::bliss_expectation;
+use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use crate::data::DrugRole;
+
+/// Zero interaction potency.
+///
+/// # Formula
+/// - reference(x1, x2) = p1 + p2 − p1·p2/100, with pi drug i's *fitted* monotherapy
+///   response at xi;
+/// - every row and column of the block (the other drug held at a positive dose) is fitted
+///   with a 4PL whose e0 is fixed to the observed response where the varied drug is absent
+///   (SynergyFinder 3's code; its vignette says the fitted value);
+/// - fitted(x1, x2) = mean of the row fit at x1 and the column fit at x2;
+/// - synergy (ZIP's delta) = fitted − reference.
+///
+/// That is 2 + (rows − 1) + (columns − 1) fits per block, each made once in the
+/// [`BlockContext`]. A cell whose row or column could not be fitted is undefined (NaN).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Zip;
+
+impl ReferenceModel for Zip {
+    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+        let fit1 = context.monotherapy_fit(DrugRole::Drug1)?;
+        let fit2 = context.monotherapy_fit(DrugRole::Drug2)?;
+        let block = context.block();
+        let fitted_along = |role: DrugRole, fit: &crate::HillFit| -> Vec<f64> {
+            block
+                .doses(role)
+                .iter()
+                .map(|&dose| fit.response(dose))
+                .collect()
+        };
+        let reference = outer(
+            &fitted_along(DrugRole::Drug1, fit1),
+            &fitted_along(DrugRole::Drug2, fit2),
+            bliss_expectation,
+        );
+        let drug1_fixed = context.slice_fits(DrugRole::Drug1);
+        let drug2_fixed = context.slice_fits(DrugRole::Drug2);
+        let slice_response = |slice: &Option<super::SliceFit>, dose: f64| {
+            slice
+                .as_ref()
+                .and_then(|slice| slice.result.as_ref().ok())
+                .map_or(f64::NAN, |fit| fit.response(dose))
+        };
+        let compared = Array2::from_shape_fn(reference.raw_dim(), |(row, column)| {
+            let dose1 = context.dose(DrugRole::Drug1, row);
+            let dose2 = context.dose(DrugRole::Drug2, column);
+            // The row through this cell holds drug1 fixed and varies drug2, and vice versa.
+            let along_drug2 = slice_response(&drug1_fixed[row], dose2);
+            let along_drug1 = slice_response(&drug2_fixed[column], dose1);
+            (along_drug1 + along_drug2) / 2.0
+        });
+        Ok(ReferenceSurface {
+            compared: Some(compared),
+            ..ReferenceSurface::plain(reference)
+        })
+    }
+}
