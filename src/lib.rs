@@ -18,6 +18,9 @@
 //! - [`HillCurve`]: y(x) = e0 + (emax − e0)/(1 + (ec50/x)^hill).
 //! - [`HillFit`]: a fitted curve with rss, r², iterations and a [`FitStatus`] that says
 //!   whether it converged, ended on a bound, or the data were flat.
+//! - [`Model`]: HSA, Bliss, Loewe, ZIP; [`ScoreOptions`] (fit options, [`LoeweUndefined`]).
+//! - [`BlockScores`] / [`ModelScores`]: per-cell reference and synergy, and the block
+//!   [`ModelSummary`].
 //!
 //! # Example
 //! ```
@@ -47,8 +50,38 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Reading a file: [`io::read_screen`] with an [`InputSource`] and [`ReadOptions`]; every
-//! input problem names file, line, column and value ([`io::InputError`]).
+//! Reading a file: [`Screen::from_path`] (or [`io::read_screen`] with an [`InputSource`])
+//! and [`ReadOptions`]; every input problem names file, line, column and value
+//! ([`io::InputError`]).
+//!
+//! # Scoring synergy
+//! [`Screen::score`] scores every block with the chosen [`Model`]s (in parallel, results in
+//! input order); [`score_block`] scores one. Each model gives a reference surface (what
+//! the combination would do without interaction, [`model`]); synergy is the observed (for
+//! ZIP: row/column-fitted) response minus the reference, 0 on monotherapy cells, and the
+//! block score is its mean over the combination cells with a one-sample t-test
+//! ([`ModelSummary`]). A model that cannot score a block says why; the screen goes on.
+//!
+//! ```
+//! use synergist::{Model, ReadOptions, Screen, ScoreOptions};
+//!
+//! let screen = Screen::from_path("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
+//! let scores = screen.score(&Model::ALL, &ScoreOptions::default());
+//! for block in &scores {
+//!     match block.model(Model::Bliss) {
+//!         Some(Ok(bliss)) => println!(
+//!             "{}: Bliss {:.1} (p = {:.2e})",
+//!             block.block.id(),
+//!             bliss.summary.mean,
+//!             bliss.summary.p_value
+//!         ),
+//!         Some(Err(why)) => println!("{}: no Bliss score: {why}", block.block.id()),
+//!         None => unreachable!("Bliss was requested"),
+//!     }
+//! }
+//! assert_eq!(scores.len(), screen.blocks.len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod curve;
 pub mod data;

@@ -13,9 +13,9 @@ use synergist::FitOptions;
 use super::input_args::InputArgs;
 use super::Outcome;
 
-/// Output format flag.
+/// Output format flag (shared with `synergist score`).
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// Comma-separated values.
     Csv,
     /// JSON array of objects.

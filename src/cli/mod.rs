@@ -3,6 +3,7 @@
 mod check;
 mod fit;
 mod input_args;
+mod score;
 mod simulate;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Fit a 4PL curve to each drug's monotherapy in every block.
     Fit(fit::FitArgs),
+    /// Score synergy (ZIP, HSA, Bliss, Loewe) per block, and per cell with --cells.
+    Score(score::ScoreArgs),
     /// Generate a screen from a closed-form BRAID surface (JSON spec, fixed seed).
     Simulate(simulate::SimulateArgs),
 }
@@ -51,6 +54,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
     match arguments.command {
         Command::Check(args) => check::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Score(args) => score::run(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

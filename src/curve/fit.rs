@@ -263,8 +263,10 @@ impl FitOptions {
     /// that the dose unit changes nothing but ec50. ec50 is bounded to the tested positive
     /// doses ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
     /// a fit ending on a bound says so in its status. When the first fit is poor (not
-    /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) it is
-    /// retried from a grid of starting points and the lowest residual wins.
+    /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) a grid of
+    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched; the best
+    /// grid points (for a converged fit, only those already better than it) are polished
+    /// by the solver and the lowest residual wins.
     ///
     /// # Errors
     /// [`FitError`] for an empty series, non-finite values, a negative dose, or fewer
@@ -279,8 +281,16 @@ impl FitOptions {
         if first.status.is_clean() && first.r2 >= self.retry_below_r2 {
             return first.into_fit(&series);
         }
+        // A converged fit with a low r² is usually just noisy data: it is retried only from
+        // grid points that already fit better than it does (a sign of a local minimum).
+        // A fit that did not converge inside the bounds is retried from the best ones.
+        let beat = if first.status.is_clean() {
+            first.rss - series.within_sum_of_squares
+        } else {
+            f64::INFINITY
+        };
         let mut best = first;
-        for start in series.retry_starts(self, &bounds) {
+        for start in series.retry_starts(self, &bounds, beat) {
             let candidate = series.run(self, &bounds, start)?;
             if candidate.rss < best.rss {
                 best = candidate;
@@ -289,6 +299,9 @@ impl FitOptions {
         best.into_fit(&series)
     }
 }
+
+/// How many of the best grid points a retry polishes with the full solver.
+const RETRY_STARTS: usize = 3;
 
 /// Box bounds of the scaled parameters.
 struct Bounds {
@@ -481,31 +494,95 @@ impl Series {
         clamp(start, bounds)
     }
 
-    /// Starting points for a retry: ec50 across the tested range and beyond, three
-    /// slopes, and emax at both extremes of the data.
-    fn retry_starts(&self, options: &FitOptions, bounds: &Bounds) -> Vec<ScaledParameters> {
-        let (low_response, high_response) = self.end_responses();
-        let e0 = options.fixed_e0.unwrap_or(low_response);
-        let (min, max) = self
-            .points
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-                (lo.min(p.1), hi.max(p.1))
-            });
-        let mut emax_starts = vec![high_response, max, min];
-        emax_starts.dedup();
+    /// Starting points for a retry. A grid over (log10 ec50, hill) — ec50 from half the
+    /// tested log-dose span below the lowest dose to half above the highest, slopes 0.5 to
+    /// 8 — where, the model being linear in e0 and emax for fixed (ec50, hill), each grid
+    /// point gets its least-squares e0 and emax in closed form. Of the grid points whose
+    /// weighted cost is below `below_cost`, the [`RETRY_STARTS`] lowest are returned, best
+    /// first.
+    fn retry_starts(
+        &self,
+        options: &FitOptions,
+        bounds: &Bounds,
+        below_cost: f64,
+    ) -> Vec<ScaledParameters> {
         let (lowest, highest) = self.log_dose_range;
         let span = highest - lowest;
-        let log_ec50_starts = [-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5].map(|f| lowest + f * span);
-        let mut starts = Vec::new();
-        for &emax in &emax_starts {
-            for log_ec50 in log_ec50_starts {
-                for hill in [0.5, 1.0, 3.0] {
-                    starts.push(clamp([e0, emax, log_ec50, hill], bounds));
+        let mut scored: Vec<(f64, ScaledParameters)> = Vec::new();
+        for fraction in [-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5] {
+            let log_ec50 = lowest + fraction * span;
+            for hill in [0.5, 1.0, 2.0, 4.0, 8.0] {
+                let shape = clamp([0.0, 1.0, log_ec50, hill], bounds);
+                if let Some((rss, parameters)) = self.best_levels(options.fixed_e0, shape) {
+                    scored.push((rss, parameters));
                 }
             }
         }
-        starts
+        scored.retain(|(cost, _)| *cost < below_cost);
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+        scored
+            .into_iter()
+            .take(RETRY_STARTS)
+            .map(|(_, parameters)| clamp(parameters, bounds))
+            .collect()
+    }
+
+    /// For fixed (log10 ec50, hill) in `shape`, the least-squares e0 and emax (emax only
+    /// when e0 is fixed) and the weighted residual sum of squares; None when the levels are
+    /// not identifiable (every point on one side of the curve).
+    ///
+    /// # Formula
+    /// y ≈ e0·(1 − s) + emax·s with s the curve's fraction of effect at each dose: weighted
+    /// linear least squares in (e0, emax), solved from its 2 × 2 normal equations.
+    fn best_levels(
+        &self,
+        fixed_e0: Option<f64>,
+        shape: ScaledParameters,
+    ) -> Option<(f64, ScaledParameters)> {
+        let unit = [0.0, 1.0, shape[LOG_EC50], shape[HILL]];
+        let fractions: Vec<f64> = self
+            .points
+            .iter()
+            .map(|&(log_dose, _, _)| scaled_response_and_gradient(&unit, log_dose).0)
+            .collect();
+        let (mut a, mut b, mut c, mut ya, mut yc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (&(_, response, weight), &s) in self.points.iter().zip(&fractions) {
+            let rest = 1.0 - s;
+            a += weight * rest * rest;
+            b += weight * rest * s;
+            c += weight * s * s;
+            ya += weight * rest * response;
+            yc += weight * s * response;
+        }
+        let (e0, emax) = match fixed_e0 {
+            Some(e0) => {
+                if c <= f64::EPSILON * (a + c) {
+                    return None;
+                }
+                (e0, (yc - e0 * b) / c)
+            }
+            None => {
+                let determinant = a * c - b * b;
+                if determinant <= 1e-12 * (a * c) {
+                    return None;
+                }
+                (
+                    (ya * c - yc * b) / determinant,
+                    (yc * a - ya * b) / determinant,
+                )
+            }
+        };
+        let rss = self
+            .points
+            .iter()
+            .zip(&fractions)
+            .map(|(&(_, response, weight), &s)| {
+                let residual = response - (e0 + (emax - e0) * s);
+                weight * residual * residual
+            })
+            .sum::<f64>();
+        let parameters = [e0, emax, shape[LOG_EC50], shape[HILL]];
+        (rss.is_finite() && parameters.iter().all(|p| p.is_finite())).then_some((rss, parameters))
     }
 
     fn run(

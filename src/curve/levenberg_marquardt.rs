@@ -47,6 +47,9 @@ const DAMPING_INCREASE: f64 = 4.0;
 const MAX_DAMPING: f64 = 1e12;
 /// Steps shorter than this (relative to the parameters) end the search.
 const RELATIVE_STEP_TOLERANCE: f64 = 1e-11;
+/// A near-Gauss–Newton step lowering the cost by less than this (relative) is within
+/// rounding noise of the minimum: about 500 ulps of a sum of a few squared residuals.
+const RELATIVE_REDUCTION_TOLERANCE: f64 = 1e-13;
 /// A short step means convergence only when the damping is at most this: short
 /// near-Gauss–Newton steps are at the minimum, whereas heavily damped steps are short
 /// anywhere (in a flat valley far from the minimum too).
@@ -235,8 +238,13 @@ where
                 // The cost is flat to second order at a minimum, so a small cost reduction
                 // fixes the parameters only to about √ε; short near-Gauss–Newton steps fix
                 // them to working precision (unit invariance depends on it).
-                let converged =
-                    self.damping <= CONVERGED_DAMPING && step_size <= RELATIVE_STEP_TOLERANCE;
+                // In a flat valley a near-Gauss–Newton step can lower the cost by rounding
+                // noise only while still moving the parameters; such a step was the last
+                // one that matters (the next would be quadratically smaller).
+                let reduction = (cost - trial_cost) / cost;
+                let converged = self.damping <= CONVERGED_DAMPING
+                    && (step_size <= RELATIVE_STEP_TOLERANCE
+                        || reduction <= RELATIVE_REDUCTION_TOLERANCE);
                 return Ok((
                     if converged {
                         state.terminate_with(TerminationReason::SolverConverged)

@@ -2,6 +2,7 @@
 
 mod output;
 mod reader;
+pub mod scores;
 mod source;
 pub mod write;
 

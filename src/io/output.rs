@@ -30,6 +30,21 @@ impl Output {
         if path.as_os_str() == "-" {
             return Ok(Output::stdout());
         }
+        // A device or pipe (`/dev/null`, a FIFO) is written in place: renaming a file onto
+        // it would replace the device.
+        if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
+            if std::fs::metadata(path).is_ok_and(|metadata| metadata.is_dir()) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory",
+                ));
+            }
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(Output {
+                writer: BufWriter::new(Box::new(file)),
+                destination: None,
+            });
+        }
         let directory = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),

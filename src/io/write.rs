@@ -165,7 +165,8 @@ pub fn write_fit_rows<W: Write>(rows: &[FitRow], format: Format, writer: W) -> s
     }
 }
 
-fn csv_to_io(error: csv::Error) -> std::io::Error {
+/// The I/O error inside a csv error (writing can fail only on I/O), or one describing it.
+pub(crate) fn csv_to_io(error: csv::Error) -> std::io::Error {
     match error.into_kind() {
         csv::ErrorKind::Io(io_error) => io_error,
         other => std::io::Error::other(format!("{other:?}")),

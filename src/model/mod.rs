@@ -26,7 +26,7 @@ use crate::data::DrugRole;
 pub use bliss::{bliss_expectation, Bliss};
 pub use context::{BlockContext, SliceError, SliceFit};
 pub use hsa::Hsa;
-pub use loewe::{loewe_reference, Loewe, LoeweSolution, LoeweUndefined};
+pub use loewe::{combination_index, loewe_reference, Loewe, LoeweSolution, LoeweUndefined};
 pub use zip::Zip;
 
 /// The reference models synergist computes, as named on the command line and in output

@@ -1,8 +1,11 @@
 //! The BRAID response surface (Twarog et al. 2016, Sci Rep 6:25523): two Hill curves and one
 //! interaction parameter, kappa.
 //!
-//! kappa = 0 is Loewe additivity (a sham combination of a drug with itself gives the single
-//! drug at the summed dose), kappa > 0 synergy, kappa < 0 antagonism; kappa must exceed −2.
+//! kappa = 0 is BRAID's additive surface, kappa > 0 synergy, kappa < 0 antagonism; kappa
+//! must exceed −2. The additive surface equals Loewe additivity when both drugs share the
+//! combination's emax and their Hill slopes are equal (a sham combination of a drug with
+//! itself gives the single drug at the summed dose); with partial drugs or unequal slopes it
+//! departs from Loewe's reference by a few points (measured in tests/it/null_surfaces.rs).
 
 use crate::data::DrugRole;
 
