@@ -509,11 +509,14 @@ impl Series {
         let (lowest, highest) = self.log_dose_range;
         let span = highest - lowest;
         let mut scored: Vec<(f64, ScaledParameters)> = Vec::new();
+        let mut fractions = Vec::with_capacity(self.points.len());
         for fraction in [-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5] {
             let log_ec50 = lowest + fraction * span;
             for hill in [0.5, 1.0, 2.0, 4.0, 8.0] {
                 let shape = clamp([0.0, 1.0, log_ec50, hill], bounds);
-                if let Some((rss, parameters)) = self.best_levels(options.fixed_e0, shape) {
+                if let Some((rss, parameters)) =
+                    self.best_levels(options.fixed_e0, shape, &mut fractions)
+                {
                     scored.push((rss, parameters));
                 }
             }
@@ -529,7 +532,8 @@ impl Series {
 
     /// For fixed (log10 ec50, hill) in `shape`, the least-squares e0 and emax (emax only
     /// when e0 is fixed) and the weighted residual sum of squares; None when the levels are
-    /// not identifiable (every point on one side of the curve).
+    /// not identifiable (every point on one side of the curve). `fractions` is scratch
+    /// space, reused across the grid.
     ///
     /// # Formula
     /// y ≈ e0·(1 − s) + emax·s with s the curve's fraction of effect at each dose: weighted
@@ -538,15 +542,17 @@ impl Series {
         &self,
         fixed_e0: Option<f64>,
         shape: ScaledParameters,
+        fractions: &mut Vec<f64>,
     ) -> Option<(f64, ScaledParameters)> {
         let unit = [0.0, 1.0, shape[LOG_EC50], shape[HILL]];
-        let fractions: Vec<f64> = self
-            .points
-            .iter()
-            .map(|&(log_dose, _, _)| scaled_response_and_gradient(&unit, log_dose).0)
-            .collect();
+        fractions.clear();
+        fractions.extend(
+            self.points
+                .iter()
+                .map(|&(log_dose, _, _)| scaled_response_and_gradient(&unit, log_dose).0),
+        );
         let (mut a, mut b, mut c, mut ya, mut yc) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (&(_, response, weight), &s) in self.points.iter().zip(&fractions) {
+        for (&(_, response, weight), &s) in self.points.iter().zip(fractions.iter()) {
             let rest = 1.0 - s;
             a += weight * rest * rest;
             b += weight * rest * s;
@@ -575,7 +581,7 @@ impl Series {
         let rss = self
             .points
             .iter()
-            .zip(&fractions)
+            .zip(fractions.iter())
             .map(|(&(_, response, weight), &s)| {
                 let residual = response - (e0 + (emax - e0) * s);
                 weight * residual * residual

@@ -37,6 +37,14 @@ impl DrugRole {
         }
     }
 
+    /// 0 for drug1, 1 for drug2: the index of per-drug arrays.
+    pub(crate) fn index(self) -> usize {
+        match self {
+            DrugRole::Drug1 => 0,
+            DrugRole::Drug2 => 1,
+        }
+    }
+
     /// The other drug.
     pub fn other(self) -> DrugRole {
         match self {
@@ -255,12 +263,12 @@ impl Block {
 
     /// The drug in a role.
     pub fn drug(&self, role: DrugRole) -> &Drug {
-        &self.drugs[role_index(role)]
+        &self.drugs[role.index()]
     }
 
     /// The sorted distinct doses of a drug (0 included when measured).
     pub fn doses(&self, role: DrugRole) -> &[f64] {
-        &self.doses[role_index(role)]
+        &self.doses[role.index()]
     }
 
     /// The matrix of cells, indexed `[drug1 dose index, drug2 dose index]`.
@@ -337,13 +345,6 @@ impl Block {
             cells: self.cells.t().to_owned(),
             metadata: self.metadata.clone(),
         }
-    }
-}
-
-fn role_index(role: DrugRole) -> usize {
-    match role {
-        DrugRole::Drug1 => 0,
-        DrugRole::Drug2 => 1,
     }
 }
 

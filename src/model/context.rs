@@ -114,7 +114,7 @@ impl<'a> BlockContext<'a> {
         if self.block.doses(role.other()).first() != Some(&0.0) {
             return Err(ModelError::NoMonotherapy { role });
         }
-        let cell = &self.monotherapy_fits[role_index(role)];
+        let cell = &self.monotherapy_fits[role.index()];
         cell.get_or_init(|| {
             let options = FitOptions {
                 fixed_e0: None,
@@ -132,7 +132,7 @@ impl<'a> BlockContext<'a> {
     /// The fits of every slice with `fixed` held at a positive dose, indexed by that
     /// dose's index (None at dose 0), computed on first use.
     pub fn slice_fits(&self, fixed: DrugRole) -> &[Option<SliceFit>] {
-        self.slice_fits[role_index(fixed)].get_or_init(|| {
+        self.slice_fits[fixed.index()].get_or_init(|| {
             (0..self.block.doses(fixed).len())
                 .map(|fixed_index| {
                     (self.dose(fixed, fixed_index) > 0.0)
@@ -178,12 +178,5 @@ impl<'a> BlockContext<'a> {
             fixed_index,
             result,
         }
-    }
-}
-
-fn role_index(role: DrugRole) -> usize {
-    match role {
-        DrugRole::Drug1 => 0,
-        DrugRole::Drug2 => 1,
     }
 }

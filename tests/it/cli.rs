@@ -1,22 +1,9 @@
 //! End-to-end tests of the `synergist` binary in scratch directories: exit codes, exact
 //! error messages, output files, and the bundled example.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{repo_path, scratch_dir};
-
-fn synergist(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synergist"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("run synergist")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::common::{repo_path, scratch_dir, stderr, synergist};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

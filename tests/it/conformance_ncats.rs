@@ -21,7 +21,7 @@ use synergist::data::{Block, DrugRole};
 use synergist::io::ReadOptions;
 use synergist::{Model, ModelScores, ResponseKind, ScoreOptions, Screen};
 
-use crate::common::shared_dir;
+use crate::common::{dose_index, pearson, shared_dir};
 
 /// 779 combinations × 10 × 10 doses (the dataset's README).
 const BLOCKS: usize = 779;
@@ -136,16 +136,6 @@ fn read_reference(path: &Path) -> HashMap<String, Vec<ReferenceCell>> {
     cells
 }
 
-/// The index of a dose on a block's axis; both come from the same text, a relative 1e-12
-/// allows for nothing more than rounding.
-fn dose_index(block: &Block, role: DrugRole, dose: f64) -> usize {
-    block
-        .doses(role)
-        .iter()
-        .position(|&axis| (axis - dose).abs() <= 1e-12 * dose.abs())
-        .unwrap_or_else(|| panic!("block {}: {dose} is not a dose of {role}", block.id()))
-}
-
 /// (ours, SynergyFinder's) per cell of a block for one model, every cell of the grid;
 /// and whether the cell is a combination cell.
 fn paired_cells(
@@ -183,19 +173,6 @@ fn model_scores<'s>(
         Some(Err(error)) => Err(format!("{error}")),
         None => Err("not scored".to_string()),
     }
-}
-
-fn pearson(pairs: &[(f64, f64)]) -> f64 {
-    let n = pairs.len() as f64;
-    let mean_x = pairs.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = pairs.iter().map(|p| p.1).sum::<f64>() / n;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for &(x, y) in pairs {
-        sxy += (x - mean_x) * (y - mean_y);
-        sxx += (x - mean_x) * (x - mean_x);
-        syy += (y - mean_y) * (y - mean_y);
-    }
-    sxy / (sxx * syy).sqrt()
 }
 
 /// The q-quantile (0 ≤ q ≤ 1) of finite values, by the nearest rank.

@@ -17,7 +17,7 @@ use csv::StringRecord;
 use synergist::data::{Block, BlockBuilder, Drug, DrugRole};
 use synergist::{score_block, Model, ModelScores, ScoreOptions};
 
-use crate::common::shared_dir;
+use crate::common::{dose_index, pearson, shared_dir};
 
 /// The reference folders: SynergyFinder's two example screens.
 const FOLDERS: [&str; 2] = [
@@ -371,29 +371,6 @@ fn observed_response(reference: &Reference, block_id: &str, conc1: f64, conc2: f
         .find(|row| input.number(row, "conc1") == conc1 && input.number(row, "conc2") == conc2)
         .map(|row| input.number(row, "response"))
         .unwrap_or_else(|| panic!("{}: no well ({conc1}, {conc2})", reference.name))
-}
-
-/// The index of a dose on a block's axis. Both files print the doses from the same
-/// numbers; a relative 1e-12 allows for a different decimal rendering.
-fn dose_index(block: &Block, role: DrugRole, dose: f64) -> usize {
-    block
-        .doses(role)
-        .iter()
-        .position(|&axis| (axis - dose).abs() <= 1e-12 * dose.abs())
-        .unwrap_or_else(|| panic!("block {}: {dose} is not a dose of {role}", block.id()))
-}
-
-fn pearson(pairs: &[(f64, f64)]) -> f64 {
-    let n = pairs.len() as f64;
-    let mean_x = pairs.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = pairs.iter().map(|p| p.1).sum::<f64>() / n;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for &(x, y) in pairs {
-        sxy += (x - mean_x) * (y - mean_y);
-        sxx += (x - mean_x) * (x - mean_x);
-        syy += (y - mean_y) * (y - mean_y);
-    }
-    sxy / (sxx * syy).sqrt()
 }
 
 /// SynergyFinder's column prefix of a model.

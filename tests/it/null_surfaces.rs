@@ -12,7 +12,8 @@
 
 use ndarray::Array2;
 
-use synergist::data::{BlockBuilder, Drug, DrugRole};
+use crate::common::{design, drug};
+use synergist::data::{BlockBuilder, DrugRole};
 use synergist::model::{loewe_reference, BlockContext, LoeweSolution};
 use synergist::simulate::{BraidDrug, BraidSurface};
 use synergist::{
@@ -63,20 +64,6 @@ const SAME_SHAPE: f64 = 1e-12;
 const SUMMATION_ORDER: f64 = 1e-11;
 
 // ---------------------------------------------------------------- helpers
-
-fn drug(name: &str, unit: &str) -> Drug {
-    Drug {
-        name: name.into(),
-        unit: unit.into(),
-    }
-}
-
-/// The control plus a 3-fold series: `count` positive doses from `lowest`.
-fn design(lowest: f64, count: i32) -> Vec<f64> {
-    std::iter::once(0.0)
-        .chain((0..count).map(|i| lowest * 3f64.powi(i)))
-        .collect()
-}
 
 /// One well per dose pair holding `response(x1, x2)`.
 fn block_of(response: impl Fn(f64, f64) -> f64, doses1: &[f64], doses2: &[f64]) -> Block {

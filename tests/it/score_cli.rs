@@ -3,11 +3,10 @@
 //! by a failed run, and the README's command on the bundled example.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::common::{repo_path, scratch_dir};
+use crate::common::{repo_path, scratch_dir, stderr, synergist};
 
 /// Rounding error of a synergy score that is 0 in exact arithmetic: responses of order
 /// 100 combined in a few floating-point operations.
@@ -24,18 +23,6 @@ loewe_undefined,status";
 const DEFAULT_CELL_HEADER: &str = "block_id,conc1,conc2,response,n_replicates,response_sd,\
 zip_fit,zip_ref,zip_synergy,hsa_ref,hsa_synergy,bliss_ref,bliss_synergy,\
 loewe_ref,loewe_synergy,loewe_ci";
-
-fn synergist(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synergist"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("run synergist")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// The files in a directory, sorted.
 fn files_in(directory: &Path) -> Vec<String> {

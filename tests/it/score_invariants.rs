@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use synergist::data::{BlockBuilder, Drug, DrugRole};
+use synergist::data::{BlockBuilder, DrugRole};
 use synergist::model::BlockContext;
 use synergist::simulate::{BraidDrug, BraidSurface};
 use synergist::{
@@ -24,7 +24,7 @@ use synergist::{
     Screen,
 };
 
-use crate::common::repo_path;
+use crate::common::{design, drug, repo_path};
 
 // ---------------------------------------------------------------- tolerances
 
@@ -70,20 +70,6 @@ const UNIT_INVARIANCE: f64 = 2e-5;
 const NUMERICALLY_ZERO: f64 = 1e-6;
 
 // ---------------------------------------------------------------- blocks
-
-fn drug(name: &str, unit: &str) -> Drug {
-    Drug {
-        name: name.into(),
-        unit: unit.into(),
-    }
-}
-
-/// The control plus a 3-fold series: `count` positive doses from `lowest`.
-fn design(lowest: f64, count: i32) -> Vec<f64> {
-    std::iter::once(0.0)
-        .chain((0..count).map(|i| lowest * 3f64.powi(i)))
-        .collect()
-}
 
 fn braid(drug1: BraidDrug, drug2: BraidDrug, kappa: f64) -> BraidSurface {
     BraidSurface::new(0.0, drug1, drug2, None, kappa).expect("valid BRAID parameters")
