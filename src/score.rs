@@ -113,6 +113,16 @@ pub fn score_block<'a>(
     options: &ScoreOptions,
 ) -> BlockScores<'a> {
     let context = BlockContext::new(block, &options.fit);
+    score_context(&context, models, options.loewe_undefined)
+}
+
+/// Scores a block through an existing context, reusing (and leaving behind for later use,
+/// such as a figure) every fit the models need. The context's fit options apply.
+pub fn score_context<'a>(
+    context: &BlockContext<'a>,
+    models: &[Model],
+    loewe_undefined: LoeweUndefined,
+) -> BlockScores<'a> {
     let combination_cells = context
         .combination_cells()
         .filter(|&cell| !context.observed()[cell].is_nan())
@@ -121,19 +131,19 @@ pub fn score_block<'a>(
         .iter()
         .map(|&model| {
             let surface = match model {
-                Model::Hsa => Hsa.reference(&context),
-                Model::Bliss => Bliss.reference(&context),
+                Model::Hsa => Hsa.reference(context),
+                Model::Bliss => Bliss.reference(context),
                 Model::Loewe => Loewe {
-                    undefined: options.loewe_undefined,
+                    undefined: loewe_undefined,
                 }
-                .reference(&context),
-                Model::Zip => Zip.reference(&context),
+                .reference(context),
+                Model::Zip => Zip.reference(context),
             };
-            (model, surface.map(|surface| scores_from(&context, surface)))
+            (model, surface.map(|surface| scores_from(context, surface)))
         })
         .collect();
     BlockScores {
-        block,
+        block: context.block(),
         combination_cells,
         models,
     }

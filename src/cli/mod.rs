@@ -3,6 +3,7 @@
 mod check;
 mod fit;
 mod input_args;
+mod plot;
 mod score;
 mod simulate;
 
@@ -26,6 +27,8 @@ enum Command {
     Fit(fit::FitArgs),
     /// Score synergy (ZIP, HSA, Bliss, Loewe) per block, and per cell with --cells.
     Score(score::ScoreArgs),
+    /// Draw figures: isobologram, synergy-map, curves, response-map, report, overview.
+    Plot(plot::PlotArgs),
     /// Generate a screen from a closed-form BRAID surface (JSON spec, fixed seed).
     Simulate(simulate::SimulateArgs),
 }
@@ -55,6 +58,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args),
         Command::Fit(args) => fit::run(args),
         Command::Score(args) => score::run(args),
+        Command::Plot(args) => plot::run(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

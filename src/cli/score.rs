@@ -93,23 +93,23 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     Ok(report_failures(&scores, args.quiet))
 }
 
-/// Scores every block, on a pool of `jobs` threads when given.
+/// Scores every block on a pool of `jobs` threads (default: one per core).
 fn score_screen<'a>(
     screen: &'a Screen,
     models: &[Model],
     options: &ScoreOptions,
     jobs: Option<usize>,
 ) -> anyhow::Result<Vec<BlockScores<'a>>> {
-    match jobs {
-        None => Ok(screen.score(models, options)),
-        Some(threads) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .with_context(|| format!("cannot start {threads} worker threads"))?;
-            Ok(pool.install(|| screen.score(models, options)))
-        }
-    }
+    Ok(thread_pool(jobs)?.install(|| screen.score(models, options)))
+}
+
+/// A pool of `jobs` worker threads, or one per core.
+pub(crate) fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let threads = jobs.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .with_context(|| format!("cannot start {threads} worker threads"))
 }
 
 /// Warns about every block with a failed model (unless quiet) and says how the run ended.
@@ -167,7 +167,7 @@ fn name(path: Option<&Path>) -> String {
     }
 }
 
-fn parse_jobs(text: &str) -> Result<usize, String> {
+pub(crate) fn parse_jobs(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("0 threads cannot score anything; give 1 or more".to_string()),
         Ok(threads) => Ok(threads),

@@ -38,7 +38,7 @@ pub enum SliceError {
 #[derive(Debug)]
 pub struct BlockContext<'a> {
     block: &'a Block,
-    fit_options: &'a FitOptions,
+    fit_options: FitOptions,
     observed: Array2<f64>,
     monotherapy_fits: [OnceCell<Result<HillFit, FitError>>; 2],
     slice_fits: [OnceCell<Vec<Option<SliceFit>>>; 2],
@@ -47,10 +47,10 @@ pub struct BlockContext<'a> {
 impl<'a> BlockContext<'a> {
     /// The context of a block; fits use `fit_options` (its `fixed_e0` is ignored: only
     /// slice fits fix e0, each to its own observed value).
-    pub fn new(block: &'a Block, fit_options: &'a FitOptions) -> BlockContext<'a> {
+    pub fn new(block: &'a Block, fit_options: &FitOptions) -> BlockContext<'a> {
         BlockContext {
             block,
-            fit_options,
+            fit_options: fit_options.clone(),
             observed: block.cells().mapv(|cell| {
                 if cell.is_measured() {
                     cell.mean

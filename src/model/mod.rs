@@ -31,10 +31,12 @@ pub use zip::Zip;
 
 /// The reference models synergist computes, as named on the command line and in output
 /// column prefixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
-    /// Zero interaction potency (Yadav et al. 2015, as in SynergyFinder 3).
+    /// Zero interaction potency (Yadav et al. 2015, as in SynergyFinder 3); the default,
+    /// as in SynergyFinder.
+    #[default]
     Zip,
     /// Highest single agent.
     Hsa,
@@ -55,6 +57,16 @@ impl Model {
             Model::Hsa => "hsa",
             Model::Bliss => "bliss",
             Model::Loewe => "loewe",
+        }
+    }
+
+    /// The name as written in text and on figures: ZIP, HSA, Bliss, Loewe.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Model::Zip => "ZIP",
+            Model::Hsa => "HSA",
+            Model::Bliss => "Bliss",
+            Model::Loewe => "Loewe",
         }
     }
 

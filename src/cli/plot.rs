@@ -1,0 +1,423 @@
+//! `synergist plot`: figures for one block, every block, or the whole screen.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use synergist::io::Output;
+use synergist::plot::isobologram::IsobologramOptions;
+use synergist::plot::{render_block, render_overview, ImageFormat, PlotKind, PlotOptions};
+use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
+
+use super::input_args::InputArgs;
+use super::score::{parse_jobs, thread_pool};
+use super::Outcome;
+
+const KIND_HELP: &str = "\
+The figure:
+  isobologram   Loewe isobologram at --effect levels: additive isobole from the
+                monotherapy fits, observed isobole from the row and column fits,
+                the measured dose pairs that reach the effect;
+  synergy-map   per-cell synergy of --model as a heatmap (diverging scale at 0);
+  curves        both monotherapy dose-response curves with their 4PL fits;
+  response-map  the observed response matrix as a heatmap;
+  report        the four block figures on one page;
+  overview      every block ranked by --model's mean synergy, with p-values.";
+
+/// The kind of figure, as a command-line value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KindArg {
+    Isobologram,
+    SynergyMap,
+    Curves,
+    ResponseMap,
+    Report,
+    Overview,
+}
+
+impl From<KindArg> for PlotKind {
+    fn from(kind: KindArg) -> PlotKind {
+        match kind {
+            KindArg::Isobologram => PlotKind::Isobologram,
+            KindArg::SynergyMap => PlotKind::SynergyMap,
+            KindArg::Curves => PlotKind::Curves,
+            KindArg::ResponseMap => PlotKind::ResponseMap,
+            KindArg::Report => PlotKind::Report,
+            KindArg::Overview => PlotKind::Overview,
+        }
+    }
+}
+
+/// Image format, as a command-line value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImageFormatArg {
+    Svg,
+    Png,
+}
+
+impl From<ImageFormatArg> for ImageFormat {
+    fn from(format: ImageFormatArg) -> ImageFormat {
+        match format {
+            ImageFormatArg::Svg => ImageFormat::Svg,
+            ImageFormatArg::Png => ImageFormat::Png,
+        }
+    }
+}
+
+/// Arguments of `synergist plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// isobologram, synergy-map, curves, response-map, report or overview.
+    #[arg(value_enum, value_name = "KIND", long_help = KIND_HELP)]
+    kind: KindArg,
+    #[command(flatten)]
+    input: InputArgs,
+    /// The block to draw (required when the input has several blocks).
+    #[arg(long, value_name = "ID", conflicts_with = "all_blocks")]
+    block: Option<String>,
+    /// Draw every block, one file each, into --out-dir.
+    #[arg(long, requires = "out_dir")]
+    all_blocks: bool,
+    /// Directory for --all-blocks (created if missing); files are named
+    /// BLOCK_KIND.svg|png, the block id made safe for file names.
+    #[arg(long, value_name = "DIR", requires = "all_blocks")]
+    out_dir: Option<PathBuf>,
+    /// Output file; .png writes PNG, anything else SVG (default: SVG on stdout).
+    #[arg(short, long, value_name = "FILE", conflicts_with = "all_blocks")]
+    output: Option<PathBuf>,
+    /// Image format (default: from the output's extension, else svg).
+    #[arg(long, value_enum)]
+    format: Option<ImageFormatArg>,
+    /// Model of synergy-map, report and overview: zip, hsa, bliss or loewe.
+    #[arg(long, value_name = "MODEL", default_value = "zip", value_parser = parse_model)]
+    model: Model,
+    /// Isobologram effect levels, % inhibition, comma-separated.
+    #[arg(long, value_name = "LIST", default_value = "50", value_parser = parse_effects)]
+    effect: EffectLevels,
+    /// Isobologram axes divided by each drug's dose alone for the effect (one shared
+    /// additive line from (1, 0) to (0, 1)).
+    #[arg(long)]
+    normalised: bool,
+    /// Isobologram dose axes on a log scale.
+    #[arg(long)]
+    log_doses: bool,
+    /// Loewe reference where its equation has no solution: nan, hsa or synergyfinder
+    /// (see `synergist score --help`).
+    #[arg(long, value_name = "nan|hsa|synergyfinder", default_value = "nan")]
+    loewe_undefined: LoeweUndefined,
+    /// Worker threads for --all-blocks and overview (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
+    jobs: Option<usize>,
+    /// Do not print a warning for each block that could not be drawn.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Effect levels of the isobologram.
+#[derive(Debug, Clone, PartialEq)]
+struct EffectLevels(Vec<f64>);
+
+/// Runs `synergist plot`.
+pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
+    let kind = PlotKind::from(args.kind);
+    let format = image_format(args.format, args.output.as_deref())?;
+    let options = PlotOptions {
+        model: args.model,
+        isobologram: IsobologramOptions {
+            effects: args.effect.0.clone(),
+            normalised: args.normalised,
+            log_doses: args.log_doses,
+        },
+        score: ScoreOptions {
+            loewe_undefined: args.loewe_undefined,
+            ..ScoreOptions::default()
+        },
+    };
+    if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
+        bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
+    }
+    if let Some(directory) = args.out_dir.as_deref() {
+        std::fs::create_dir_all(directory)
+            .with_context(|| format!("cannot create {}", directory.display()))?;
+        // A file created and dropped uncommitted leaves nothing: this only checks that the
+        // directory is writable, before any work.
+        Output::create(&directory.join(".synergist-check"))
+            .with_context(|| format!("cannot write in {}", directory.display()))?;
+    }
+    // Create the output before the work, so that an unwritable path fails at once.
+    let output = match args.output.as_deref() {
+        Some(path) if !args.all_blocks => {
+            Some(Output::create(path).with_context(|| format!("cannot write {}", path.display()))?)
+        }
+        _ => None,
+    };
+    let screen = args.input.read()?;
+    let pool = thread_pool(args.jobs)?;
+    if args.all_blocks {
+        let directory = args.out_dir.as_deref().unwrap_or(Path::new("."));
+        return pool.install(|| all_blocks(&screen, kind, &options, format, directory, args.quiet));
+    }
+    let bytes = if kind == PlotKind::Overview {
+        let scores = pool.install(|| screen.score(&[options.model], &options.score));
+        render_overview(&scores, options.model, format)?
+    } else {
+        let block = choose_block(&screen, args.block.as_deref())?;
+        render_block(kind, block, &options, format)
+            .with_context(|| format!("drawing the {kind} of block {}", block.id()))?
+    };
+    let destination = name(args.output.as_deref());
+    let mut output = output.unwrap_or_else(Output::stdout);
+    std::io::Write::write_all(&mut output, &bytes)
+        .with_context(|| format!("writing {destination}"))?;
+    output
+        .commit()
+        .with_context(|| format!("writing {destination}"))?;
+    Ok(Outcome::Success)
+}
+
+/// Draws every block into `directory`, in parallel; a block that cannot be drawn is
+/// reported and the others are still written.
+fn all_blocks(
+    screen: &Screen,
+    kind: PlotKind,
+    options: &PlotOptions,
+    format: ImageFormat,
+    directory: &Path,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let names = file_names(&screen.blocks, kind, format);
+    let failures: Vec<String> = screen
+        .blocks
+        .par_iter()
+        .zip(names.par_iter())
+        .filter_map(|(block, file_name)| {
+            let path = directory.join(file_name);
+            write_block(kind, block, options, format, &path)
+                .err()
+                .map(|error| format!("block {}: {error:#}", block.id()))
+        })
+        .collect();
+    if !quiet {
+        for failure in &failures {
+            eprintln!("warning: {failure}");
+        }
+    }
+    Ok(if failures.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::PartialFailure
+    })
+}
+
+fn write_block(
+    kind: PlotKind,
+    block: &Block,
+    options: &PlotOptions,
+    format: ImageFormat,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let bytes = render_block(kind, block, options, format)?;
+    let mut output =
+        Output::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut output, &bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    output
+        .commit()
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// One file name per block, `SAFEID_KIND.EXT`: characters other than ASCII letters, digits,
+/// `-` and `.` become `_`, a leading `.` too, names are cut to 80 characters, and names that
+/// collide (after this, or ignoring case) get `-2`, `-3`… in input order.
+fn file_names(blocks: &[Block], kind: PlotKind, format: ImageFormat) -> Vec<String> {
+    let mut taken = HashSet::new();
+    blocks
+        .iter()
+        .map(|block| {
+            let stem = safe_stem(block.id());
+            let mut candidate = stem.clone();
+            let mut counter = 1;
+            while !taken.insert(candidate.to_ascii_lowercase()) {
+                counter += 1;
+                candidate = format!("{stem}-{counter}");
+            }
+            format!("{candidate}_{}.{}", kind.name(), format.extension())
+        })
+        .collect()
+}
+
+fn safe_stem(id: &str) -> String {
+    let mut stem: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    if stem.starts_with('.') {
+        stem.replace_range(0..1, "_");
+    }
+    if stem.is_empty() {
+        stem.push_str("block");
+    }
+    stem
+}
+
+/// The block named by --block, or the only block of the input.
+fn choose_block<'s>(screen: &'s Screen, id: Option<&str>) -> anyhow::Result<&'s Block> {
+    let blocks = &screen.blocks;
+    match id {
+        Some(id) => match blocks.iter().find(|block| block.id() == id) {
+            Some(block) => Ok(block),
+            None => bail!(
+                "--block {id}: no such block; the input has {} ({})",
+                plural(blocks.len()),
+                example_ids(blocks)
+            ),
+        },
+        None if blocks.len() == 1 => Ok(&blocks[0]),
+        None => bail!(
+            "the input has {} ({}); choose one with --block ID, or draw all with --all-blocks --out-dir DIR",
+            plural(blocks.len()),
+            example_ids(blocks)
+        ),
+    }
+}
+
+fn plural(count: usize) -> String {
+    if count == 1 {
+        "1 block".to_string()
+    } else {
+        format!("{count} blocks")
+    }
+}
+
+/// The first few block ids, for messages.
+fn example_ids(blocks: &[Block]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = blocks
+        .iter()
+        .take(SHOWN)
+        .map(|block| block.id())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if blocks.len() > SHOWN {
+        text.push_str(", …");
+    }
+    text
+}
+
+/// The image format: --format, else the output's extension, else SVG; a contradiction
+/// between --format and the extension is an error.
+fn image_format(
+    format: Option<ImageFormatArg>,
+    output: Option<&Path>,
+) -> anyhow::Result<ImageFormat> {
+    let from_extension = output
+        .filter(|path| path.extension().is_some())
+        .map(ImageFormat::from_path);
+    match (format.map(ImageFormat::from), from_extension) {
+        (Some(chosen), Some(implied)) if chosen != implied => bail!(
+            "--format {} contradicts the output's extension (.{}); change one",
+            chosen.extension(),
+            implied.extension()
+        ),
+        (Some(chosen), _) => Ok(chosen),
+        (None, Some(implied)) => Ok(implied),
+        (None, None) => Ok(ImageFormat::Svg),
+    }
+}
+
+fn name(path: Option<&Path>) -> String {
+    match path {
+        Some(path) if path.as_os_str() != "-" => path.display().to_string(),
+        _ => "stdout".to_string(),
+    }
+}
+
+fn parse_model(text: &str) -> Result<Model, String> {
+    match Model::parse_list(text)
+        .map_err(|error| error.to_string())?
+        .as_slice()
+    {
+        [model] => Ok(*model),
+        _ => Err(format!(
+            "\"{text}\": give one model (zip, hsa, bliss or loewe)"
+        )),
+    }
+}
+
+fn parse_effects(text: &str) -> Result<EffectLevels, String> {
+    let levels = text
+        .split(',')
+        .map(|item| {
+            let item = item.trim().trim_end_matches('%');
+            match item.parse::<f64>() {
+                Ok(value) if value.is_finite() && value > 0.0 && value < 100.0 => Ok(value),
+                Ok(_) => Err(format!(
+                    "\"{item}\": effect levels lie strictly between 0 and 100 (% inhibition)"
+                )),
+                Err(_) => Err(format!("\"{item}\" is not a number")),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EffectLevels(levels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synergist::data::BlockBuilder;
+    use synergist::Drug;
+
+    fn block(id: &str) -> Block {
+        let drug = |name: &str| Drug {
+            name: name.into(),
+            unit: String::new(),
+        };
+        let mut builder = BlockBuilder::new(id, drug("a"), drug("b"));
+        builder.well(0.0, 0.0, 0.0);
+        builder.build().expect("valid block")
+    }
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let blocks = ["a/b", "a:b", "A_b", "..hidden", "x y"].map(block);
+        let names = file_names(&blocks, PlotKind::Curves, ImageFormat::Png);
+        assert_eq!(
+            names,
+            [
+                "a_b_curves.png",
+                "a_b-2_curves.png",
+                "A_b-3_curves.png",
+                "_.hidden_curves.png",
+                "x_y_curves.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn format_comes_from_flag_or_extension() {
+        let png = Some(Path::new("figure.png"));
+        assert_eq!(image_format(None, png).unwrap(), ImageFormat::Png);
+        assert_eq!(image_format(None, None).unwrap(), ImageFormat::Svg);
+        assert!(image_format(Some(ImageFormatArg::Svg), png).is_err());
+    }
+
+    #[test]
+    fn effect_levels_parse_with_or_without_percent() {
+        assert_eq!(
+            parse_effects("30, 50%,70").unwrap(),
+            EffectLevels(vec![30.0, 50.0, 70.0])
+        );
+        assert!(parse_effects("0").is_err());
+        assert!(parse_effects("fifty").is_err());
+    }
+}

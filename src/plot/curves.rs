@@ -1,0 +1,1395 @@
+//! Dose-response curves of both monotherapies: one panel per drug, side by side (the two
+//! drugs' doses usually have different units). Each panel has a log10 dose axis with the
+//! control (dose 0) drawn one dilution step left of the lowest positive dose, behind a
+//! dashed axis break; the observed monotherapy means with their replicate spread; the
+//! fitted 4PL curve; and a box below the chart with a key, the fitted parameters and any
+//! warning about the fit.
+
+use std::ops::Range;
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::heatmap::draw_title;
+use super::style;
+use super::{Figure, PlotError};
+use crate::curve::{FittedModel, HillFit, Observation};
+use crate::data::{Block, Drug, DrugRole};
+use crate::model::{BlockContext, ModelError};
+
+/// Height of the title band, pixels.
+const TITLE_HEIGHT: u32 = 64;
+/// Height of the drug name above each chart, pixels.
+const HEADER_HEIGHT: u32 = 24;
+/// Height of one line of text in the box below a chart, pixels.
+const LINE_HEIGHT: u32 = 20;
+/// Most lines of parameters and warnings in the box below a chart.
+const MAX_NOTE_LINES: usize = 4;
+/// Padding inside the box below a chart, pixels.
+const BOX_PADDING: u32 = 8;
+/// Horizontal gap between the box and its panel's edges, pixels.
+const BOX_INSET: u32 = 12;
+/// Points on the drawn fitted curve, evenly spaced in log dose.
+const CURVE_POINTS: usize = 200;
+/// Radius of an observed point's marker, pixels.
+const MARKER_RADIUS: u32 = 5;
+/// Smallest gap between two dose tick labels, pixels.
+const TICK_LABEL_GAP: i32 = 16;
+/// Most dose ticks on one axis.
+const MAX_TICKS: usize = 8;
+/// How far (percentage points) the fitted curve may widen the response axis beyond the
+/// observed data (and 0–100): a wild extrapolation must not squash the data.
+const CURVE_ALLOWANCE: f64 = 50.0;
+/// Light guide lines.
+const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Both monotherapy dose-response curves of one block.
+#[derive(Debug)]
+pub struct Curves<'a> {
+    /// The block with its (lazily computed) monotherapy fits.
+    pub context: &'a BlockContext<'a>,
+}
+
+impl Figure for Curves<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1100, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let block = self.context.block();
+        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let title = format!(
+            "Dose-response: {} × {}",
+            block.drug(DrugRole::Drug1).name,
+            block.drug(DrugRole::Drug2).name
+        );
+        let (figure_width, _) = area.dim_in_pixel();
+        let line_width = figure_width.saturating_sub(40);
+        let title = shorten(area, &title, &style::text(style::TITLE_SIZE), line_width)?;
+        let subtitle = shorten(
+            area,
+            &format!("block {}", block.id()),
+            &style::text(style::NOTE_SIZE),
+            line_width,
+        )?;
+        draw_title(&title_band, &title, &subtitle)?;
+        let (width, _) = body.dim_in_pixel();
+        let (left, right) = body.split_horizontally(width / 2);
+        let panels = DrugRole::BOTH.map(|role| Panel::new(self.context, role));
+        let areas = [left, right];
+        let mut contents = Vec::with_capacity(panels.len());
+        for (panel, panel_area) in panels.iter().zip(&areas) {
+            contents.push(panel.box_content(panel_area)?);
+        }
+        // Both boxes get the height of the fuller one, so that the charts line up.
+        let box_lines = contents.iter().map(BoxContent::lines).max().unwrap_or(0);
+        for ((panel, panel_area), content) in panels.iter().zip(&areas).zip(&contents) {
+            panel.draw(panel_area, content, box_lines)?;
+        }
+        Ok(())
+    }
+}
+
+/// The colour of a drug's points and curve.
+fn drug_colour(role: DrugRole) -> RGBColor {
+    match role {
+        DrugRole::Drug1 => style::DRUG1,
+        DrugRole::Drug2 => style::DRUG2,
+    }
+}
+
+/// The dose axis of one panel, in log10 dose units: the control (dose 0) sits one dilution
+/// step left of the lowest positive dose, separated from the positive doses by a break
+/// half-way between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DoseAxis {
+    /// Where dose 0 is drawn.
+    control: f64,
+    /// The break between the control and the positive doses.
+    separator: f64,
+    /// Left end of the axis.
+    start: f64,
+    /// Right end of the axis.
+    end: f64,
+    /// The dilution step: from the control to the lowest positive dose.
+    step: f64,
+    /// Whether the drug has any positive dose (otherwise only the control is labelled).
+    has_positive_dose: bool,
+}
+
+impl DoseAxis {
+    /// The axis of a drug's doses (any order; zero, negative and non-finite doses add
+    /// nothing but the control). Always finite, with `start < separator < end`.
+    fn new(doses: &[f64]) -> DoseAxis {
+        let mut logs: Vec<f64> = doses
+            .iter()
+            .filter(|dose| dose.is_finite() && **dose > 0.0)
+            .map(|dose| dose.log10())
+            .filter(|log| log.is_finite())
+            .collect();
+        logs.sort_by(f64::total_cmp);
+        logs.dedup();
+        let (lowest, highest) = match (logs.first(), logs.last()) {
+            (Some(&lowest), Some(&highest)) => (lowest, highest),
+            _ => (0.0, 0.0),
+        };
+        let step = typical_step(&logs)
+            .clamp(0.1, 1.0)
+            .max((highest - lowest) / 10.0);
+        DoseAxis {
+            control: lowest - step,
+            separator: lowest - step / 2.0,
+            start: lowest - 1.5 * step,
+            end: highest + step / 2.0,
+            step,
+            has_positive_dose: !logs.is_empty(),
+        }
+    }
+
+    /// Where a dose is drawn: the control position for 0, log10 of a positive dose; None
+    /// for a dose that cannot be drawn.
+    fn position(&self, dose: f64) -> Option<f64> {
+        if dose == 0.0 {
+            Some(self.control)
+        } else if dose > 0.0 && dose.is_finite() {
+            Some(dose.log10()).filter(|log| log.is_finite())
+        } else {
+            None
+        }
+    }
+
+    /// The whole axis.
+    fn range(&self) -> Range<f64> {
+        self.start..self.end
+    }
+
+    /// Where dose ticks may go: from a little below the lowest positive dose (clear of
+    /// the break) to the right end.
+    fn tick_range(&self) -> Range<f64> {
+        (self.separator + 0.2 * self.step)..self.end
+    }
+}
+
+/// The median distance between consecutive sorted log doses (a dilution step); one
+/// decade when there are fewer than two doses.
+fn typical_step(sorted_logs: &[f64]) -> f64 {
+    let mut steps: Vec<f64> = sorted_logs
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .filter(|step| step.is_finite() && *step > 0.0)
+        .collect();
+    if steps.is_empty() {
+        return 1.0;
+    }
+    steps.sort_by(f64::total_cmp);
+    steps[steps.len() / 2]
+}
+
+/// A labelled dose on the axis.
+#[derive(Debug, Clone, PartialEq)]
+struct DoseTick {
+    /// log10 of the dose.
+    position: f64,
+    /// The label.
+    label: String,
+}
+
+/// Round doses inside `range` (log10 units): each mantissa of every `stride`-th decade.
+fn round_dose_ticks(range: &Range<f64>, mantissas: &[f64], stride: i32) -> Vec<DoseTick> {
+    if !(range.start.is_finite() && range.end.is_finite()) {
+        return Vec::new();
+    }
+    let first = (range.start.floor() as i32).clamp(-330, 330);
+    let last = (range.end.ceil() as i32).clamp(-330, 330);
+    (first..=last)
+        .filter(|decade| decade.rem_euclid(stride.max(1)) == 0)
+        .flat_map(|decade| {
+            mantissas
+                .iter()
+                .map(move |&mantissa| mantissa * 10f64.powi(decade))
+        })
+        .filter_map(|dose| {
+            let position = dose.log10();
+            range.contains(&position).then(|| DoseTick {
+                position,
+                label: style::format_number(dose),
+            })
+        })
+        .collect()
+}
+
+/// Candidate tick sets, densest first: (mantissas, decade stride).
+const TICK_SETS: [(&[f64], i32); 8] = [
+    (&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1),
+    (&[1.0, 2.0, 5.0], 1),
+    (&[1.0, 3.0], 1),
+    (&[1.0], 1),
+    (&[1.0], 2),
+    (&[1.0], 3),
+    (&[1.0], 5),
+    (&[1.0], 10),
+];
+
+/// Everything a panel shows, gathered before drawing.
+struct Panel<'a> {
+    block: &'a Block,
+    role: DrugRole,
+    colour: RGBColor,
+    axis: DoseAxis,
+    content: Content<'a>,
+    /// The fitted curve sampled over the positive doses (log10 dose, response); empty
+    /// without a fit.
+    curve: Vec<(f64, f64)>,
+    /// The response axis.
+    responses: Range<f64>,
+}
+
+/// What a panel can show of a drug alone.
+enum Content<'a> {
+    /// The other drug is never at dose 0: there is no monotherapy series.
+    NoMonotherapy,
+    /// The observed monotherapy (drawable points only) and its fit, or why it has none.
+    Series {
+        points: Vec<Observation>,
+        fit: Result<&'a HillFit, ModelError>,
+    },
+}
+
+impl<'a> Panel<'a> {
+    /// The panel of one drug.
+    fn new(context: &'a BlockContext<'a>, role: DrugRole) -> Panel<'a> {
+        let block = context.block();
+        let axis = DoseAxis::new(block.doses(role));
+        let content = match context.monotherapy_fit(role) {
+            Err(ModelError::NoMonotherapy { .. }) => Content::NoMonotherapy,
+            fit => Content::Series {
+                points: block
+                    .monotherapy(role)
+                    .into_iter()
+                    .filter(|point| axis.position(point.dose).is_some())
+                    .filter(|point| point.response.is_finite())
+                    .collect(),
+                fit,
+            },
+        };
+        let curve = match &content {
+            Content::Series { fit: Ok(fit), .. } => sample_curve(fit, &axis),
+            _ => Vec::new(),
+        };
+        let points: &[Observation] = match &content {
+            Content::Series { points, .. } => points,
+            Content::NoMonotherapy => &[],
+        };
+        let responses = response_range(points, &curve);
+        Panel {
+            block,
+            role,
+            colour: drug_colour(role),
+            axis,
+            content,
+            curve,
+            responses,
+        }
+    }
+
+    fn drug(&self) -> &'a Drug {
+        self.block.drug(self.role)
+    }
+
+    fn fit(&self) -> Option<&'a HillFit> {
+        match &self.content {
+            Content::Series { fit: Ok(fit), .. } => Some(*fit),
+            _ => None,
+        }
+    }
+
+    /// Draws the panel: the drug's name, the chart, and below it the box of `content`,
+    /// sized for `box_lines` lines.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        content: &BoxContent,
+        box_lines: usize,
+    ) -> Result<(), PlotError> {
+        let (_, height) = area.dim_in_pixel();
+        let box_height = if box_lines == 0 {
+            0
+        } else {
+            box_lines as u32 * LINE_HEIGHT + 2 * BOX_PADDING
+        };
+        let (header, rest) = area.split_vertically(HEADER_HEIGHT);
+        let (chart_area, box_area) = rest.split_vertically(
+            height
+                .saturating_sub(HEADER_HEIGHT)
+                .saturating_sub(box_height + BOX_PADDING),
+        );
+        let chart = self.draw_chart(&chart_area)?;
+        self.draw_header(&header, &chart_area, &chart)?;
+        self.draw_box(&box_area, content, box_height)
+    }
+
+    /// What the box below the chart says, its lines wrapped to the width of `area`.
+    fn box_content<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<BoxContent, PlotError> {
+        let (width, _) = area.dim_in_pixel();
+        let text_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
+        Ok(BoxContent {
+            legend: self.legend_entries(),
+            notes: self.wrapped_notes(area, text_width)?,
+        })
+    }
+
+    /// The drug's name in its colour, centred over the plotting area.
+    fn draw_header<DB: DrawingBackend>(
+        &self,
+        header: &DrawingArea<DB, Shift>,
+        chart_area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+    ) -> Result<(), PlotError> {
+        let (pixels_x, _) = chart.plotting_area().get_pixel_range();
+        let (base_x, _) = chart_area.get_base_pixel();
+        let centre = (pixels_x.start + pixels_x.end) / 2 - base_x;
+        let style = style::coloured_text(style::LABEL_SIZE, self.colour);
+        let (width, _) = chart_area.dim_in_pixel();
+        let width = i32::try_from(width).unwrap_or(i32::MAX);
+        // Centred on the plotting area, so as wide as twice the nearer panel edge.
+        let room = 2 * centre.min(width - centre) - 8;
+        let text = shorten(
+            header,
+            &format!("{} alone", self.drug().name),
+            &style,
+            u32::try_from(room).unwrap_or(0),
+        )?;
+        let style = style.pos(Pos::new(HPos::Center, VPos::Bottom));
+        header
+            .draw(&Text::new(text, (centre, HEADER_HEIGHT as i32 - 2), style))
+            .map_err(PlotError::drawing)
+    }
+
+    /// The axes, guides, fitted curve and observed points; returns the chart for
+    /// placing text around it.
+    fn draw_chart<'c, DB: DrawingBackend>(
+        &self,
+        area: &'c DrawingArea<DB, Shift>,
+    ) -> Result<Chart<'c, DB>, PlotError> {
+        let mut chart = ChartBuilder::on(area)
+            .margin_left(8)
+            .margin_right(24)
+            .margin_top(6)
+            .x_label_area_size(52)
+            .y_label_area_size(62)
+            .build_cartesian_2d(self.axis.range(), self.responses.clone())
+            .map_err(PlotError::drawing)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(10)
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .y_label_formatter(&|value| style::format_number(*value))
+            .y_label_style(style::text(style::TICK_SIZE))
+            .y_desc("% inhibition")
+            .axis_desc_style(style::text(style::LABEL_SIZE))
+            .draw()
+            .map_err(PlotError::drawing)?;
+        let ticks = self.dose_ticks(area, &chart)?;
+        self.draw_guides(&mut chart, &ticks)?;
+        self.draw_curve(&mut chart)?;
+        self.draw_points(&mut chart)?;
+        self.draw_dose_labels(area, &chart, &ticks)?;
+        if let Content::NoMonotherapy = self.content {
+            self.draw_notice(area, &chart)?;
+        }
+        Ok(chart)
+    }
+
+    /// The densest set of round dose ticks whose labels do not collide (at least two),
+    /// else the lowest and highest tested doses (the only one, when there is one).
+    fn dose_ticks<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+    ) -> Result<Vec<DoseTick>, PlotError> {
+        if !self.axis.has_positive_dose {
+            return Ok(Vec::new());
+        }
+        let positive_doses = self
+            .block
+            .doses(self.role)
+            .iter()
+            .filter(|dose| dose.is_finite() && **dose > 0.0)
+            .count();
+        if positive_doses == 1 {
+            return self.tested_dose_ticks(area, chart);
+        }
+        let positive = self.axis.tick_range();
+        for (mantissas, stride) in TICK_SETS {
+            let ticks = round_dose_ticks(&positive, mantissas, stride);
+            if ticks.len() > MAX_TICKS {
+                continue;
+            }
+            if ticks.len() < 2 {
+                break;
+            }
+            if self.labels_fit(area, chart, &ticks)? {
+                return Ok(ticks);
+            }
+        }
+        self.tested_dose_ticks(area, chart)
+    }
+
+    /// The lowest and highest tested positive doses as ticks, or only the lowest when
+    /// their labels would collide.
+    fn tested_dose_ticks<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+    ) -> Result<Vec<DoseTick>, PlotError> {
+        let positive: Vec<f64> = self
+            .block
+            .doses(self.role)
+            .iter()
+            .copied()
+            .filter(|dose| dose.is_finite() && *dose > 0.0)
+            .collect();
+        let ends = [positive.first(), positive.last()];
+        let mut ticks: Vec<DoseTick> = Vec::new();
+        for dose in ends.into_iter().flatten() {
+            let label = style::format_number(*dose);
+            if ticks.iter().any(|tick| tick.label == label) {
+                continue;
+            }
+            ticks.push(DoseTick {
+                position: dose.log10(),
+                label,
+            });
+        }
+        if ticks.len() > 1 && !self.labels_fit(area, chart, &ticks)? {
+            ticks.truncate(1);
+        }
+        Ok(ticks)
+    }
+
+    /// Whether tick labels, centred on their ticks, keep clear of each other and of the
+    /// control's label.
+    fn labels_fit<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+        ticks: &[DoseTick],
+    ) -> Result<bool, PlotError> {
+        let tick_style = style::text(style::TICK_SIZE);
+        let control_x = chart.backend_coord(&(self.axis.control, 0.0)).0;
+        let control_width = text_width(area, "0", &tick_style)?;
+        let mut previous_right = control_x + control_width / 2;
+        for tick in ticks {
+            let width = text_width(area, &tick.label, &tick_style)?;
+            let centre = chart.backend_coord(&(tick.position, 0.0)).0;
+            if centre - width / 2 < previous_right + TICK_LABEL_GAP {
+                return Ok(false);
+            }
+            previous_right = centre + width / 2;
+        }
+        Ok(true)
+    }
+
+    /// Vertical guides at the dose ticks, the dashed break between the control and the
+    /// positive doses, and the fitted e0 carried across the break to the control.
+    fn draw_guides<DB: DrawingBackend>(
+        &self,
+        chart: &mut Chart<'_, DB>,
+        ticks: &[DoseTick],
+    ) -> Result<(), PlotError> {
+        let (low, high) = (self.responses.start, self.responses.end);
+        chart
+            .draw_series(ticks.iter().map(|tick| {
+                PathElement::new(
+                    vec![(tick.position, low), (tick.position, high)],
+                    GRID.stroke_width(1),
+                )
+            }))
+            .map_err(PlotError::drawing)?;
+        let separator = self.axis.separator;
+        if let Content::NoMonotherapy = self.content {
+            return Ok(());
+        }
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                vec![(separator, low), (separator, high)],
+                6,
+                4,
+                style::GREY.stroke_width(1),
+            )))
+            .map_err(PlotError::drawing)?;
+        if let Some(e0) = self.fit().map(HillFit::e0) {
+            if self.responses.contains(&e0) {
+                chart
+                    .draw_series(std::iter::once(DashedPathElement::new(
+                        vec![(self.axis.control, e0), (separator, e0)],
+                        4,
+                        3,
+                        self.colour.stroke_width(1),
+                    )))
+                    .map_err(PlotError::drawing)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The fitted curve, clipped to the response axis.
+    fn draw_curve<DB: DrawingBackend>(&self, chart: &mut Chart<'_, DB>) -> Result<(), PlotError> {
+        let segments = clip_to_band(&self.curve, &self.responses);
+        chart
+            .draw_series(
+                segments
+                    .into_iter()
+                    .map(|segment| PathElement::new(segment, self.colour.stroke_width(2))),
+            )
+            .map_err(PlotError::drawing)?;
+        Ok(())
+    }
+
+    /// The observed means with ± sd error bars; the control as an open marker.
+    fn draw_points<DB: DrawingBackend>(&self, chart: &mut Chart<'_, DB>) -> Result<(), PlotError> {
+        let Content::Series { points, .. } = &self.content else {
+            return Ok(());
+        };
+        let placed: Vec<(f64, &Observation)> = points
+            .iter()
+            .filter_map(|point| Some((self.axis.position(point.dose)?, point)))
+            .collect();
+        chart
+            .draw_series(placed.iter().filter_map(|&(x, point)| {
+                let spread = replicate_spread(point)?;
+                Some(ErrorBar::new_vertical(
+                    x,
+                    point.response - spread,
+                    point.response,
+                    point.response + spread,
+                    self.colour.stroke_width(1),
+                    8,
+                ))
+            }))
+            .map_err(PlotError::drawing)?;
+        chart
+            .draw_series(placed.iter().map(|&(x, point)| {
+                Circle::new((x, point.response), MARKER_RADIUS, self.colour.filled())
+            }))
+            .map_err(PlotError::drawing)?;
+        // The control's marker is open: a white hole in its filled disc.
+        chart
+            .draw_series(
+                placed
+                    .iter()
+                    .filter(|(_, point)| point.dose == 0.0)
+                    .map(|&(x, point)| {
+                        Circle::new((x, point.response), MARKER_RADIUS - 2, WHITE.filled())
+                    }),
+            )
+            .map_err(PlotError::drawing)?;
+        Ok(())
+    }
+
+    /// Says, across the plotting area of `area`'s chart, that the drug has no
+    /// monotherapy series.
+    fn draw_notice<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+    ) -> Result<(), PlotError> {
+        let other = &self.block.drug(self.role.other()).name;
+        let notice = format!(
+            "no monotherapy of {}: {other} is never at dose 0",
+            self.drug().name
+        );
+        let words: Vec<String> = notice.split(' ').map(str::to_string).collect();
+        let notice_style = style::coloured_text(style::LABEL_SIZE, style::WARNING);
+        let (pixels_x, pixels_y) = chart.plotting_area().get_pixel_range();
+        let (base_x, base_y) = area.get_base_pixel();
+        let width = (pixels_x.end - pixels_x.start - 20).max(0) as u32;
+        let lines = pack(area, &words, " ", &notice_style, width)?;
+        let centre_x = (pixels_x.start + pixels_x.end) / 2 - base_x;
+        let line_height = LINE_HEIGHT as i32 + 2;
+        let top =
+            (pixels_y.start + pixels_y.end) / 2 - base_y - line_height * lines.len() as i32 / 2;
+        let centred = notice_style.pos(Pos::new(HPos::Center, VPos::Top));
+        for (index, line) in lines.into_iter().enumerate() {
+            let y = top + line_height * index as i32;
+            area.draw(&Text::new(line, (centre_x, y), centred.clone()))
+                .map_err(PlotError::drawing)?;
+        }
+        Ok(())
+    }
+
+    /// Tick marks and labels of the dose axis, the control's "0" with "control" under it,
+    /// the axis break marks and the axis title.
+    fn draw_dose_labels<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &Chart<'_, DB>,
+        ticks: &[DoseTick],
+    ) -> Result<(), PlotError> {
+        let (base_x, base_y) = area.get_base_pixel();
+        let local = |position: f64| {
+            let (x, y) = chart.backend_coord(&(position, self.responses.start));
+            (x - base_x, y - base_y)
+        };
+        let below = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top));
+        let control_tick = DoseTick {
+            position: self.axis.control,
+            label: "0".to_string(),
+        };
+        for tick in std::iter::once(&control_tick).chain(ticks) {
+            let (x, y) = local(tick.position);
+            area.draw(&PathElement::new(vec![(x, y), (x, y + 5)], BLACK))
+                .map_err(PlotError::drawing)?;
+            area.draw(&Text::new(tick.label.clone(), (x, y + 8), below.clone()))
+                .map_err(PlotError::drawing)?;
+        }
+        let (control_x, bottom) = local(self.axis.control);
+        let note = style::coloured_text(style::TICK_SIZE, style::GREY)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        area.draw(&Text::new("control", (control_x, bottom + 28), note))
+            .map_err(PlotError::drawing)?;
+        let (separator_x, _) = local(self.axis.separator);
+        draw_axis_break(area, (separator_x, bottom))?;
+        self.draw_dose_title(
+            area,
+            (separator_x, bottom),
+            local(self.axis.end).0,
+            control_x,
+        )
+    }
+
+    /// The dose axis title, centred under the positive doses but kept clear of the
+    /// "control" note and inside the panel.
+    fn draw_dose_title<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        (separator_x, bottom): (i32, i32),
+        right_x: i32,
+        control_x: i32,
+    ) -> Result<(), PlotError> {
+        let title_style = style::text(style::LABEL_SIZE);
+        let note_width = text_width(area, "control", &style::text(style::TICK_SIZE))?;
+        let (area_width, _) = area.dim_in_pixel();
+        let area_width = i32::try_from(area_width).unwrap_or(i32::MAX);
+        let (left_limit, right_limit) =
+            (control_x + note_width / 2 + TICK_LABEL_GAP, area_width - 4);
+        let room = u32::try_from(right_limit - left_limit).unwrap_or(0);
+        let label = shorten(area, &style::drug_label(self.drug()), &title_style, room)?;
+        let width = text_width(area, &label, &title_style)?;
+        let lowest = left_limit + width / 2;
+        let highest = right_limit - width / 2;
+        let centre = if lowest <= highest {
+            ((separator_x + right_x) / 2).clamp(lowest, highest)
+        } else {
+            // Too long to keep clear of the note: centred in the panel.
+            area_width / 2
+        };
+        area.draw(&Text::new(
+            label,
+            (centre, bottom + 27),
+            title_style.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(PlotError::drawing)
+    }
+
+    /// What the key explains: (marker, text) pairs.
+    fn legend_entries(&self) -> Vec<(LegendMarker, String)> {
+        let Content::Series { points, .. } = &self.content else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        if points.iter().any(|point| point.dose > 0.0) {
+            let text = if points.iter().any(|point| point.replicates > 1) {
+                "observed mean ± sd"
+            } else {
+                "observed"
+            };
+            entries.push((LegendMarker::Filled, text.to_string()));
+        }
+        if points.iter().any(|point| point.dose == 0.0) {
+            entries.push((LegendMarker::Open, "control (dose 0)".to_string()));
+        }
+        if let Some(fit) = self.fit() {
+            let text = match fit.model() {
+                FittedModel::Hill(_) => "4PL fit",
+                FittedModel::Flat { .. } => "flat fit",
+            };
+            entries.push((LegendMarker::Line, text.to_string()));
+        }
+        entries
+    }
+
+    /// The parameter and warning lines of the box, wrapped to `width` pixels, each with
+    /// its colour; at most [`MAX_NOTE_LINES`], the last marked with `…` when cut.
+    fn wrapped_notes<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        width: u32,
+    ) -> Result<Vec<(String, RGBColor)>, PlotError> {
+        let note_style = style::text(style::NOTE_SIZE);
+        let mut lines = Vec::new();
+        if let Some(fit) = self.fit() {
+            for line in pack(
+                area,
+                &fit_parameters(fit, self.drug()),
+                "    ",
+                &note_style,
+                width,
+            )? {
+                lines.push((line, BLACK));
+            }
+        }
+        if let Some(warning) = self.warning() {
+            let words: Vec<String> = warning.split(' ').map(str::to_string).collect();
+            for line in pack(area, &words, " ", &note_style, width)? {
+                lines.push((line, style::WARNING));
+            }
+        }
+        if lines.len() > MAX_NOTE_LINES {
+            lines.truncate(MAX_NOTE_LINES);
+            if let Some((last, _)) = lines.last_mut() {
+                last.push_str(" …");
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The warning about the fit, if any.
+    fn warning(&self) -> Option<String> {
+        match &self.content {
+            Content::NoMonotherapy => None,
+            Content::Series {
+                fit: Err(error), ..
+            } => Some(format!("no fit: {error}")),
+            Content::Series { fit: Ok(fit), .. } => {
+                let status = fit.status();
+                (!status.is_clean()).then(|| format!("fit: {}", status.label()))
+            }
+        }
+    }
+
+    /// The box below the chart, `height` pixels high: the key on the first line, then
+    /// the notes.
+    fn draw_box<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        content: &BoxContent,
+        height: u32,
+    ) -> Result<(), PlotError> {
+        if content.lines() == 0 {
+            return Ok(());
+        }
+        let (width, _) = area.dim_in_pixel();
+        let (left, right) = (BOX_INSET as i32, width.saturating_sub(BOX_INSET) as i32);
+        area.draw(&Rectangle::new(
+            [(left, 0), (right, height as i32)],
+            style::MISSING.stroke_width(1),
+        ))
+        .map_err(PlotError::drawing)?;
+        let text_left = left + BOX_PADDING as i32;
+        let mut centre_y = (BOX_PADDING + LINE_HEIGHT / 2) as i32;
+        if !content.legend.is_empty() {
+            self.draw_legend(area, &content.legend, (text_left, centre_y))?;
+            centre_y += LINE_HEIGHT as i32;
+        }
+        for (line, colour) in &content.notes {
+            let style = style::coloured_text(style::NOTE_SIZE, *colour)
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(line.clone(), (text_left, centre_y), style))
+                .map_err(PlotError::drawing)?;
+            centre_y += LINE_HEIGHT as i32;
+        }
+        Ok(())
+    }
+
+    /// The key: each marker followed by its text, on one line starting at `start`.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        legend: &[(LegendMarker, String)],
+        start: (i32, i32),
+    ) -> Result<(), PlotError> {
+        let (mut x, y) = start;
+        let radius = MARKER_RADIUS as i32;
+        let text_style = style::text(style::NOTE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+        for (marker, text) in legend {
+            let marker_width = match marker {
+                LegendMarker::Filled => {
+                    area.draw(&Circle::new(
+                        (x + radius, y),
+                        MARKER_RADIUS,
+                        self.colour.filled(),
+                    ))
+                    .map_err(PlotError::drawing)?;
+                    2 * radius
+                }
+                LegendMarker::Open => {
+                    area.draw(&Circle::new(
+                        (x + radius, y),
+                        MARKER_RADIUS,
+                        self.colour.filled(),
+                    ))
+                    .map_err(PlotError::drawing)?;
+                    area.draw(&Circle::new(
+                        (x + radius, y),
+                        MARKER_RADIUS - 2,
+                        WHITE.filled(),
+                    ))
+                    .map_err(PlotError::drawing)?;
+                    2 * radius
+                }
+                LegendMarker::Line => {
+                    area.draw(&PathElement::new(
+                        vec![(x, y), (x + 24, y)],
+                        self.colour.stroke_width(2),
+                    ))
+                    .map_err(PlotError::drawing)?;
+                    24
+                }
+            };
+            x += marker_width + 6;
+            area.draw(&Text::new(text.clone(), (x, y), text_style.clone()))
+                .map_err(PlotError::drawing)?;
+            x += text_width(area, text, &text_style)? + 22;
+        }
+        Ok(())
+    }
+}
+
+/// What the box below a chart says.
+struct BoxContent {
+    /// The key: what the markers and the line are.
+    legend: Vec<(LegendMarker, String)>,
+    /// Parameter and warning lines, already wrapped, each with its colour.
+    notes: Vec<(String, RGBColor)>,
+}
+
+impl BoxContent {
+    /// Lines of text in the box.
+    fn lines(&self) -> usize {
+        self.notes.len() + usize::from(!self.legend.is_empty())
+    }
+}
+
+/// How a key entry is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LegendMarker {
+    /// A filled marker: an observed mean.
+    Filled,
+    /// An open marker: the control.
+    Open,
+    /// A line: the fit.
+    Line,
+}
+
+/// The fitted parameters as `name = value` items: e0, emax, ec50 (with the unit), hill
+/// and r² for a 4PL curve; the level and r² for a flat line.
+fn fit_parameters(fit: &HillFit, drug: &Drug) -> Vec<String> {
+    let r2 = format!("r² = {}", format_r2(fit.r2()));
+    match fit.model() {
+        FittedModel::Hill(curve) => {
+            let ec50 = format!(
+                "ec50 = {} {}",
+                style::format_number(curve.ec50()),
+                drug.unit
+            );
+            vec![
+                format!("e0 = {}", style::format_number(curve.e0())),
+                format!("emax = {}", style::format_number(curve.emax())),
+                ec50.trim_end().to_string(),
+                format!("hill = {}", style::format_number(curve.hill())),
+                r2,
+            ]
+        }
+        FittedModel::Flat { level } => {
+            vec![format!("flat at {}", style::format_number(*level)), r2]
+        }
+    }
+}
+
+/// r² with 3 decimals (NA when undefined).
+fn format_r2(r2: f64) -> String {
+    if r2.is_finite() {
+        format!("{r2:.3}")
+    } else {
+        "NA".to_string()
+    }
+}
+
+/// The ± half-width of a point's error bar: its replicate sd, when it has replicates and
+/// the sd is positive and finite.
+fn replicate_spread(point: &Observation) -> Option<f64> {
+    let spread = point.replicate_sd;
+    (point.replicates > 1 && spread.is_finite() && spread > 0.0).then_some(spread)
+}
+
+/// The fitted curve at `CURVE_POINTS` log doses evenly spaced over the positive part of
+/// the axis, finite values only.
+fn sample_curve(fit: &HillFit, axis: &DoseAxis) -> Vec<(f64, f64)> {
+    let (from, to) = (axis.separator, axis.end);
+    (0..CURVE_POINTS)
+        .map(|index| from + (to - from) * index as f64 / (CURVE_POINTS - 1) as f64)
+        .map(|log_dose| (log_dose, fit.response(10f64.powf(log_dose))))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect()
+}
+
+/// The response axis: 0–100 widened to every observed mean ± sd, and to the fitted curve
+/// by at most [`CURVE_ALLOWANCE`], with a 5% margin. Always finite and non-empty.
+fn response_range(points: &[Observation], curve: &[(f64, f64)]) -> Range<f64> {
+    let observed = points.iter().flat_map(|point| {
+        let spread = replicate_spread(point).unwrap_or(0.0);
+        [point.response - spread, point.response + spread]
+    });
+    let (mut low, mut high) = observed
+        .filter(|value| value.is_finite())
+        .fold((0.0f64, 100.0f64), |(low, high), value| {
+            (low.min(value), high.max(value))
+        });
+    let (limit_low, limit_high) = (low - CURVE_ALLOWANCE, high + CURVE_ALLOWANCE);
+    for &(_, value) in curve {
+        if value.is_finite() {
+            low = low.min(value.max(limit_low));
+            high = high.max(value.min(limit_high));
+        }
+    }
+    let margin = (high - low) * 0.05;
+    let range = (low - margin)..(high + margin);
+    if range.start.is_finite() && range.end.is_finite() && range.start < range.end {
+        range
+    } else {
+        -5.0..105.0
+    }
+}
+
+/// Cuts a polyline to the horizontal band `band` (in y): the parts inside it, with the
+/// crossing points interpolated, each part as its own run of points.
+fn clip_to_band(points: &[(f64, f64)], band: &Range<f64>) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for pair in points.windows(2) {
+        match clip_segment(pair[0], pair[1], band) {
+            Some((start, end)) => {
+                if current.last() != Some(&start) {
+                    if current.len() > 1 {
+                        runs.push(std::mem::take(&mut current));
+                    }
+                    current = vec![start];
+                }
+                current.push(end);
+            }
+            None => {
+                if current.len() > 1 {
+                    runs.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() > 1 {
+        runs.push(current);
+    }
+    runs
+}
+
+/// The part of the segment `from`–`to` whose y lies in `band`, if any.
+fn clip_segment(
+    from: (f64, f64),
+    to: (f64, f64),
+    band: &Range<f64>,
+) -> Option<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let (mut enter, mut leave) = (0.0f64, 1.0f64);
+    if dy == 0.0 {
+        if !band.contains(&from.1) {
+            return None;
+        }
+    } else {
+        let at_start = (band.start - from.1) / dy;
+        let at_end = (band.end - from.1) / dy;
+        enter = enter.max(at_start.min(at_end));
+        leave = leave.min(at_start.max(at_end));
+    }
+    let point = |t: f64| (from.0 + dx * t, from.1 + dy * t);
+    (enter <= leave && enter.is_finite() && leave.is_finite()).then(|| (point(enter), point(leave)))
+}
+
+/// Marks the break in the dose axis at `at` (a point of the axis line, in `area`'s
+/// pixels): a white gap in the axis line between two slanted strokes.
+fn draw_axis_break<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<(), PlotError> {
+    area.draw(&Rectangle::new(
+        [(x - 3, y - 2), (x + 3, y + 2)],
+        WHITE.filled(),
+    ))
+    .map_err(PlotError::drawing)?;
+    for offset in [-4, 4] {
+        area.draw(&PathElement::new(
+            vec![(x + offset - 3, y + 5), (x + offset + 3, y - 5)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+/// Width of a text in pixels, as drawn on `area`.
+fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    text_style: &TextStyle<'_>,
+) -> Result<i32, PlotError> {
+    let (width, _) = area
+        .estimate_text_size(text, text_style)
+        .map_err(PlotError::drawing)?;
+    Ok(i32::try_from(width).unwrap_or(i32::MAX))
+}
+
+/// Packs items into lines no wider than `width` pixels, joined by `separator` (an item
+/// wider than a line gets a line of its own).
+fn pack<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[String],
+    separator: &str,
+    text_style: &TextStyle<'_>,
+    width: u32,
+) -> Result<Vec<String>, PlotError> {
+    let limit = i32::try_from(width).unwrap_or(i32::MAX);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for item in items.iter().filter(|item| !item.is_empty()) {
+        if current.is_empty() {
+            current = item.clone();
+            continue;
+        }
+        let candidate = format!("{current}{separator}{item}");
+        if text_width(area, &candidate, text_style)? <= limit {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, item.clone()));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+        .iter()
+        .map(|line| shorten(area, line, text_style, width))
+        .collect()
+}
+
+/// `text`, cut short with `…` if needed to fit in `width` pixels.
+fn shorten<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    text_style: &TextStyle<'_>,
+    width: u32,
+) -> Result<String, PlotError> {
+    let limit = i32::try_from(width).unwrap_or(i32::MAX);
+    if text_width(area, text, text_style)? <= limit {
+        return Ok(text.to_string());
+    }
+    let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+    // The longest prefix (in characters) that fits with the ellipsis: binary search.
+    let (mut fits, mut too_long) = (0usize, boundaries.len());
+    while too_long - fits > 1 {
+        let middle = (fits + too_long) / 2;
+        let candidate = format!("{}…", &text[..boundaries[middle]]);
+        if text_width(area, &candidate, text_style)? <= limit {
+            fits = middle;
+        } else {
+            too_long = middle;
+        }
+    }
+    let prefix = boundaries.get(fits).map_or(text, |&end| &text[..end]);
+    Ok(format!("{}…", prefix.trim_end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curve::FitOptions;
+    use crate::data::BlockBuilder;
+    use crate::plot::{render, ImageFormat};
+
+    const DOSES1: [f64; 7] = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0];
+    const DOSES2: [f64; 7] = [0.0, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0];
+
+    fn drug(name: &str, unit: &str) -> Drug {
+        Drug {
+            name: name.to_string(),
+            unit: unit.to_string(),
+        }
+    }
+
+    fn sigmoid(dose: f64, ec50: f64, emax: f64) -> f64 {
+        if dose == 0.0 {
+            0.0
+        } else {
+            emax / (1.0 + (ec50 / dose).powf(1.2))
+        }
+    }
+
+    /// A full grid of two drugs with sigmoid monotherapies, in duplicate.
+    fn sigmoid_block() -> Block {
+        let mut builder = BlockBuilder::new("B-7", drug("Alpha", "uM"), drug("Beta", "nM"));
+        for &dose1 in &DOSES1 {
+            for &dose2 in &DOSES2 {
+                let y1 = sigmoid(dose1, 1.0, 90.0);
+                let y2 = sigmoid(dose2, 20.0, 70.0);
+                let mean = y1 + y2 - y1 * y2 / 100.0;
+                builder.well(dose1, dose2, mean - 1.5);
+                builder.well(dose1, dose2, mean + 1.5);
+            }
+        }
+        builder.build().expect("valid block")
+    }
+
+    /// A block from a function of the two doses, one well per dose pair.
+    fn block_from(doses1: &[f64], doses2: &[f64], response: impl Fn(f64, f64) -> f64) -> Block {
+        let mut builder = BlockBuilder::new("odd", drug("Alpha", "uM"), drug("Beta", "nM"));
+        for &dose1 in doses1 {
+            for &dose2 in doses2 {
+                builder.well(dose1, dose2, response(dose1, dose2));
+            }
+        }
+        builder.build().expect("valid block")
+    }
+
+    fn render_svg(context: &BlockContext<'_>) -> String {
+        let bytes = render(&Curves { context }, ImageFormat::Svg).expect("rendered");
+        String::from_utf8(bytes).expect("SVG is UTF-8")
+    }
+
+    fn assert_finite_coordinates(svg: &str) {
+        assert!(!svg.contains("NaN"), "NaN in the SVG");
+        assert!(!svg.to_lowercase().contains("inf"), "inf in the SVG");
+    }
+
+    #[test]
+    fn clean_fits_show_axes_points_curves_and_parameters() {
+        let block = sigmoid_block();
+        let context = BlockContext::new(&block, &FitOptions::default());
+        for role in DrugRole::BOTH {
+            let fit = context.monotherapy_fit(role).expect("fitted");
+            assert!(fit.status().is_clean(), "{role}: {}", fit.status());
+        }
+        let svg = render_svg(&context);
+        for expected in [
+            "Dose-response: Alpha × Beta",
+            "block B-7",
+            "Alpha (uM)",
+            "Beta (nM)",
+            "% inhibition",
+            "control",
+            "observed mean ± sd",
+            "e0 = ",
+            "emax = ",
+            "hill = ",
+            "r² = ",
+        ] {
+            assert!(svg.contains(expected), "missing {expected:?}");
+        }
+        let ec50_items: Vec<&str> = svg
+            .split("ec50 = ")
+            .skip(1)
+            .filter_map(|rest| rest.split("    ").next())
+            .collect();
+        assert_eq!(ec50_items.len(), 2, "{ec50_items:?}");
+        assert!(ec50_items[0].ends_with(" uM"), "{ec50_items:?}");
+        assert!(ec50_items[1].ends_with(" nM"), "{ec50_items:?}");
+        assert!(!svg.contains("fit: "), "no warning for clean fits");
+        assert!(!svg.contains("no fit"));
+        // 7 points per drug, the control's open marker drawn over a filled one.
+        assert!(svg.matches("<circle").count() >= 2 * 7 + 2);
+        assert_finite_coordinates(&svg);
+    }
+
+    #[test]
+    fn unclean_fit_is_flagged_in_the_warning_colour() {
+        // Flat responses: the fit is a flat line, which is not a clean fit.
+        let block = block_from(&DOSES1, &DOSES2, |_, _| 30.0);
+        let context = BlockContext::new(&block, &FitOptions::default());
+        let status = context
+            .monotherapy_fit(DrugRole::Drug1)
+            .expect("fitted")
+            .status();
+        assert!(!status.is_clean());
+        let svg = render_svg(&context);
+        assert!(svg.contains(&format!("fit: {}", status.label())));
+        assert!(svg.contains("flat at 30"));
+        let RGBColor(r, g, b) = style::WARNING;
+        assert!(svg.contains(&format!("fill=\"#{r:02X}{g:02X}{b:02X}\"")));
+        assert_finite_coordinates(&svg);
+    }
+
+    #[test]
+    fn bound_fit_is_flagged() {
+        // A jump between the control and the lowest dose: ec50 is not pinned down.
+        let block = block_from(&DOSES1, &DOSES2, |dose1, dose2| {
+            if dose1 > 0.0 || dose2 > 0.0 {
+                60.0 + dose1.min(1.0) + dose2.min(1.0)
+            } else {
+                -20.0
+            }
+        });
+        let context = BlockContext::new(&block, &FitOptions::default());
+        let svg = render_svg(&context);
+        for role in DrugRole::BOTH {
+            let status = context.monotherapy_fit(role).expect("fitted").status();
+            if !status.is_clean() {
+                assert!(
+                    svg.contains(&format!("fit: {}", status.label())),
+                    "{status}"
+                );
+            }
+        }
+        assert!(svg.contains("fit: "));
+        assert_finite_coordinates(&svg);
+    }
+
+    #[test]
+    fn failed_fit_is_reported_and_points_still_drawn() {
+        let block = block_from(&[0.0, 2.0], &DOSES2, |dose1, dose2| {
+            5.0 + dose1 + dose2 / 10.0
+        });
+        let context = BlockContext::new(&block, &FitOptions::default());
+        let error = context
+            .monotherapy_fit(DrugRole::Drug1)
+            .expect_err("too few doses");
+        let svg = render_svg(&context);
+        assert!(svg.contains("no fit:"));
+        assert!(svg.contains(
+            &error
+                .to_string()
+                .split(' ')
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        // Drug1's two points and drug2's seven are drawn.
+        assert!(svg.matches("<circle").count() >= 2 + 7);
+        assert_finite_coordinates(&svg);
+    }
+
+    #[test]
+    fn missing_monotherapy_is_said_instead_of_points() {
+        let block = block_from(&DOSES1, &[1.0, 10.0], |dose1, dose2| dose1 + dose2);
+        let context = BlockContext::new(&block, &FitOptions::default());
+        let svg = render_svg(&context);
+        assert!(svg.contains("no monotherapy of Alpha: Beta is never at dose 0"));
+        assert!(svg.contains("Alpha (uM)"));
+        assert_finite_coordinates(&svg);
+    }
+
+    #[test]
+    fn single_dose_and_equal_responses_render_finitely() {
+        let block = block_from(&[0.0, 3.0], &[0.0, 7.0], |_, _| 42.0);
+        let context = BlockContext::new(&block, &FitOptions::default());
+        let svg = render_svg(&context);
+        assert!(svg.contains("no fit:"));
+        assert_finite_coordinates(&svg);
+        let png = render(&Curves { context: &context }, ImageFormat::Png).expect("rendered");
+        assert!(png.starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn very_long_names_do_not_break_the_layout() {
+        let long = "a-very-long-drug-name ".repeat(20);
+        let mut builder = BlockBuilder::new(long.clone(), drug(&long, &long), drug(&long, "M"));
+        for &dose1 in &[0.0, 1.0] {
+            for &dose2 in &DOSES2 {
+                builder.well(dose1, dose2, dose2);
+            }
+        }
+        let block = builder.build().expect("valid block");
+        let context = BlockContext::new(&block, &FitOptions::default());
+        render(&Curves { context: &context }, ImageFormat::Png).expect("rendered");
+        let svg = render_svg(&context);
+        assert!(svg.contains('…'), "long names are cut short");
+        assert!(svg.contains("no fit:"));
+    }
+
+    #[test]
+    fn dose_axis_is_finite_and_ordered() {
+        let cases: [&[f64]; 6] = [
+            &[],
+            &[0.0],
+            &[0.0, 5.0],
+            &[0.0, 1.0, 1.0000001],
+            &[0.0, 1e-300, 1e300],
+            &[0.0, 0.1, 1.0, 10.0],
+        ];
+        for doses in cases {
+            let axis = DoseAxis::new(doses);
+            let values = [
+                axis.start,
+                axis.control,
+                axis.separator,
+                axis.end,
+                axis.step,
+            ];
+            assert!(values.iter().all(|value| value.is_finite()), "{doses:?}");
+            assert!(
+                axis.start < axis.control && axis.control < axis.separator,
+                "{doses:?}"
+            );
+            assert!(axis.separator < axis.end, "{doses:?}");
+        }
+        let axis = DoseAxis::new(&[0.0, 0.1, 1.0, 10.0]);
+        assert!((axis.control - -2.0).abs() < 1e-12);
+        assert_eq!(axis.position(0.0), Some(axis.control));
+        assert_eq!(axis.position(-1.0), None);
+        assert_eq!(axis.position(f64::NAN), None);
+    }
+
+    #[test]
+    fn response_axis_covers_0_to_100_and_the_data_within_limits() {
+        let points = [
+            Observation::single(0.0, -30.0),
+            Observation::single(1.0, 50.0),
+        ];
+        let range = response_range(&points, &[(0.0, 1e12), (1.0, f64::NAN)]);
+        assert!(range.start < -30.0 && range.end > 100.0);
+        assert!(range.end <= (100.0 + CURVE_ALLOWANCE) * 1.1);
+        let range = response_range(&[], &[]);
+        assert!(range.start < 0.0 && range.end > 100.0);
+    }
+
+    #[test]
+    fn curves_are_clipped_to_the_band() {
+        let points = [
+            (0.0, 0.0),
+            (1.0, 20.0),
+            (2.0, 0.0),
+            (3.0, -20.0),
+            (4.0, 0.0),
+        ];
+        let runs = clip_to_band(&points, &(-10.0..10.0));
+        assert_eq!(runs.len(), 3);
+        assert_eq!(runs[0], vec![(0.0, 0.0), (0.5, 10.0)]);
+        assert_eq!(runs[1], vec![(1.5, 10.0), (2.0, 0.0), (2.5, -10.0)]);
+        assert!(clip_to_band(&[(0.0, 50.0), (1.0, 60.0)], &(0.0..10.0)).is_empty());
+    }
+
+    #[test]
+    fn round_ticks_fall_inside_their_range() {
+        let ticks = round_dose_ticks(&(-1.1..1.2), &[1.0, 2.0, 5.0], 1);
+        let labels: Vec<&str> = ticks.iter().map(|tick| tick.label.as_str()).collect();
+        assert_eq!(labels, ["0.1", "0.2", "0.5", "1", "2", "5", "10"]);
+        assert!(round_dose_ticks(&(f64::NAN..1.0), &[1.0], 1).is_empty());
+    }
+}

@@ -1,0 +1,758 @@
+//! Isobolograms (METHODS §8): for an effect level E, the Loewe additive isobole from the
+//! fitted monotherapies, the observed isobole from the row and column fits, and the measured
+//! dose pairs that reach E.
+//!
+//! [`Isobologram::compute`] holds the geometry, so that it can be used and tested without
+//! drawing; [`IsobologramFigure`] draws it.
+
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::heatmap::draw_title;
+use super::style;
+use super::{Figure, PlotError};
+use crate::curve::FittedModel;
+use crate::data::DrugRole;
+use crate::model::BlockContext;
+
+/// The dose of one drug alone that gives the effect, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SingleDose {
+    /// The drug alone reaches the effect at this dose (X_i(E)).
+    Dose(f64),
+    /// The drug's fitted curve already gives the effect without drug (its e0).
+    AtControl {
+        /// The fitted response at dose 0, % inhibition.
+        e0: f64,
+    },
+    /// The drug's fitted curve never reaches the effect.
+    NotReached {
+        /// The fitted plateau (or flat level), % inhibition.
+        emax: f64,
+    },
+    /// The drug has no monotherapy fit.
+    NoFit {
+        /// Why, as a message.
+        reason: String,
+    },
+}
+
+impl SingleDose {
+    /// The dose, when the drug alone reaches the effect.
+    pub fn dose(&self) -> Option<f64> {
+        match *self {
+            SingleDose::Dose(dose) => Some(dose),
+            _ => None,
+        }
+    }
+}
+
+/// A point of the observed isobole: the dose pair at which one row's or column's fitted
+/// curve gives the effect.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IsobolePoint {
+    /// Drug1's dose.
+    pub dose1: f64,
+    /// Drug2's dose.
+    pub dose2: f64,
+    /// The drug held fixed along the fitted row or column.
+    pub fixed: DrugRole,
+    /// The index of the fixed dose on that drug's dose axis.
+    pub fixed_index: usize,
+}
+
+impl IsobolePoint {
+    /// x1/X1(E) + x2/X2(E): 1 on the additive isobole, below 1 on the synergy side (less
+    /// drug for the same effect), above 1 on the antagonism side.
+    pub fn loewe_index(&self, single_doses: (f64, f64)) -> f64 {
+        self.dose1 / single_doses.0 + self.dose2 / single_doses.1
+    }
+
+    /// The point in normalised coordinates (x1/X1(E), x2/X2(E)).
+    pub fn normalised(&self, single_doses: (f64, f64)) -> (f64, f64) {
+        (self.dose1 / single_doses.0, self.dose2 / single_doses.1)
+    }
+}
+
+/// The isobole geometry at one effect level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IsoboleLevel {
+    /// The effect level, % inhibition.
+    pub effect: f64,
+    /// X1(E) and X2(E), from each drug's monotherapy fit.
+    pub single_doses: [SingleDose; 2],
+    /// The observed isobole, from the row and column fits, within the tested doses,
+    /// ordered along the isobole (from the drug2 axis towards the drug1 axis).
+    pub observed: Vec<IsobolePoint>,
+    /// Measured combination dose pairs whose mean response reaches the effect.
+    pub reaching: Vec<(f64, f64)>,
+}
+
+impl IsoboleLevel {
+    /// (X1(E), X2(E)) when both drugs alone reach the effect: the additive isobole's
+    /// intercepts.
+    pub fn additive_intercepts(&self) -> Option<(f64, f64)> {
+        Some((self.single_doses[0].dose()?, self.single_doses[1].dose()?))
+    }
+}
+
+/// Isoboles of one block at several effect levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Isobologram {
+    /// One entry per requested effect level, in the order requested.
+    pub levels: Vec<IsoboleLevel>,
+    /// Every measured combination dose pair (both doses > 0) with its mean response.
+    pub tested: Vec<(f64, f64, f64)>,
+}
+
+impl Isobologram {
+    /// The isoboles of a block at each effect level (% inhibition). Row and column fits
+    /// come from the context (ZIP's slice fits, computed once and shared). An observed
+    /// isobole point is kept only within the tested doses: the isobole is interpolated,
+    /// never extrapolated.
+    pub fn compute(context: &BlockContext<'_>, effects: &[f64]) -> Isobologram {
+        let block = context.block();
+        let observed = context.observed();
+        let tested = context
+            .combination_cells()
+            .filter(|&cell| observed[cell].is_finite())
+            .map(|(row, column)| {
+                (
+                    context.dose(DrugRole::Drug1, row),
+                    context.dose(DrugRole::Drug2, column),
+                    observed[(row, column)],
+                )
+            })
+            .collect::<Vec<_>>();
+        let highest = |role: DrugRole| block.doses(role).last().copied().unwrap_or(0.0);
+        let levels = effects
+            .iter()
+            .map(|&effect| {
+                let single_doses = DrugRole::BOTH.map(|role| single_dose(context, role, effect));
+                let mut points = Vec::new();
+                for fixed in DrugRole::BOTH {
+                    let varied = fixed.other();
+                    for slice in context.slice_fits(fixed).iter().flatten() {
+                        let Ok(fit) = &slice.result else { continue };
+                        let Some(dose) = fit.curve().and_then(|curve| curve.dose_for(effect))
+                        else {
+                            continue;
+                        };
+                        if !(dose.is_finite() && dose <= highest(varied)) {
+                            continue;
+                        }
+                        let fixed_dose = context.dose(fixed, slice.fixed_index);
+                        let (dose1, dose2) = match fixed {
+                            DrugRole::Drug1 => (fixed_dose, dose),
+                            DrugRole::Drug2 => (dose, fixed_dose),
+                        };
+                        points.push(IsobolePoint {
+                            dose1,
+                            dose2,
+                            fixed,
+                            fixed_index: slice.fixed_index,
+                        });
+                    }
+                }
+                order_along_isobole(&mut points, &single_doses, highest);
+                let reaching = tested
+                    .iter()
+                    .filter(|&&(_, _, response)| response >= effect)
+                    .map(|&(dose1, dose2, _)| (dose1, dose2))
+                    .collect();
+                IsoboleLevel {
+                    effect,
+                    single_doses,
+                    observed: points,
+                    reaching,
+                }
+            })
+            .collect();
+        Isobologram { levels, tested }
+    }
+}
+
+/// X_i(E) from a drug's monotherapy fit.
+fn single_dose(context: &BlockContext<'_>, role: DrugRole, effect: f64) -> SingleDose {
+    let fit = match context.monotherapy_fit(role) {
+        Ok(fit) => fit,
+        Err(error) => {
+            return SingleDose::NoFit {
+                reason: error.to_string(),
+            }
+        }
+    };
+    match fit.model() {
+        FittedModel::Hill(curve) => {
+            let dose = curve.equivalent_dose(effect);
+            if dose == 0.0 {
+                SingleDose::AtControl { e0: curve.e0() }
+            } else if dose.is_finite() {
+                SingleDose::Dose(dose)
+            } else {
+                SingleDose::NotReached { emax: curve.emax() }
+            }
+        }
+        FittedModel::Flat { level } => SingleDose::NotReached { emax: *level },
+    }
+}
+
+/// Sorts the points by their angle from the origin in coordinates scaled by X_i(E) (or by
+/// the highest tested dose when a drug alone does not reach E): from the drug2 axis to the
+/// drug1 axis, so that joining them draws the isobole.
+fn order_along_isobole(
+    points: &mut [IsobolePoint],
+    single_doses: &[SingleDose; 2],
+    highest: impl Fn(DrugRole) -> f64,
+) {
+    let scale = |index: usize, role: DrugRole| {
+        single_doses[index]
+            .dose()
+            .unwrap_or_else(|| highest(role))
+            .max(f64::MIN_POSITIVE)
+    };
+    let (scale1, scale2) = (scale(0, DrugRole::Drug1), scale(1, DrugRole::Drug2));
+    let angle = |point: &IsobolePoint| (point.dose2 / scale2).atan2(point.dose1 / scale1);
+    points.sort_by(|a, b| angle(b).total_cmp(&angle(a)));
+}
+
+// ---------------------------------------------------------------------------- figure
+
+/// How an isobologram is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IsobologramOptions {
+    /// Effect levels, % inhibition.
+    pub effects: Vec<f64>,
+    /// Axes divided by X_i(E), so that every level shares the additive line from (1, 0) to
+    /// (0, 1).
+    pub normalised: bool,
+    /// Logarithmic dose axes (the additive isobole is then a curve; points at dose 0
+    /// cannot be shown).
+    pub log_doses: bool,
+}
+
+impl Default for IsobologramOptions {
+    fn default() -> Self {
+        IsobologramOptions {
+            effects: vec![50.0],
+            normalised: false,
+            log_doses: false,
+        }
+    }
+}
+
+/// The isobologram of one block.
+#[derive(Debug)]
+pub struct IsobologramFigure<'a> {
+    /// The block with its fits.
+    pub context: &'a BlockContext<'a>,
+    /// Effect levels and axes.
+    pub options: &'a IsobologramOptions,
+}
+
+/// One colour per effect level, cycled.
+const LEVEL_COLOURS: [RGBColor; 5] = [
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+];
+/// Pixel heights of the title band and of each note line.
+const TITLE_HEIGHT: u32 = 64;
+const NOTE_LINE_HEIGHT: u32 = 20;
+/// Dose axes reach at most this many times the highest tested dose, even when an additive
+/// intercept X_i(E) lies further out (that part of the line is extrapolation).
+const MAX_AXIS_EXTENSION: f64 = 3.0;
+
+impl Figure for IsobologramFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        (820, 760)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let block = self.context.block();
+        let isobologram = Isobologram::compute(self.context, &self.options.effects);
+        let notes = notes(&isobologram, self.context);
+        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let effects = self
+            .options
+            .effects
+            .iter()
+            .map(|effect| format!("{}%", style::format_number(*effect)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let kind = if self.options.normalised {
+            "normalised isobologram"
+        } else {
+            "isobologram"
+        };
+        draw_title(
+            &title_band,
+            &format!(
+                "Loewe {kind}: {} × {}",
+                block.drug(DrugRole::Drug1).name,
+                block.drug(DrugRole::Drug2).name
+            ),
+            &format!("block {} · effect {effects} inhibition", block.id()),
+        )?;
+        let (_, body_height) = body.dim_in_pixel();
+        let notes_height = (NOTE_LINE_HEIGHT * notes.len() as u32 + 8).min(body_height / 3);
+        let (chart_area, notes_area) =
+            body.split_vertically(body_height.saturating_sub(notes_height));
+        if self.options.normalised {
+            draw_normalised(&chart_area, &isobologram, self.context)?;
+        } else {
+            draw_doses(
+                &chart_area,
+                &isobologram,
+                self.context,
+                self.options.log_doses,
+            )?;
+        }
+        draw_notes(&notes_area, &notes)
+    }
+}
+
+/// What the figure must say in words: levels a drug alone cannot reach, levels without
+/// observed isobole points.
+fn notes(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(String, RGBColor)> {
+    let block = context.block();
+    let mut notes = vec![(
+        "Observed isobole below the dashed Loewe additive line: synergy (less drug for the same effect); above it: antagonism.".to_string(),
+        style::GREY,
+    )];
+    for level in &isobologram.levels {
+        let effect = style::format_number(level.effect);
+        for (role, single) in DrugRole::BOTH.iter().zip(&level.single_doses) {
+            let name = &block.drug(*role).name;
+            let why = match single {
+                SingleDose::Dose(_) => continue,
+                SingleDose::AtControl { e0 } => format!(
+                    "{name} gives {effect}% already without drug (fitted e0 {})",
+                    style::format_number(*e0)
+                ),
+                SingleDose::NotReached { emax } => format!(
+                    "{name} alone never reaches {effect}% (fitted plateau {})",
+                    style::format_number(*emax)
+                ),
+                SingleDose::NoFit { reason } => format!("{name} has no fit: {reason}"),
+            };
+            notes.push((
+                format!("{effect}%: {why}; no additive isobole"),
+                style::WARNING,
+            ));
+        }
+        if level.observed.is_empty() {
+            notes.push((
+                format!(
+                    "{effect}%: no row or column fit reaches this effect within the tested doses"
+                ),
+                style::WARNING,
+            ));
+        }
+    }
+    notes
+}
+
+fn draw_notes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    notes: &[(String, RGBColor)],
+) -> Result<(), PlotError> {
+    for (index, (note, colour)) in notes.iter().enumerate() {
+        let y = 4 + (index as u32 * NOTE_LINE_HEIGHT) as i32;
+        let style =
+            style::coloured_text(style::NOTE_SIZE, *colour).pos(Pos::new(HPos::Left, VPos::Top));
+        area.draw(&Text::new(note.clone(), (20, y), style))
+            .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+fn level_colour(index: usize) -> RGBColor {
+    LEVEL_COLOURS[index % LEVEL_COLOURS.len()]
+}
+
+/// The isobologram on dose axes (linear or logarithmic).
+fn draw_doses<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    isobologram: &Isobologram,
+    context: &BlockContext<'_>,
+    log_doses: bool,
+) -> Result<(), PlotError> {
+    let block = context.block();
+    let range = |role: DrugRole, index: usize| {
+        let doses = block.doses(role);
+        let highest = doses.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+        let intercepts = isobologram
+            .levels
+            .iter()
+            .filter_map(|level| level.single_doses[index].dose())
+            .filter(|&dose| dose <= highest * MAX_AXIS_EXTENSION);
+        let top = intercepts.fold(highest, f64::max) * 1.05;
+        let lowest = doses
+            .iter()
+            .copied()
+            .find(|&dose| dose > 0.0)
+            .unwrap_or(top / 10.0);
+        if log_doses {
+            (lowest / 2.0, top)
+        } else {
+            (0.0, top)
+        }
+    };
+    let (x_range, y_range) = (range(DrugRole::Drug1, 0), range(DrugRole::Drug2, 1));
+    let labels = (
+        style::drug_label(block.drug(DrugRole::Drug1)),
+        style::drug_label(block.drug(DrugRole::Drug2)),
+    );
+    if log_doses {
+        let chart = ChartBuilder::on(area)
+            .margin(16)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
+            .build_cartesian_2d(
+                (x_range.0..x_range.1).log_scale(),
+                (y_range.0..y_range.1).log_scale(),
+            )
+            .map_err(PlotError::drawing)?;
+        draw_isobologram(
+            chart,
+            isobologram,
+            &labels,
+            |x, y| x > 0.0 && y > 0.0 && x.is_finite() && y.is_finite(),
+            (x_range, y_range),
+        )
+    } else {
+        let chart = ChartBuilder::on(area)
+            .margin(16)
+            .x_label_area_size(52)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
+            .map_err(PlotError::drawing)?;
+        draw_isobologram(
+            chart,
+            isobologram,
+            &labels,
+            |x, y| x.is_finite() && y.is_finite(),
+            (x_range, y_range),
+        )
+    }
+}
+
+/// Draws the levels of an isobologram in dose coordinates on a built chart.
+fn draw_isobologram<'a, DB, X, Y>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    isobologram: &Isobologram,
+    labels: &(String, String),
+    drawable: impl Fn(f64, f64) -> bool,
+    ranges: ((f64, f64), (f64, f64)),
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .x_desc(labels.0.as_str())
+        .y_desc(labels.1.as_str())
+        .axis_desc_style(style::text(style::LABEL_SIZE))
+        .label_style(style::text(style::TICK_SIZE))
+        .x_label_formatter(&|value| style::format_number(*value))
+        .y_label_formatter(&|value| style::format_number(*value))
+        .draw()
+        .map_err(PlotError::drawing)?;
+    let keep = |&(x, y): &(f64, f64)| drawable(x, y);
+    let tested: Vec<(f64, f64)> = isobologram
+        .tested
+        .iter()
+        .map(|&(dose1, dose2, _)| (dose1, dose2))
+        .filter(keep)
+        .collect();
+    chart
+        .draw_series(
+            tested
+                .iter()
+                .map(|&point| Circle::new(point, 2, style::GREY.filled())),
+        )
+        .map_err(PlotError::drawing)?
+        .label("tested dose pair")
+        .legend(|(x, y)| Circle::new((x + 10, y), 2, style::GREY.filled()));
+    for (index, level) in isobologram.levels.iter().enumerate() {
+        let colour = level_colour(index);
+        let effect = style::format_number(level.effect);
+        if let Some((intercept1, intercept2)) = level.additive_intercepts() {
+            let line = additive_line(intercept1, intercept2, ranges);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    line.into_iter().filter(keep),
+                    8,
+                    5,
+                    colour.stroke_width(2),
+                ))
+                .map_err(PlotError::drawing)?
+                .label(format!("{effect}%: Loewe additive (dashed)"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(1))
+                });
+        }
+        let observed: Vec<(f64, f64)> = level
+            .observed
+            .iter()
+            .map(|point| (point.dose1, point.dose2))
+            .filter(keep)
+            .collect();
+        draw_observed_isobole(
+            &mut chart,
+            &observed,
+            colour,
+            format!("{effect}%: observed (row/column fits)"),
+        )?;
+        let ring = 5 + 3 * index as i32;
+        chart
+            .draw_series(
+                level
+                    .reaching
+                    .iter()
+                    .copied()
+                    .filter(keep)
+                    .map(|point| Circle::new(point, ring, colour.stroke_width(1))),
+            )
+            .map_err(PlotError::drawing)?
+            .label(format!("{effect}%: measured pair reaching it"))
+            .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.stroke_width(1)));
+    }
+    draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(style::GREY)
+        .label_font(style::text(style::TICK_SIZE))
+        .draw()
+        .map_err(PlotError::drawing)
+}
+
+/// Points of the additive isobole x1/X1 + x2/X2 = 1 across the axes (many points, so
+/// that it stays a true line on log axes, where it curves).
+fn additive_line(
+    intercept1: f64,
+    intercept2: f64,
+    ranges: ((f64, f64), (f64, f64)),
+) -> Vec<(f64, f64)> {
+    const POINTS: usize = 200;
+    let end = intercept1.min(ranges.0 .1);
+    (0..=POINTS)
+        .map(|step| end * step as f64 / POINTS as f64)
+        .map(|dose1| (dose1, intercept2 * (1.0 - dose1 / intercept1)))
+        .filter(|&(_, dose2)| dose2 >= 0.0)
+        .collect()
+}
+
+/// An observed isobole: its points joined by a line, each marked, with a legend entry.
+fn draw_observed_isobole<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+    label: String,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            colour.stroke_width(3),
+        ))
+        .map_err(PlotError::drawing)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|&point| Circle::new(point, 4, colour.filled())),
+        )
+        .map_err(PlotError::drawing)?;
+    Ok(())
+}
+
+/// "synergy" inside the largest additive isobole, towards the origin, and "antagonism"
+/// outside it, when that isobole spans enough of both axes for the words to fit (the notes
+/// below the chart say the same in words in every case).
+fn draw_side_labels<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    isobologram: &Isobologram,
+    ranges: ((f64, f64), (f64, f64)),
+    drawable: &impl Fn(f64, f64) -> bool,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    const MINIMUM_SPAN: f64 = 0.3;
+    let (x_top, y_top) = (ranges.0 .1, ranges.1 .1);
+    let largest = isobologram
+        .levels
+        .iter()
+        .filter_map(IsoboleLevel::additive_intercepts)
+        .filter(|&(x1, x2)| x1 >= MINIMUM_SPAN * x_top && x2 >= MINIMUM_SPAN * y_top)
+        .max_by(|a, b| (a.0 / x_top + a.1 / y_top).total_cmp(&(b.0 / x_top + b.1 / y_top)));
+    let Some((intercept1, intercept2)) = largest else {
+        return Ok(());
+    };
+    let labels = [
+        (
+            "synergy",
+            (0.3 * intercept1, 0.3 * intercept2),
+            Pos::new(HPos::Right, VPos::Top),
+            style::SYNERGY,
+        ),
+        (
+            "antagonism",
+            (
+                (0.65 * intercept1).min(0.8 * x_top),
+                (0.7 * intercept2).min(0.95 * y_top),
+            ),
+            Pos::new(HPos::Left, VPos::Bottom),
+            style::ANTAGONISM,
+        ),
+    ];
+    for (text, (x, y), anchor, colour) in labels {
+        if !drawable(x, y) {
+            continue;
+        }
+        chart
+            .draw_series(std::iter::once(Text::new(
+                text,
+                (x, y),
+                style::coloured_text(style::LABEL_SIZE, colour).pos(anchor),
+            )))
+            .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+/// The normalised isobologram: each level's observed isobole in (x1/X1(E), x2/X2(E)), one
+/// shared additive line from (1, 0) to (0, 1), and every measured pair at its own effect
+/// (CompuSyn's combination points, whose coordinates sum to the combination index).
+fn draw_normalised<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    isobologram: &Isobologram,
+    context: &BlockContext<'_>,
+) -> Result<(), PlotError> {
+    const TOP: f64 = 1.5;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(72)
+        .build_cartesian_2d(0.0..TOP, 0.0..TOP)
+        .map_err(PlotError::drawing)?;
+    let block = context.block();
+    let x_desc = format!(
+        "{} dose / its dose alone for the effect",
+        block.drug(DrugRole::Drug1).name
+    );
+    let y_desc = format!(
+        "{} dose / its dose alone for the effect",
+        block.drug(DrugRole::Drug2).name
+    );
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(style::text(style::LABEL_SIZE))
+        .label_style(style::text(style::TICK_SIZE))
+        .draw()
+        .map_err(PlotError::drawing)?;
+    let inside = |&(x, y): &(f64, f64)| {
+        x.is_finite() && y.is_finite() && (0.0..=TOP).contains(&x) && (0.0..=TOP).contains(&y)
+    };
+    let combination_points = compusyn_points(isobologram, context);
+    chart
+        .draw_series(
+            combination_points
+                .into_iter()
+                .filter(inside)
+                .map(|point| Circle::new(point, 2, style::GREY.filled())),
+        )
+        .map_err(PlotError::drawing)?
+        .label("measured pair at its own effect")
+        .legend(|(x, y)| Circle::new((x + 10, y), 2, style::GREY.filled()));
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(1.0, 0.0), (0.0, 1.0)],
+            8,
+            5,
+            BLACK.stroke_width(2),
+        ))
+        .map_err(PlotError::drawing)?
+        .label("Loewe additive (dashed)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
+    for (index, level) in isobologram.levels.iter().enumerate() {
+        let Some(intercepts) = level.additive_intercepts() else {
+            continue;
+        };
+        let colour = level_colour(index);
+        let points: Vec<(f64, f64)> = level
+            .observed
+            .iter()
+            .map(|point| point.normalised(intercepts))
+            .filter(inside)
+            .collect();
+        draw_observed_isobole(
+            &mut chart,
+            &points,
+            colour,
+            format!("{}%: observed", style::format_number(level.effect)),
+        )?;
+    }
+    for (text, x, y, colour) in [
+        ("synergy", 0.12, 0.12, style::SYNERGY),
+        ("antagonism", 0.85, 0.95, style::ANTAGONISM),
+    ] {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                text,
+                (x, y),
+                style::coloured_text(style::LABEL_SIZE, colour),
+            )))
+            .map_err(PlotError::drawing)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(style::GREY)
+        .label_font(style::text(style::TICK_SIZE))
+        .draw()
+        .map_err(PlotError::drawing)
+}
+
+/// Every measured pair at (x1/X1(y), x2/X2(y)) for its own mean response y, where both
+/// drugs alone reach y.
+fn compusyn_points(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(f64, f64)> {
+    let (Ok(fit1), Ok(fit2)) = (
+        context.monotherapy_fit(DrugRole::Drug1),
+        context.monotherapy_fit(DrugRole::Drug2),
+    ) else {
+        return Vec::new();
+    };
+    isobologram
+        .tested
+        .iter()
+        .filter_map(|&(dose1, dose2, response)| {
+            let single1 = fit1.curve()?.dose_for(response)?;
+            let single2 = fit2.curve()?.dose_for(response)?;
+            Some((dose1 / single1, dose2 / single2))
+        })
+        .collect()
+}

@@ -1,0 +1,217 @@
+//! What every figure shares: text styles, colours and colour scales, number formatting.
+
+use plotters::style::{IntoFont, RGBColor, TextStyle, BLACK};
+
+use super::font::FAMILY;
+use crate::data::Drug;
+
+/// Drug1's colour (Okabe–Ito vermillion).
+pub(crate) const DRUG1: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Drug2's colour (Okabe–Ito blue).
+pub(crate) const DRUG2: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Warnings drawn on a figure.
+pub(crate) const WARNING: RGBColor = RGBColor(0xB0, 0x00, 0x00);
+/// Cells without a value.
+pub(crate) const MISSING: RGBColor = RGBColor(0xBD, 0xBD, 0xBD);
+/// Secondary text and guide lines.
+pub(crate) const GREY: RGBColor = RGBColor(0x60, 0x60, 0x60);
+/// The synergy end of the diverging scale (and synergy labels).
+pub(crate) const SYNERGY: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
+/// The antagonism end of the diverging scale (and antagonism labels).
+pub(crate) const ANTAGONISM: RGBColor = RGBColor(0x21, 0x66, 0xAC);
+
+/// Text sizes in pixels.
+pub(crate) const TITLE_SIZE: u32 = 22;
+pub(crate) const LABEL_SIZE: u32 = 16;
+pub(crate) const TICK_SIZE: u32 = 13;
+pub(crate) const NOTE_SIZE: u32 = 14;
+
+/// Black text of the embedded font at a size.
+pub(crate) fn text(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+/// Text of the embedded font at a size and colour.
+pub(crate) fn coloured_text(size: u32, colour: RGBColor) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&colour)
+}
+
+/// How a drug is named on an axis: `name (unit)`, or the name alone without a unit.
+pub(crate) fn drug_label(drug: &Drug) -> String {
+    if drug.unit.is_empty() {
+        drug.name.clone()
+    } else {
+        format!("{} ({})", drug.name, drug.unit)
+    }
+}
+
+/// A number with at most 3 significant digits: `0`, `0.0123`, `12.5`, `1000`, `2.5e-5`.
+pub(crate) fn format_number(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    if !value.is_finite() {
+        return if value.is_nan() { "NA" } else { "∞" }.to_string();
+    }
+    let magnitude = value.abs();
+    if !(1e-3..1e5).contains(&magnitude) {
+        let text = format!("{value:.2e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        return format!("{}e{exponent}", trim_zeros(mantissa));
+    }
+    let decimals = (2 - magnitude.log10().floor() as i32).max(0) as usize;
+    trim_zeros(&format!("{value:.decimals$}")).to_string()
+}
+
+fn trim_zeros(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
+    }
+}
+
+/// A p-value as printed on figures.
+pub(crate) fn format_p_value(p: f64) -> String {
+    if p.is_nan() {
+        "NA".to_string()
+    } else if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+/// The smallest "nice" number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above `value`
+/// (> 0): a colour scale's end, close enough above the largest value to use the colours.
+pub(crate) fn nice_ceiling(value: f64) -> f64 {
+    if !(value.is_finite() && value > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|step| step * power)
+        .find(|&nice| nice >= value * (1.0 - 1e-12))
+        .unwrap_or(10.0 * power)
+}
+
+/// A colour scale for heatmaps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ColourScale {
+    /// Blue (negative) – white (0) – red (positive), symmetric over −limit…limit.
+    Diverging {
+        /// The value drawn at full colour (> 0).
+        limit: f64,
+    },
+    /// Viridis-like, dark at `low` to yellow at `high`.
+    Sequential {
+        /// The value drawn darkest.
+        low: f64,
+        /// The value drawn lightest.
+        high: f64,
+    },
+}
+
+const DIVERGING: [RGBColor; 5] = [
+    ANTAGONISM,
+    RGBColor(0x92, 0xC5, 0xDE),
+    RGBColor(0xF7, 0xF7, 0xF7),
+    RGBColor(0xF4, 0xA5, 0x82),
+    SYNERGY,
+];
+
+const VIRIDIS: [RGBColor; 5] = [
+    RGBColor(0x44, 0x01, 0x54),
+    RGBColor(0x3B, 0x52, 0x8B),
+    RGBColor(0x21, 0x90, 0x8C),
+    RGBColor(0x5D, 0xC8, 0x63),
+    RGBColor(0xFD, 0xE7, 0x25),
+];
+
+impl ColourScale {
+    /// The colour of a value (values beyond the scale take the end colour; NaN is
+    /// [`MISSING`]).
+    pub(crate) fn colour(&self, value: f64) -> RGBColor {
+        if value.is_nan() {
+            return MISSING;
+        }
+        let (low, high, anchors) = self.span();
+        let position = ((value - low) / (high - low)).clamp(0.0, 1.0);
+        interpolate(&anchors, position)
+    }
+
+    /// The values drawn at the two ends of the scale.
+    pub(crate) fn range(&self) -> (f64, f64) {
+        let (low, high, _) = self.span();
+        (low, high)
+    }
+
+    fn span(&self) -> (f64, f64, [RGBColor; 5]) {
+        match *self {
+            ColourScale::Diverging { limit } => (-limit, limit, DIVERGING),
+            ColourScale::Sequential { low, high } => (low, high, VIRIDIS),
+        }
+    }
+}
+
+fn interpolate(anchors: &[RGBColor; 5], position: f64) -> RGBColor {
+    let scaled = position * (anchors.len() - 1) as f64;
+    let index = (scaled.floor() as usize).min(anchors.len() - 2);
+    let fraction = scaled - index as f64;
+    let (RGBColor(r0, g0, b0), RGBColor(r1, g1, b1)) = (anchors[index], anchors[index + 1]);
+    let mix =
+        |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * fraction).round() as u8;
+    RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
+}
+
+/// Black or white, whichever reads better on a background colour.
+pub(crate) fn text_colour_on(background: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = background;
+    let luminance = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+    if luminance > 140.0 {
+        RGBColor(0, 0, 0)
+    } else {
+        RGBColor(0xFF, 0xFF, 0xFF)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_three_significant_digits() {
+        let cases = [
+            (0.0, "0"),
+            (0.0123, "0.0123"),
+            (12.5, "12.5"),
+            (3.3333, "3.33"),
+            (1000.0, "1000"),
+            (2.5e-5, "2.5e-5"),
+            (123456.0, "1.23e5"),
+            (-0.5, "-0.5"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(format_number(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn diverging_scale_is_white_at_zero_and_symmetric() {
+        let scale = ColourScale::Diverging { limit: 10.0 };
+        assert_eq!(scale.colour(0.0), DIVERGING[2]);
+        assert_eq!(scale.colour(10.0), SYNERGY);
+        assert_eq!(scale.colour(-25.0), ANTAGONISM);
+        assert_eq!(scale.colour(f64::NAN), MISSING);
+    }
+
+    #[test]
+    fn nice_ceilings() {
+        assert_eq!(nice_ceiling(7.3), 8.0);
+        assert_eq!(nice_ceiling(25.4), 30.0);
+        assert_eq!(nice_ceiling(2.2), 2.5);
+        assert_eq!(nice_ceiling(20.0), 20.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+}

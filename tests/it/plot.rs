@@ -1,0 +1,402 @@
+//! Figures: every kind renders for every block of the bundled example and of SynergyFinder's
+//! example screens; the SVG is checked for structure (axis labels, one heatmap cell per dose
+//! pair, finite coordinates), not pixels; the `plot` command end to end.
+
+use std::path::Path;
+
+use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
+use synergist::{
+    score_block, Block, DrugRole, Model, ReadOptions, ResponseKind, ScoreOptions, Screen,
+};
+
+use synergist::data::BlockBuilder;
+
+use crate::common::{drug, repo_path, scratch_dir, shared_dir, stderr, synergist};
+
+const EXAMPLE: &str = "datasets/ave1642_hepatoma.csv";
+
+/// SynergyFinder's example screens and the response kind each holds (their README).
+const SYNERGYFINDER: [(&str, ResponseKind); 4] = [
+    ("ONEIL_screening_data.csv", ResponseKind::Inhibition),
+    ("mathews_screening_data.csv", ResponseKind::Viability),
+    ("NCATS_screening_data.csv", ResponseKind::Viability),
+    ("NCATS_10023_2drug_12blocks.csv", ResponseKind::Viability),
+];
+
+fn example() -> Screen {
+    Screen::from_path(repo_path(EXAMPLE), &ReadOptions::default()).expect("example reads")
+}
+
+fn svg(kind: PlotKind, block: &Block, options: &PlotOptions) -> String {
+    let bytes = render_block(kind, block, options, ImageFormat::Svg)
+        .unwrap_or_else(|error| panic!("{kind} of block {}: {error}", block.id()));
+    String::from_utf8(bytes).expect("SVG is UTF-8")
+}
+
+/// Attributes that hold coordinates or sizes in plotters' SVG.
+const GEOMETRY: [&str; 13] = [
+    "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "points", "d",
+];
+
+/// Checks that an SVG document is whole and that no coordinate is NaN or infinite.
+fn assert_well_formed(what: &str, svg: &str) {
+    assert!(svg.starts_with("<svg"), "{what}: not an SVG document");
+    assert!(svg.trim_end().ends_with("</svg>"), "{what}: truncated");
+    for piece in svg.split(" ").skip(1) {
+        let Some((name, rest)) = piece.split_once("=\"") else {
+            continue;
+        };
+        if !GEOMETRY.contains(&name) {
+            continue;
+        }
+        let value = rest.split('"').next().unwrap_or("");
+        let lower = value.to_ascii_lowercase();
+        assert!(
+            !lower.contains("nan") && !lower.contains("inf"),
+            "{what}: {name}=\"{value}\""
+        );
+    }
+}
+
+/// The text of every `<text>` element.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|element| {
+            let content = element.split_once('>')?.1;
+            Some(content.split("</text>").next()?.trim().to_string())
+        })
+        .collect()
+}
+
+/// Heatmap cells: each is outlined once by a white, unfilled rectangle.
+fn heatmap_cells(svg: &str) -> usize {
+    svg.matches(r##"fill="none" stroke="#FFFFFF""##).count()
+}
+
+fn synergyfinder_screens() -> Vec<(String, Screen)> {
+    let Some(shared) = shared_dir() else {
+        return Vec::new();
+    };
+    SYNERGYFINDER
+        .iter()
+        .map(|&(name, response)| {
+            let path = shared.join("datasets/synergyfinder").join(name);
+            let options = ReadOptions {
+                response: Some(response),
+                ..ReadOptions::default()
+            };
+            let screen = Screen::from_path(&path, &options)
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+            (name.to_string(), screen)
+        })
+        .collect()
+}
+
+#[test]
+fn every_block_figure_renders_for_every_block() {
+    let mut screens = vec![(EXAMPLE.to_string(), example())];
+    screens.extend(synergyfinder_screens());
+    let options = PlotOptions::default();
+    let mut rendered = 0;
+    for (name, screen) in &screens {
+        for block in &screen.blocks {
+            for kind in PlotKind::ALL
+                .into_iter()
+                .filter(|kind| kind.is_block_figure())
+            {
+                let what = format!("{name}, block {}, {kind}", block.id());
+                assert_well_formed(&what, &svg(kind, block, &options));
+                rendered += 1;
+            }
+        }
+    }
+    assert!(rendered >= 5 * 10, "only {rendered} figures");
+}
+
+#[test]
+fn every_model_and_isobologram_variant_renders() {
+    let screen = example();
+    let block = &screen.blocks[0];
+    for model in Model::ALL {
+        for (normalised, log_doses) in [(false, false), (true, false), (false, true)] {
+            let mut options = PlotOptions {
+                model,
+                ..PlotOptions::default()
+            };
+            options.isobologram.effects = vec![30.0, 50.0, 70.0];
+            options.isobologram.normalised = normalised;
+            options.isobologram.log_doses = log_doses;
+            let what = format!("{model}, normalised {normalised}, log {log_doses}");
+            assert_well_formed(&what, &svg(PlotKind::Report, block, &options));
+        }
+    }
+}
+
+#[test]
+fn png_has_the_figure_size() {
+    let screen = example();
+    let block = &screen.blocks[0];
+    for kind in PlotKind::ALL {
+        let bytes = render_block(kind, block, &PlotOptions::default(), ImageFormat::Png)
+            .unwrap_or_else(|error| panic!("{kind}: {error}"));
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().expect("a PNG");
+        let info = reader.info();
+        // Sizes vary by kind (the overview's height with the number of blocks).
+        assert!(
+            info.width >= 600 && info.height >= 150,
+            "{kind}: {}×{}",
+            info.width,
+            info.height
+        );
+    }
+}
+
+#[test]
+fn heatmaps_have_one_cell_per_dose_pair_and_labelled_axes() {
+    let screen = example();
+    let options = PlotOptions::default();
+    for block in &screen.blocks {
+        let cells = block.doses(DrugRole::Drug1).len() * block.doses(DrugRole::Drug2).len();
+        for kind in [PlotKind::SynergyMap, PlotKind::ResponseMap] {
+            let svg = svg(kind, block, &options);
+            assert_eq!(heatmap_cells(&svg), cells, "{kind} of {}", block.id());
+            let texts = texts(&svg);
+            for role in DrugRole::BOTH {
+                let drug = block.drug(role);
+                let label = format!("{} ({})", drug.name, drug.unit);
+                assert!(
+                    texts.contains(&label),
+                    "{kind} of {}: no {label}",
+                    block.id()
+                );
+            }
+            // Every cell's value is printed (8 × 8 is small enough to read).
+            let numbers = texts
+                .iter()
+                .filter(|text| text.parse::<f64>().is_ok())
+                .count();
+            assert!(
+                numbers >= cells,
+                "{kind}: {numbers} numbers for {cells} cells"
+            );
+        }
+    }
+}
+
+#[test]
+fn synergy_map_subtitle_gives_the_block_mean_and_p_value() {
+    let screen = example();
+    let block = &screen.blocks[0];
+    for model in Model::ALL {
+        let scores = score_block(block, &[model], &ScoreOptions::default());
+        let summary = match scores.model(model) {
+            Some(Ok(scores)) => scores.summary,
+            other => panic!("{model}: {other:?}"),
+        };
+        let options = PlotOptions {
+            model,
+            ..PlotOptions::default()
+        };
+        let svg = svg(PlotKind::SynergyMap, block, &options);
+        let subtitle = texts(&svg)
+            .into_iter()
+            .find(|text| text.starts_with("block "))
+            .expect("a subtitle");
+        let mean = format!("mean {:.2}", summary.mean);
+        assert!(subtitle.contains(&mean), "{model}: {subtitle} lacks {mean}");
+        assert!(subtitle.contains("p = "), "{model}: {subtitle}");
+    }
+}
+
+#[test]
+fn a_block_without_monotherapies_still_draws_and_says_why() {
+    // No zero dose of either drug: no monotherapy, so no fit, no ZIP, no Loewe, no
+    // additive isobole. Every figure must still render and say so.
+    let mut builder = BlockBuilder::new("no-controls", drug("A", "uM"), drug("B", "uM"));
+    for x1 in [1.0, 2.0, 4.0] {
+        for x2 in [1.0, 2.0, 4.0] {
+            builder.well(x1, x2, 10.0 * (x1 + x2));
+        }
+    }
+    let block = builder.build().expect("valid block");
+    for model in [Model::Zip, Model::Loewe] {
+        let options = PlotOptions {
+            model,
+            ..PlotOptions::default()
+        };
+        for kind in PlotKind::ALL {
+            assert_well_formed(&format!("{model}, {kind}"), &svg(kind, &block, &options));
+        }
+        let map = svg(PlotKind::SynergyMap, &block, &options);
+        let notice = format!("{} could not score this block", model.display_name());
+        assert!(
+            texts(&map).iter().any(|text| text.starts_with(&notice)),
+            "{model}: no notice"
+        );
+    }
+    let isobologram = svg(PlotKind::Isobologram, &block, &PlotOptions::default());
+    assert!(
+        texts(&isobologram)
+            .iter()
+            .any(|text| text.contains("no additive isobole")),
+        "isobologram does not say why there is no additive isobole"
+    );
+}
+
+#[test]
+fn isobologram_names_its_axes_and_a_drug_that_cannot_reach_the_effect() {
+    let screen = example();
+    let options = PlotOptions::default();
+    for block in &screen.blocks {
+        let svg = svg(PlotKind::Isobologram, block, &options);
+        let texts = texts(&svg);
+        for role in DrugRole::BOTH {
+            let drug = block.drug(role);
+            let label = format!("{} ({})", drug.name, drug.unit);
+            assert!(texts.contains(&label), "{}: no {label}", block.id());
+        }
+        // Whether each drug alone reaches 50 % comes from its monotherapy fit.
+        let context_options = synergist::FitOptions::default();
+        let context = synergist::model::BlockContext::new(block, &context_options);
+        for role in DrugRole::BOTH {
+            let fit = context.monotherapy_fit(role).expect("example fits");
+            let reaches = fit.curve().and_then(|curve| curve.dose_for(50.0)).is_some();
+            let name = &block.drug(role).name;
+            let noted = texts
+                .iter()
+                .any(|text| text.contains(&format!("{name} alone never reaches 50%")));
+            assert_eq!(noted, !reaches, "{}: {name}", block.id());
+        }
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let screen = example();
+    let block = &screen.blocks[3];
+    let options = PlotOptions::default();
+    for format in [ImageFormat::Svg, ImageFormat::Png] {
+        let first = render_block(PlotKind::Report, block, &options, format).expect("renders");
+        let second = render_block(PlotKind::Report, block, &options, format).expect("renders");
+        assert!(first == second, "{format:?}");
+    }
+}
+
+// ---------------------------------------------------------------- command line
+
+#[test]
+fn plot_command_writes_one_figure_by_extension() {
+    let directory = scratch_dir("plot-one");
+    let input = repo_path(EXAMPLE);
+    let input = input.to_str().expect("UTF-8 path");
+    let output = synergist(
+        &[
+            "plot",
+            "synergy-map",
+            input,
+            "--block",
+            "HepG2_AVE1642_gefitinib",
+            "-o",
+            "map.png",
+        ],
+        &directory,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(directory.join("map.png")).expect("map.png written");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    let output = synergist(&["plot", "overview", input], &directory);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let svg = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_well_formed("overview on stdout", &svg);
+}
+
+#[test]
+fn plot_command_draws_every_block_identically_on_any_thread_count() {
+    let directory = scratch_dir("plot-all");
+    let input = repo_path(EXAMPLE);
+    let input = input.to_str().expect("UTF-8 path");
+    for jobs in ["1", "2"] {
+        let output = synergist(
+            &[
+                "plot",
+                "curves",
+                input,
+                "--all-blocks",
+                "--out-dir",
+                jobs,
+                "-j",
+                jobs,
+            ],
+            &directory,
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let screen = example();
+    for block in &screen.blocks {
+        let name = format!("{}_curves.svg", block.id());
+        let one = std::fs::read(directory.join("1").join(&name)).expect("written with -j1");
+        let two = std::fs::read(directory.join("2").join(&name)).expect("written with -j2");
+        assert!(one == two, "{name} differs between -j1 and -j2");
+    }
+    let files = std::fs::read_dir(directory.join("1"))
+        .expect("listing")
+        .count();
+    assert_eq!(
+        files,
+        screen.blocks.len(),
+        "one file per block, nothing else"
+    );
+}
+
+#[test]
+fn plot_command_refuses_ambiguous_or_bad_requests_without_writing() {
+    let directory = scratch_dir("plot-errors");
+    let input = repo_path(EXAMPLE);
+    let input = input.to_str().expect("UTF-8 path");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["plot", "curves", input, "-o", "a.svg"],
+            "the input has 10 blocks",
+        ),
+        (
+            &["plot", "curves", input, "--block", "nope", "-o", "a.svg"],
+            "--block nope: no such block",
+        ),
+        (
+            &[
+                "plot",
+                "isobologram",
+                input,
+                "--effect",
+                "150",
+                "-o",
+                "a.svg",
+            ],
+            "strictly between 0 and 100",
+        ),
+        (
+            &["plot", "curves", input, "--format", "png", "-o", "a.svg"],
+            "contradicts",
+        ),
+        (
+            &["plot", "overview", input, "--all-blocks", "--out-dir", "d"],
+            "overview is one figure",
+        ),
+    ];
+    for (arguments, message) in cases {
+        let output = synergist(arguments, &directory);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        assert!(
+            stderr(&output).contains(message),
+            "{arguments:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            !Path::new(&directory.join("a.svg")).exists(),
+            "{arguments:?} left a file"
+        );
+    }
+}
