@@ -527,6 +527,18 @@ where
             .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.stroke_width(1)));
     }
     draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
+    draw_legend(&mut chart)
+}
+
+/// The series legend, in the upper right corner.
+fn draw_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -727,14 +739,7 @@ fn draw_normalised<DB: DrawingBackend>(
             )))
             .map_err(PlotError::drawing)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(style::GREY)
-        .label_font(style::text(style::TICK_SIZE))
-        .draw()
-        .map_err(PlotError::drawing)
+    draw_legend(&mut chart)
 }
 
 /// Every measured pair at (x1/X1(y), x2/X2(y)) for its own mean response y, where both
