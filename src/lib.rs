@@ -82,6 +82,11 @@
 //! assert_eq!(scores.len(), screen.blocks.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A screen too large to hold is scored while it is read: [`io::survey`] checks that the
+//! rows of each block are together, [`io::BlockReader`] hands out one block at a time, and
+//! [`stream::score_stream`] scores batches on a thread pool and writes the block and cell
+//! tables in input order (what `synergist score` does).
 
 pub mod curve;
 pub mod data;
@@ -94,6 +99,7 @@ pub mod response;
 pub mod score;
 pub mod simulate;
 pub mod statistics;
+pub mod stream;
 
 pub use curve::{fit_hill, FitOptions, FitStatus, HillCurve, HillFit, Observation};
 pub use data::{Block, Drug, DrugRole, Screen};

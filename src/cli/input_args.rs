@@ -30,12 +30,16 @@ pub struct InputArgs {
 impl InputArgs {
     /// Reads the screen with these options.
     pub fn read(&self) -> anyhow::Result<Screen> {
-        let options = self.read_options()?;
-        let source = InputSource::from_arg(&self.input);
-        Ok(read_screen(&source, &options)?)
+        Ok(read_screen(&self.source(), &self.read_options()?)?)
     }
 
-    fn read_options(&self) -> anyhow::Result<ReadOptions> {
+    /// The input named on the command line.
+    pub fn source(&self) -> InputSource {
+        InputSource::from_arg(&self.input)
+    }
+
+    /// How to read it.
+    pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         let columns = match &self.columns {
             Some(text) => text
                 .parse::<ColumnOverrides>()

@@ -4,6 +4,7 @@ mod check;
 mod fit;
 mod input_args;
 mod plot;
+mod progress;
 mod score;
 mod simulate;
 

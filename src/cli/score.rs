@@ -1,18 +1,21 @@
 //! `synergist score`: one row per block with each model's synergy, and with `--cells` one
 //! row per measured cell.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::Args;
 
-use synergist::io::scores::{write_block_table, write_cell_table};
 use synergist::io::write::Format;
-use synergist::io::Output;
-use synergist::{BlockScores, LoeweUndefined, Model, ScoreOptions, Screen};
+use synergist::io::{survey, BlockReader, Grouped, InputSource, Output, ReadOptions};
+use synergist::stream::{score_stream, Destinations, StreamError, StreamOptions, Table};
+use synergist::{LoeweUndefined, Model, ScoreOptions};
 
 use super::fit::FormatArg;
 use super::input_args::InputArgs;
+use super::progress::Progress;
 use super::Outcome;
 
 const LOEWE_UNDEFINED_HELP: &str = "\
@@ -52,55 +55,86 @@ pub struct ScoreArgs {
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
-    /// Do not print a warning for each block a model could not score.
+    /// No progress bar, and no warning for each block a model could not score.
     #[arg(short, long)]
     quiet: bool,
+    /// Say how the input is read (block by block, or held in memory) and how long scoring
+    /// took.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 /// Runs `synergist score`.
 pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
     let models = Model::parse_list(&args.models).context("--models")?;
     check_destinations(args.output.as_deref(), args.cells.as_deref())?;
-    let screen = args.input.read()?;
-    let options = ScoreOptions {
-        loewe_undefined: args.loewe_undefined,
-        ..ScoreOptions::default()
-    };
+    let source = args.input.source();
+    let read_options = args.input.read_options()?;
     // Create both outputs before the work, so that an unwritable path fails at once.
     let mut block_output = create_output(args.output.as_deref())?;
     let mut cell_output = match args.cells.as_deref() {
         Some(path) => Some(create_output(Some(path))?),
         None => None,
     };
-    let scores = score_screen(&screen, &models, &options, args.jobs)?;
-    let format = Format::from(args.format);
-    let block_context = || {
-        format!(
-            "writing the block table to {}",
-            name(args.output.as_deref())
-        )
+    let plan = plan_reading(&source, &read_options, args.verbose)?;
+    let reader = BlockReader::open(&source, &read_options, plan.grouped)?;
+    let pool = thread_pool(args.jobs)?;
+    let options = StreamOptions {
+        models,
+        score: ScoreOptions {
+            loewe_undefined: args.loewe_undefined,
+            ..ScoreOptions::default()
+        },
+        format: Format::from(args.format),
+        cells: cell_output.is_some(),
     };
-    let cell_context = || format!("writing the cell table to {}", name(args.cells.as_deref()));
-    write_block_table(&scores, &models, format, &mut block_output).with_context(block_context)?;
-    if let Some(output) = cell_output.as_mut() {
-        write_cell_table(&scores, &models, format, output).with_context(cell_context)?;
-    }
+    let progress = Progress::new(plan.total_blocks, args.quiet);
+    let destinations = Destinations {
+        blocks: &mut block_output,
+        cells: cell_output
+            .as_mut()
+            .map(|output| output as &mut (dyn Write + Send)),
+    };
+    let streamed = score_stream(reader, &pool, &options, destinations, &mut |outcomes| {
+        progress.report(outcomes)
+    });
+    progress.finish();
+    let summary = streamed.map_err(|error| match error {
+        StreamError::Input(error) => anyhow::Error::new(error),
+        StreamError::Write { table, source } => {
+            let path = match table {
+                Table::Blocks => args.output.as_deref(),
+                Table::Cells => args.cells.as_deref(),
+            };
+            anyhow::Error::new(source).context(format!("writing {}", name(path)))
+        }
+        other => anyhow::Error::new(other),
+    })?;
     // Commit only once both are written: a failure leaves neither file behind.
-    block_output.commit().with_context(block_context)?;
+    let commit_context = |path: Option<&Path>| format!("writing {}", name(path));
+    block_output
+        .commit()
+        .with_context(|| commit_context(args.output.as_deref()))?;
     if let Some(output) = cell_output {
-        output.commit().with_context(cell_context)?;
+        output
+            .commit()
+            .with_context(|| commit_context(args.cells.as_deref()))?;
     }
-    Ok(report_failures(&scores, args.quiet))
-}
-
-/// Scores every block on a pool of `jobs` threads (default: one per core).
-fn score_screen<'a>(
-    screen: &'a Screen,
-    models: &[Model],
-    options: &ScoreOptions,
-    jobs: Option<usize>,
-) -> anyhow::Result<Vec<BlockScores<'a>>> {
-    Ok(thread_pool(jobs)?.install(|| screen.score(models, options)))
+    if args.verbose {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "note: scored {} blocks in {seconds:.2} s ({:.0} blocks/s); {} with a model that could not score",
+            summary.blocks,
+            summary.blocks as f64 / seconds.max(1e-9),
+            summary.failed
+        );
+    }
+    Ok(if summary.failed > 0 {
+        Outcome::PartialFailure
+    } else {
+        Outcome::Success
+    })
 }
 
 /// A pool of `jobs` worker threads, or one per core.
@@ -112,24 +146,60 @@ pub(crate) fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPo
         .with_context(|| format!("cannot start {threads} worker threads"))
 }
 
-/// Warns about every block with a failed model (unless quiet) and says how the run ended.
-fn report_failures(scores: &[BlockScores<'_>], quiet: bool) -> Outcome {
-    let mut failures = 0usize;
-    for block_scores in scores.iter().filter(|scores| scores.has_failures()) {
-        failures += 1;
-        if !quiet {
+/// How the input will be read: block by block when its rows are grouped, else in memory.
+struct ReadingPlan {
+    grouped: Grouped,
+    /// Blocks in the input, when known before reading.
+    total_blocks: Option<u64>,
+}
+
+/// A file is surveyed first (block ids only) to learn whether its rows are grouped by
+/// block, and how many blocks it has; standard input cannot be read twice, so it is held
+/// in memory.
+fn plan_reading(
+    source: &InputSource,
+    options: &ReadOptions,
+    verbose: bool,
+) -> anyhow::Result<ReadingPlan> {
+    let file = source.display_name();
+    if *source == InputSource::Stdin {
+        if verbose {
             eprintln!(
-                "warning: block {}: {}",
-                block_scores.block.id(),
-                block_scores.status()
+                "note: {file}: standard input cannot be read twice, so every row is held in \
+                 memory before scoring; give a file name to score while reading"
             );
         }
+        return Ok(ReadingPlan {
+            grouped: Grouped::No,
+            total_blocks: None,
+        });
     }
-    if failures > 0 {
-        Outcome::PartialFailure
-    } else {
-        Outcome::Success
-    }
+    let survey = survey(source, options)?;
+    let grouped = match &survey.regrouped {
+        None => {
+            if verbose {
+                eprintln!(
+                    "note: {file}: {} rows in {} blocks, grouped by block: scoring while reading",
+                    survey.rows, survey.blocks
+                );
+            }
+            Grouped::Yes
+        }
+        Some(regrouped) => {
+            if verbose {
+                eprintln!(
+                    "note: {file}:{}: block {} comes back after other blocks, so the rows are \
+                     not grouped by block; holding all {} rows in memory before scoring",
+                    regrouped.line, regrouped.block_id, survey.rows
+                );
+            }
+            Grouped::No
+        }
+    };
+    Ok(ReadingPlan {
+        grouped,
+        total_blocks: Some(survey.blocks),
+    })
 }
 
 /// Rejects two tables sent to the same place, where one would replace or interleave with

@@ -1,11 +1,18 @@
 //! Reading screens from CSV/TSV (plain or gzip, file or stdin) and writing results.
 
+mod grouping;
+mod input_error;
 mod output;
 mod reader;
 pub mod scores;
 mod source;
+mod survey;
+mod table;
 pub mod write;
 
+pub use input_error::{InputError, InputProblem, MAX_LISTED_PROBLEMS};
 pub use output::Output;
-pub use reader::{read_screen, InputError, InputProblem, ReadOptions, MAX_LISTED_PROBLEMS};
+pub use reader::{read_screen, BlockReader, Grouped, ReadOptions};
 pub use source::InputSource;
+pub use survey::{survey, Regrouped, Survey};
+pub use table::{RenderedRows, TableWriter};

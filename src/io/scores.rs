@@ -3,74 +3,19 @@
 //!
 //! Both formats carry the same columns in the same order: a JSON file is an array of
 //! objects whose keys are the CSV header, written in that order. Floats are written so
-//! that parsing them back gives the same f64 ([`format_float`] in CSV, the shortest
+//! that parsing them back gives the same f64 ([`format_float`](super::write::format_float) in CSV, the shortest
 //! round-tripping form in JSON); an undefined number (NaN) is an empty CSV field and a
 //! JSON `null`. A model that could not score a block leaves its columns empty in both
 //! tables; the block table's `status` says why.
 
 use std::io::Write;
 
-use serde::ser::{SerializeMap, Serializer};
-
 use crate::data::{Block, DrugRole};
 use crate::model::Model;
 use crate::score::{BlockScores, ModelScores};
 
-use super::write::{csv_to_io, format_float, Format};
-
-/// One field of an output row.
-#[derive(Debug, Clone, PartialEq)]
-enum Field {
-    /// Text, written as is (CSV) or as a JSON string.
-    Text(String),
-    /// A number; NaN is undefined.
-    Number(f64),
-    /// A count.
-    Count(u64),
-    /// No value (a model that failed, metadata a block lacks).
-    Empty,
-}
-
-impl Field {
-    fn csv(&self) -> String {
-        match self {
-            Field::Text(text) => text.clone(),
-            Field::Number(value) => format_float(*value),
-            Field::Count(count) => count.to_string(),
-            Field::Empty => String::new(),
-        }
-    }
-}
-
-impl serde::Serialize for Field {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Field::Text(text) => serializer.serialize_str(text),
-            // serde_json writes a finite f64 in its shortest round-tripping form; JSON has
-            // no NaN or infinity, so those are null.
-            Field::Number(value) if value.is_finite() => serializer.serialize_f64(*value),
-            Field::Count(count) => serializer.serialize_u64(*count),
-            Field::Number(_) | Field::Empty => serializer.serialize_none(),
-        }
-    }
-}
-
-/// A row as a JSON object whose keys keep the column order (serde_json's own map sorts
-/// keys unless its `preserve_order` feature is on; this needs no feature).
-struct JsonRow<'a> {
-    columns: &'a [String],
-    fields: &'a [Field],
-}
-
-impl serde::Serialize for JsonRow<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
-        for (column, field) in self.columns.iter().zip(self.fields) {
-            map.serialize_entry(column, field)?;
-        }
-        map.end()
-    }
-}
+use super::table::{Field, RenderedRows, TableWriter};
+use super::write::Format;
 
 /// Columns of the block table for these models and metadata names, in order:
 /// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, per model
@@ -130,20 +75,90 @@ pub fn cell_columns(models: &[Model]) -> Vec<String> {
     columns
 }
 
-/// The metadata names of the blocks: the union, in order of first appearance.
-pub fn metadata_names<'a>(blocks: impl IntoIterator<Item = &'a Block>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for block in blocks {
-        for (name, _) in block.metadata() {
-            if !names.contains(name) {
-                names.push(name.clone());
+/// The metadata columns of the block table: those of the first block (the metadata
+/// columns whose value is the same on every row of it), in input order. A column that
+/// varies within every block (a replicate or well number) is thereby left out; a later block
+/// without one of these columns leaves it empty. The first block, not all blocks, decides,
+/// so that a screen can be written while it is read.
+pub fn metadata_names(first_block: Option<&Block>) -> Vec<String> {
+    first_block.map_or_else(Vec::new, |block| {
+        block
+            .metadata()
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect()
+    })
+}
+
+/// The layout of the block table or the cell table: renders one block's rows.
+#[derive(Debug, Clone)]
+pub struct ScoreTable {
+    /// For the block table, its metadata names; `None` for the cell table.
+    metadata: Option<Vec<String>>,
+    models: Vec<Model>,
+    columns: Vec<String>,
+    format: Format,
+}
+
+impl ScoreTable {
+    /// The block table for these models and metadata names ([`metadata_names`]).
+    pub fn blocks(models: &[Model], metadata: Vec<String>, format: Format) -> ScoreTable {
+        ScoreTable {
+            columns: block_columns(models, &metadata),
+            metadata: Some(metadata),
+            models: models.to_vec(),
+            format,
+        }
+    }
+
+    /// The cell table for these models.
+    pub fn cells(models: &[Model], format: Format) -> ScoreTable {
+        ScoreTable {
+            columns: cell_columns(models),
+            metadata: None,
+            models: models.to_vec(),
+            format,
+        }
+    }
+
+    /// The header: [`block_columns`] or [`cell_columns`].
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Starts the table on a writer.
+    ///
+    /// # Errors
+    /// Any I/O error of the writer.
+    pub fn begin<W: Write>(&self, writer: W) -> std::io::Result<TableWriter<W>> {
+        TableWriter::begin(writer, &self.columns, self.format)
+    }
+
+    /// One block's rows: its row of the block table, or its measured cells.
+    pub fn render(&self, scores: &BlockScores<'_>) -> RenderedRows {
+        match &self.metadata {
+            Some(metadata) => {
+                let row = block_row(scores, &self.models, metadata);
+                RenderedRows::render(&self.columns, std::iter::once(row), self.format)
+            }
+            None => {
+                RenderedRows::render(&self.columns, cell_rows(scores, &self.models), self.format)
             }
         }
     }
-    names
+
+    /// Writes the whole table: the header, then every block's rows in the order given.
+    fn write_all<W: Write>(&self, scores: &[BlockScores<'_>], writer: W) -> std::io::Result<()> {
+        let mut writer = self.begin(writer)?;
+        for block_scores in scores {
+            writer.append(&self.render(block_scores))?;
+        }
+        writer.finish().map(drop)
+    }
 }
 
-/// Writes the block table: one row per block, in the order given. See [`block_columns`].
+/// Writes the block table: one row per block, in the order given. See [`block_columns`];
+/// the metadata columns are the first block's ([`metadata_names`]).
 ///
 /// # Errors
 /// Any I/O error of the writer.
@@ -153,12 +168,8 @@ pub fn write_block_table<W: Write>(
     format: Format,
     writer: W,
 ) -> std::io::Result<()> {
-    let metadata = metadata_names(scores.iter().map(|block| block.block));
-    let columns = block_columns(models, &metadata);
-    let rows = scores
-        .iter()
-        .map(|block_scores| block_row(block_scores, models, &metadata));
-    write_table(&columns, rows, format, writer)
+    let metadata = metadata_names(scores.first().map(|scores| scores.block));
+    ScoreTable::blocks(models, metadata, format).write_all(scores, writer)
 }
 
 /// Writes the cell table: one row per measured cell, blocks in the order given, then
@@ -172,11 +183,7 @@ pub fn write_cell_table<W: Write>(
     format: Format,
     writer: W,
 ) -> std::io::Result<()> {
-    let columns = cell_columns(models);
-    let rows = scores
-        .iter()
-        .flat_map(|block_scores| cell_rows(block_scores, models));
-    write_table(&columns, rows, format, writer)
+    ScoreTable::cells(models, format).write_all(scores, writer)
 }
 
 fn block_row(scores: &BlockScores<'_>, models: &[Model], metadata: &[String]) -> Vec<Field> {
@@ -277,56 +284,11 @@ fn model_cell_fields(
     }
 }
 
-fn write_table<W: Write>(
-    columns: &[String],
-    rows: impl Iterator<Item = Vec<Field>>,
-    format: Format,
-    writer: W,
-) -> std::io::Result<()> {
-    match format {
-        Format::Csv => write_csv(columns, rows, writer),
-        Format::Json => write_json(columns, rows, writer),
-    }
-}
-
-fn write_csv<W: Write>(
-    columns: &[String],
-    rows: impl Iterator<Item = Vec<Field>>,
-    writer: W,
-) -> std::io::Result<()> {
-    let mut csv_writer = csv::Writer::from_writer(writer);
-    csv_writer.write_record(columns).map_err(csv_to_io)?;
-    for row in rows {
-        csv_writer
-            .write_record(row.iter().map(Field::csv))
-            .map_err(csv_to_io)?;
-    }
-    csv_writer.flush()
-}
-
-/// A JSON array with one object per line.
-fn write_json<W: Write>(
-    columns: &[String],
-    rows: impl Iterator<Item = Vec<Field>>,
-    mut writer: W,
-) -> std::io::Result<()> {
-    writer.write_all(b"[")?;
-    for (number, fields) in rows.enumerate() {
-        writer.write_all(if number == 0 { b"\n" } else { b",\n" })?;
-        let row = JsonRow {
-            columns,
-            fields: &fields,
-        };
-        serde_json::to_writer(&mut writer, &row).map_err(std::io::Error::from)?;
-    }
-    writer.write_all(b"\n]\n")?;
-    writer.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::{BlockBuilder, Drug};
+    use crate::io::write::format_float;
     use crate::score::{score_block, ScoreOptions};
 
     fn drug(name: &str) -> Drug {

@@ -13,3 +13,4 @@ mod plot;
 mod score_cli;
 mod score_invariants;
 mod simulate;
+mod streaming;

@@ -1,6 +1,6 @@
 //! End-to-end tests of `synergist score`: the columns of both tables, CSV and JSON alike,
-//! independence from the number of threads, failures reported per block, no output left
-//! by a failed run, and the README's command on the bundled example.
+//! failures reported per block, no output left by a failed run, and the README's command
+//! on the bundled example. Independence from the number of threads: streaming.rs.
 
 use std::path::Path;
 
@@ -167,43 +167,6 @@ fn score_headers_for_hsa_and_loewe() {
         cell_header,
         "block_id,conc1,conc2,response,n_replicates,response_sd,\
          hsa_ref,hsa_synergy,loewe_ref,loewe_synergy,loewe_ci"
-    );
-}
-
-#[test]
-fn score_output_does_not_depend_on_the_number_of_threads() {
-    let directory = scratch_dir("score_threads");
-    let example = repo_path("datasets/ave1642_hepatoma.csv");
-    let example = example.to_str().unwrap();
-    for jobs in ["1", "4"] {
-        let blocks = format!("scores_j{jobs}.csv");
-        let cells = format!("cells_j{jobs}.csv");
-        let output = synergist(
-            &[
-                "score", example, "-j", jobs, "-o", &blocks, "--cells", &cells,
-            ],
-            &directory,
-        );
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "-j{jobs}: {}",
-            stderr(&output)
-        );
-    }
-    let read = |name: &str| std::fs::read(directory.join(name)).unwrap();
-    let (blocks1, blocks4) = (read("scores_j1.csv"), read("scores_j4.csv"));
-    let (cells1, cells4) = (read("cells_j1.csv"), read("cells_j4.csv"));
-    assert!(
-        blocks1 == blocks4,
-        "block tables differ between -j1 and -j4"
-    );
-    assert!(cells1 == cells4, "cell tables differ between -j1 and -j4");
-    // datasets/README.md: 10 blocks of 8 × 8 doses, every well measured.
-    assert_eq!(Table::read(&directory.join("scores_j1.csv")).rows.len(), 10);
-    assert_eq!(
-        Table::read(&directory.join("cells_j1.csv")).rows.len(),
-        10 * 64
     );
 }
 

@@ -1,0 +1,142 @@
+//! A quick first pass over an input: how many rows and blocks it has, and whether the rows
+//! of each block are together, so that it can be read block by block.
+//!
+//! Only the block id field of each row is looked at (as bytes, without UTF-8 checks or
+//! number parsing); everything else is left to the real reading, which reports problems.
+
+use std::collections::HashSet;
+
+use csv::ByteRecord;
+
+use super::reader::{ReadOptions, Table};
+use super::source::InputSource;
+use super::InputError;
+
+/// What the first pass found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// Data rows (lines after the header that hold a record).
+    pub rows: u64,
+    /// Distinct block ids.
+    pub blocks: u64,
+    /// The first row whose block's rows had ended before it, if any.
+    pub regrouped: Option<Regrouped>,
+}
+
+impl Survey {
+    /// True when the rows of every block are together.
+    pub fn is_grouped(&self) -> bool {
+        self.regrouped.is_none()
+    }
+}
+
+/// A block whose rows are not together: where it comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regrouped {
+    /// The block id, as written (trimmed).
+    pub block_id: String,
+    /// The line where the block comes back after other blocks' rows.
+    pub line: u64,
+}
+
+/// Counts rows and blocks and checks that the rows of each block are together.
+///
+/// A CSV error ends the pass early (the counts are then partial and the input is reported
+/// as not grouped); the real reading reports the error with its line.
+///
+/// # Errors
+/// [`InputError`] for what is wrong before the first data row: the input cannot be opened,
+/// has no header, or its header does not match the schema.
+pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, InputError> {
+    let Table {
+        mut reader,
+        mapping,
+        ..
+    } = Table::open(source, options)?;
+    let block_column = mapping.block_id().index;
+    let mut record = ByteRecord::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut closed: HashSet<Vec<u8>> = HashSet::new();
+    let mut survey = Survey {
+        rows: 0,
+        blocks: 0,
+        regrouped: None,
+    };
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                let line = error.position().map_or(0, csv::Position::line);
+                survey.regrouped.get_or_insert(Regrouped {
+                    block_id: String::new(),
+                    line,
+                });
+                break;
+            }
+        }
+        survey.rows += 1;
+        let block_id = record.get(block_column).unwrap_or(b"").trim_ascii();
+        if survey.blocks > 0 && block_id == current.as_slice() {
+            continue;
+        }
+        if closed.contains(block_id) {
+            if survey.regrouped.is_none() {
+                survey.regrouped = Some(Regrouped {
+                    block_id: String::from_utf8_lossy(block_id).into_owned(),
+                    line: record.position().map_or(0, csv::Position::line),
+                });
+            }
+            continue;
+        }
+        if survey.blocks > 0 {
+            closed.insert(std::mem::take(&mut current));
+        }
+        current.extend_from_slice(block_id);
+        survey.blocks += 1;
+    }
+    Ok(survey)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey_of(text: &str) -> Survey {
+        let directory = std::env::temp_dir().join(format!(
+            "synergist-survey-{}-{}",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::create_dir_all(&directory).unwrap();
+        let path = directory.join("screen.csv");
+        std::fs::write(&path, text).unwrap();
+        let survey = survey(&InputSource::Path(path), &ReadOptions::default()).unwrap();
+        std::fs::remove_dir_all(&directory).unwrap();
+        survey
+    }
+
+    const HEADER: &str = "block_id,drug1,drug2,conc1,conc2,inhibition\n";
+
+    #[test]
+    fn grouped_rows_are_counted_by_block() {
+        let text = format!("{HEADER}a,x,y,0,0,0\na,x,y,1,0,5\nb,x,y,0,0,0\n b ,x,y,1,1,9\n");
+        let survey = survey_of(&text);
+        assert_eq!((survey.rows, survey.blocks), (4, 2));
+        assert!(survey.is_grouped());
+    }
+
+    #[test]
+    fn a_block_that_comes_back_is_found_with_its_line() {
+        let text = format!("{HEADER}a,x,y,0,0,0\nb,x,y,0,0,0\nc,x,y,0,0,0\nb,x,y,1,0,5\n");
+        let survey = survey_of(&text);
+        assert_eq!((survey.rows, survey.blocks), (4, 3));
+        assert_eq!(
+            survey.regrouped,
+            Some(Regrouped {
+                block_id: "b".into(),
+                line: 5
+            })
+        );
+    }
+}
