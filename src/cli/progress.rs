@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use synergist::stream::BlockOutcome;
 
@@ -26,16 +26,24 @@ impl Progress {
         let (bar, template) = match total {
             Some(total) => (
                 ProgressBar::with_draw_target(Some(total), target),
-                "{wide_bar} {human_pos}/{human_len} blocks, {per_sec}, {eta} left",
+                "{wide_bar} {human_pos}/{human_len} blocks, {rate}, {eta} left",
             ),
             None => (
                 ProgressBar::with_draw_target(None, target),
-                "{spinner} {human_pos} blocks, {per_sec}, {elapsed}",
+                "{spinner} {human_pos} blocks, {rate}, {elapsed}",
             ),
         };
         // The templates are constants; a bad one would show as a plain bar, not fail.
         if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style.progress_chars("=> "));
+            let style = style
+                .with_key(
+                    "rate",
+                    |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                        let _ = write!(out, "{:.0} blocks/s", state.per_sec());
+                    },
+                )
+                .progress_chars("=> ");
+            bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(200));
         Progress { bar, quiet }

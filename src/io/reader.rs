@@ -290,7 +290,7 @@ fn response_convention(
     })
 }
 
-fn csv_error(error: csv::Error, file: &str, last_line: u64) -> InputError {
+pub(super) fn csv_error(error: csv::Error, file: &str, last_line: u64) -> InputError {
     let line = error.position().map_or(last_line, csv::Position::line);
     let message = error.to_string();
     match error.into_kind() {

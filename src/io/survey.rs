@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use csv::ByteRecord;
 
-use super::reader::{ReadOptions, Table};
+use super::reader::{csv_error, ReadOptions, Table};
 use super::source::InputSource;
 use super::InputError;
 
@@ -41,16 +41,14 @@ pub struct Regrouped {
 
 /// Counts rows and blocks and checks that the rows of each block are together.
 ///
-/// A CSV error ends the pass early (the counts are then partial and the input is reported
-/// as not grouped); the real reading reports the error with its line.
-///
 /// # Errors
-/// [`InputError`] for what is wrong before the first data row: the input cannot be opened,
-/// has no header, or its header does not match the schema.
+/// [`InputError`] when the input cannot be opened or read (a corrupt gzip stream), has no
+/// header, or its header does not match the schema: the errors the real reading would give.
 pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, InputError> {
     let Table {
         mut reader,
         mapping,
+        file,
         ..
     } = Table::open(source, options)?;
     let block_column = mapping.block_id().index;
@@ -66,14 +64,7 @@ pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, Inp
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => {
-                let line = error.position().map_or(0, csv::Position::line);
-                survey.regrouped.get_or_insert(Regrouped {
-                    block_id: String::new(),
-                    line,
-                });
-                break;
-            }
+            Err(error) => return Err(csv_error(error, &file, survey.rows + 1)),
         }
         survey.rows += 1;
         let block_id = record.get(block_column).unwrap_or(b"").trim_ascii();
