@@ -194,12 +194,30 @@ pub(crate) fn scaled_response_and_gradient(
     parameters: &ScaledParameters,
     log_scaled_dose: Option<f64>,
 ) -> (f64, [f64; 4]) {
-    let [e0, emax, log_ec50, hill] = *parameters;
     let Some(log_dose) = log_scaled_dose else {
-        return (e0, [1.0, 0.0, 0.0, 0.0]);
+        return (parameters[E0], [1.0, 0.0, 0.0, 0.0]);
     };
-    let distance = log_ec50 - log_dose;
-    let fraction = effect_fraction(hill * distance * LN_10);
+    let fraction = scaled_effect_fraction(parameters, log_dose);
+    scaled_response_and_gradient_from_fraction(parameters, log_dose, fraction)
+}
+
+/// The fraction of effect s = 1 / (1 + 10^(hill·(t − l))) at a positive dose, given as
+/// `log10(dose / scale)`: the one transcendental part of [`scaled_response_and_gradient`],
+/// which a caller evaluating the same parameters twice computes once.
+pub(crate) fn scaled_effect_fraction(parameters: &ScaledParameters, log_scaled_dose: f64) -> f64 {
+    let distance = parameters[LOG_EC50] - log_scaled_dose;
+    effect_fraction(parameters[HILL] * distance * LN_10)
+}
+
+/// [`scaled_response_and_gradient`] at a positive dose whose
+/// [`scaled_effect_fraction`] is already known; the same arithmetic, so the same bits.
+pub(crate) fn scaled_response_and_gradient_from_fraction(
+    parameters: &ScaledParameters,
+    log_scaled_dose: f64,
+    fraction: f64,
+) -> (f64, [f64; 4]) {
+    let [e0, emax, log_ec50, hill] = *parameters;
+    let distance = log_ec50 - log_scaled_dose;
     let span = emax - e0;
     let slope = -span * fraction * (1.0 - fraction) * LN_10;
     (

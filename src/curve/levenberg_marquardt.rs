@@ -12,18 +12,16 @@
 //! step (its row of the system is replaced by the identity).
 
 use argmin::core::{
-    CostFunction, Error, IterState, Jacobian, Problem, Solver, State, TerminationReason,
-    TerminationStatus, KV,
+    CostFunction, Error, Jacobian, Problem, Solver, State, TerminationReason, TerminationStatus, KV,
 };
+
+pub(crate) use super::solver_state::LmState;
 
 /// Number of parameters.
 pub(crate) const DIMENSION: usize = 4;
 
 /// Parameter vector.
 pub(crate) type Parameters = [f64; DIMENSION];
-
-/// The solver state argmin carries between iterations.
-pub(crate) type LmState = IterState<Parameters, (), (), (), (), f64>;
 
 /// The normal equations of a weighted least-squares problem at one parameter vector.
 #[derive(Debug, Clone, Copy, Default)]
@@ -122,8 +120,26 @@ impl LevenbergMarquardt {
             matrix[row][row] += self.damping * self.current.jtj[row][row].max(DIAGONAL_FLOOR);
             rhs[row] = -self.current.jtr[row];
         }
-        solve_symmetric_positive_definite(matrix, rhs)
+        if moving[0] {
+            solve_symmetric_positive_definite(matrix, rhs)
+        } else {
+            // A held first parameter (ZIP's fixed e0) is an identity row and column, which
+            // adds only exact zeros to the other rows' sums: solving the rest alone gives
+            // the same step, and the held parameter's step is +0.0 either way.
+            cholesky_solve::<1>(&matrix, &rhs)
+        }
     }
+}
+
+/// The user's problem inside argmin's [`Problem`] wrapper. The solver evaluates it
+/// directly: the wrapper counts every call in a string-keyed hash map (a SipHash of the key
+/// per evaluation, about a sixth of scoring a block), and nothing reads those counts
+/// ([`LmState`] does not keep them, nor does argmin's `IterState` unless asked to).
+fn inner<O>(problem: &Problem<O>) -> Result<&O, Error> {
+    problem
+        .problem
+        .as_ref()
+        .ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no problem"))
 }
 
 /// Largest step component relative to its parameter (absolute below magnitude 1).
@@ -139,31 +155,55 @@ fn solve_symmetric_positive_definite(
     matrix: [[f64; DIMENSION]; DIMENSION],
     rhs: Parameters,
 ) -> Option<Parameters> {
+    cholesky_solve::<0>(&matrix, &rhs)
+}
+
+/// Solves the system of rows and columns `FIRST..` of A x = b by Cholesky decomposition,
+/// leaving x at +0.0 below `FIRST`; `None` when that block of A is not numerically positive
+/// definite.
+///
+/// Written as plain loops over fixed bounds, which the compiler unrolls; each partial sum
+/// starts from −0.0 and adds its terms in index order, as `Iterator::sum` does.
+fn cholesky_solve<const FIRST: usize>(
+    matrix: &[[f64; DIMENSION]; DIMENSION],
+    rhs: &Parameters,
+) -> Option<Parameters> {
     let mut lower = [[0.0; DIMENSION]; DIMENSION];
-    for row in 0..DIMENSION {
-        for column in 0..=row {
-            let partial: f64 = (0..column).map(|k| lower[row][k] * lower[column][k]).sum();
-            if row == column {
-                let pivot = matrix[row][row] - partial;
-                if !(pivot > 0.0 && pivot.is_finite()) {
-                    return None;
-                }
-                lower[row][row] = pivot.sqrt();
-            } else {
-                lower[row][column] = (matrix[row][column] - partial) / lower[column][column];
+    for row in FIRST..DIMENSION {
+        for column in FIRST..row {
+            let mut partial = -0.0;
+            for (a, b) in lower[row][FIRST..column]
+                .iter()
+                .zip(&lower[column][FIRST..column])
+            {
+                partial += a * b;
             }
+            lower[row][column] = (matrix[row][column] - partial) / lower[column][column];
         }
+        let mut partial = -0.0;
+        for value in &lower[row][FIRST..row] {
+            partial += value * value;
+        }
+        let pivot = matrix[row][row] - partial;
+        if !(pivot > 0.0 && pivot.is_finite()) {
+            return None;
+        }
+        lower[row][row] = pivot.sqrt();
     }
     let mut forward = [0.0; DIMENSION];
-    for row in 0..DIMENSION {
-        let partial: f64 = (0..row).map(|k| lower[row][k] * forward[k]).sum();
+    for row in FIRST..DIMENSION {
+        let mut partial = -0.0;
+        for k in FIRST..row {
+            partial += lower[row][k] * forward[k];
+        }
         forward[row] = (rhs[row] - partial) / lower[row][row];
     }
     let mut solution = [0.0; DIMENSION];
-    for row in (0..DIMENSION).rev() {
-        let partial: f64 = (row + 1..DIMENSION)
-            .map(|k| lower[k][row] * solution[k])
-            .sum();
+    for row in (FIRST..DIMENSION).rev() {
+        let mut partial = -0.0;
+        for k in row + 1..DIMENSION {
+            partial += lower[k][row] * solution[k];
+        }
         solution[row] = (forward[row] - partial) / lower[row][row];
     }
     solution.iter().all(|v| v.is_finite()).then_some(solution)
@@ -190,7 +230,7 @@ where
                 "no starting parameters"
             ))?;
         let start = self.project(start);
-        self.current = problem.jacobian(&start)?;
+        self.current = inner(problem)?.jacobian(&start)?;
         let cost = self.current.cost;
         Ok((state.param(start).cost(cost), None))
     }
@@ -229,10 +269,10 @@ where
                 trial[index] += step[index];
             }
             let trial = self.project(trial);
-            let trial_cost = problem.cost(&trial)?;
+            let trial_cost = inner(problem)?.cost(&trial)?;
             if trial_cost.is_finite() && trial_cost < cost {
                 self.damping = (self.damping / DAMPING_DECREASE).max(f64::MIN_POSITIVE);
-                self.current = problem.jacobian(&trial)?;
+                self.current = inner(problem)?.jacobian(&trial)?;
                 let step_size = step_norm(&step, &parameters);
                 let state = state.param(trial).cost(self.current.cost);
                 // The cost is flat to second order at a minimum, so a small cost reduction

@@ -4,6 +4,9 @@ mod fit;
 mod hill;
 mod levenberg_marquardt;
 mod observation;
+mod problem;
+mod series;
+mod solver_state;
 
 pub use fit::{fit_hill, FitError, FitOptions, FitStatus, FittedModel, HillFit, ParameterBound};
 pub use hill::{HillCurve, HillError};

@@ -102,10 +102,20 @@ impl ReferenceModel for Loewe {
         let observed = context.observed();
         let mut surface = ReferenceSurface::plain(Array2::from_elem(observed.raw_dim(), f64::NAN));
         let mut index = Array2::from_elem(observed.raw_dim(), f64::NAN);
+        let equation = LoeweEquation::new(fit1, fit2);
+        // Each drug's share of the bracket depends on its own dose only: once per dose.
+        let [ends1, ends2] = DrugRole::BOTH.map(|role| {
+            let doses = context.block().doses(role);
+            doses
+                .iter()
+                .map(|&dose| equation.bracket_ends(role, dose))
+                .collect::<Vec<_>>()
+        });
         for (row, column) in context.combination_cells() {
             let dose1 = context.dose(DrugRole::Drug1, row);
             let dose2 = context.dose(DrugRole::Drug2, column);
-            surface.reference[(row, column)] = match loewe_reference(fit1, fit2, dose1, dose2) {
+            let solution = equation.solve_in([dose1, dose2], ends1[row], ends2[column]);
+            surface.reference[(row, column)] = match solution {
                 LoeweSolution::Solved(response) => response,
                 LoeweSolution::Undefined => {
                     surface.fallback[(row, column)] = true;
@@ -150,34 +160,66 @@ pub fn combination_index(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64,
 /// Solves the Loewe additivity equation x1/X1(y) + x2/X2(y) = 1 for y at doses x1, x2 > 0.
 ///
 /// Both curves rising (or one flat): g(y) = x1/X1(y) + x2/X2(y) − 1 falls monotonically,
-/// g ≥ 0 at y = max fᵢ(xᵢ) (there one term is exactly 1) and g = −1 at the highest emax,
-/// so the root is bracketed and unique; falling curves are the mirror image. The bracket is
-/// narrowed by Newton steps on g (its derivative is closed-form), with bisection whenever a
-/// step leaves the bracket, until the bracket is below 1e-12 of the response span.
+/// so the root is unique. It is bracketed by the fitted curves themselves: g ≥ 0 at
+/// y = max fᵢ(xᵢ) (there one term is exactly 1), and g ≤ 0 at y = max fᵢ(2·xᵢ) (at the
+/// root one of the two terms is at least ½, i.e. Xᵢ(y*) ≤ 2·xᵢ). Falling curves are the
+/// mirror image. The bracket is narrowed by Newton steps on g (its derivative is
+/// closed-form), starting with one from the lower end, with bisection whenever a step leaves
+/// the bracket, until the bracket is narrower than 1e-12 of the response span, or a Newton
+/// step is that short while |g| ≤ 1e-9.
 pub fn loewe_reference(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64) -> LoeweSolution {
-    let curves = [moving_curve(fit1), moving_curve(fit2)];
-    let direction = match (curves[0], curves[1]) {
-        (None, None) => return LoeweSolution::Undefined,
-        (Some(a), Some(b)) if rising(&a) != rising(&b) => return LoeweSolution::Undefined,
-        (Some(curve), _) | (None, Some(curve)) => {
-            if rising(&curve) {
-                1.0
-            } else {
-                -1.0
-            }
+    LoeweEquation::new(fit1, fit2).solve(dose1, dose2)
+}
+
+/// |g| below which a Newton step shorter than the tolerance means convergence. A short step
+/// alone does not: next to a curve's e0 its term x/X(y) is steep (X → 0), so the step
+/// g/g' is tiny while g is still of order 1. g is a sum of dose fractions minus 1, computed
+/// to ~1e-15; near the root Newton's g falls quadratically, well below this.
+const CONVERGED_RESIDUAL: f64 = 1e-9;
+
+/// The Loewe additivity equation of two fitted monotherapies, prepared once per block and
+/// solved per cell ([`loewe_reference`]).
+struct LoeweEquation {
+    /// The moving curves, mirrored (y → −y) to rise when they fall.
+    oriented: [Option<HillCurve>; 2],
+    /// +1 for rising curves, −1 for falling ones; None when the equation has no solution.
+    direction: Option<f64>,
+    /// 1e-12 of the larger response span, at least 1e-12.
+    tolerance: f64,
+}
+
+impl LoeweEquation {
+    fn new(fit1: &HillFit, fit2: &HillFit) -> LoeweEquation {
+        let curves = [moving_curve(fit1), moving_curve(fit2)];
+        let direction = match (curves[0], curves[1]) {
+            (None, None) => None,
+            (Some(a), Some(b)) if rising(&a) != rising(&b) => None,
+            (Some(curve), _) | (None, Some(curve)) => Some(if rising(&curve) { 1.0 } else { -1.0 }),
+        };
+        let sign = direction.unwrap_or(1.0);
+        // Work on rising curves: mirror falling ones and mirror the answer back.
+        let oriented = curves.map(|curve| {
+            curve.and_then(|c| {
+                HillCurve::new(sign * c.e0(), sign * c.emax(), c.ec50(), c.hill()).ok()
+            })
+        });
+        let span = oriented
+            .iter()
+            .flatten()
+            .map(|curve| curve.emax() - curve.e0())
+            .fold(0.0, f64::max);
+        LoeweEquation {
+            oriented,
+            direction,
+            tolerance: 1e-12 * span.max(1.0),
         }
-    };
-    // Work on rising curves: mirror falling ones (y → −y) and mirror the answer back.
-    let oriented = curves.map(|curve| {
-        curve.and_then(|c| {
-            HillCurve::new(direction * c.e0(), direction * c.emax(), c.ec50(), c.hill()).ok()
-        })
-    });
-    let doses = [dose1, dose2];
-    let terms = |y: f64| -> (f64, f64) {
+    }
+
+    /// g(y) = Σ xᵢ/Xᵢ(y) − 1 and its derivative in y.
+    fn terms(&self, doses: &[f64; 2], y: f64) -> (f64, f64) {
         let mut value = -1.0;
         let mut slope = 0.0;
-        for (curve, &dose) in oriented.iter().zip(&doses) {
+        for (curve, &dose) in self.oriented.iter().zip(doses) {
             if let Some(curve) = curve {
                 let term = dose / curve.equivalent_dose(y);
                 if term > 0.0 {
@@ -187,52 +229,72 @@ pub fn loewe_reference(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64) -
             }
         }
         (value, slope)
-    };
-    let moving = || {
-        oriented
-            .iter()
-            .zip(&doses)
-            .filter_map(|(c, &d)| c.map(|c| (c, d)))
-    };
-    let mut low = moving()
-        .map(|(curve, dose)| curve.response(dose))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let mut high = moving()
-        .map(|(curve, _)| curve.emax())
-        .fold(f64::NEG_INFINITY, f64::max);
-    let span = moving()
-        .map(|(curve, _)| curve.emax() - curve.e0())
-        .fold(0.0, f64::max);
-    let tolerance = 1e-12 * span.max(1.0);
-    if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) || terms(low).0 <= 0.0 {
-        // Numerically saturated: the root cannot lie below `low`.
-        return LoeweSolution::Solved(direction * low);
     }
-    let mut y = 0.5 * (low + high);
-    for _ in 0..200 {
-        let (value, slope) = terms(y);
-        if value == 0.0 {
-            return LoeweSolution::Solved(direction * y);
+
+    /// Each drug's oriented response at `dose` and at twice `dose` (NEG_INFINITY for a flat
+    /// drug, which bounds nothing): its share of the bracket at any cell with this dose.
+    fn bracket_ends(&self, role: DrugRole, dose: f64) -> (f64, f64) {
+        self.oriented[role.index()].map_or((f64::NEG_INFINITY, f64::NEG_INFINITY), |curve| {
+            (curve.response(dose), curve.response(2.0 * dose))
+        })
+    }
+
+    fn solve(&self, dose1: f64, dose2: f64) -> LoeweSolution {
+        self.solve_in(
+            [dose1, dose2],
+            self.bracket_ends(DrugRole::Drug1, dose1),
+            self.bracket_ends(DrugRole::Drug2, dose2),
+        )
+    }
+
+    /// Solves at `doses` given each drug's [`LoeweEquation::bracket_ends`] there.
+    fn solve_in(&self, doses: [f64; 2], ends1: (f64, f64), ends2: (f64, f64)) -> LoeweSolution {
+        let Some(direction) = self.direction else {
+            return LoeweSolution::Undefined;
+        };
+        let tolerance = self.tolerance;
+        let mut low = ends1.0.max(ends2.0);
+        let mut high = ends1.1.max(ends2.1);
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) {
+            // Numerically saturated (fᵢ(2·xᵢ) = fᵢ(xᵢ)): the bracket has no width.
+            return LoeweSolution::Solved(direction * low);
         }
-        if value > 0.0 {
-            low = y;
-        } else {
-            high = y;
+        let mut y = low;
+        let (mut value, mut slope) = self.terms(&doses, y);
+        if value <= 0.0 {
+            // Numerically saturated: the root cannot lie below `low`.
+            return LoeweSolution::Solved(direction * low);
         }
-        if high - low <= tolerance {
-            break;
-        }
-        let newton = y - value / slope;
-        if newton.is_finite() && newton > low && newton < high {
-            if (newton - y).abs() <= tolerance {
-                return LoeweSolution::Solved(direction * newton);
+        for _ in 0..200 {
+            let newton = y - value / slope;
+            if newton.is_finite()
+                && (newton - y).abs() <= tolerance
+                && value.abs() <= CONVERGED_RESIDUAL
+            {
+                // Converged. The step may end a rounding error outside the bracket (the root
+                // at one of its ends, g there ±ε): clip it back.
+                return LoeweSolution::Solved(direction * newton.clamp(low, high));
             }
-            y = newton;
-        } else {
-            y = 0.5 * (low + high);
+            y = if newton.is_finite() && newton > low && newton < high {
+                newton
+            } else {
+                0.5 * (low + high)
+            };
+            (value, slope) = self.terms(&doses, y);
+            if value == 0.0 {
+                return LoeweSolution::Solved(direction * y);
+            }
+            if value > 0.0 {
+                low = y;
+            } else {
+                high = y;
+            }
+            if high - low <= tolerance {
+                break;
+            }
         }
+        LoeweSolution::Solved(direction * 0.5 * (low + high))
     }
-    LoeweSolution::Solved(direction * 0.5 * (low + high))
 }
 
 /// The curve of a fit when it moves (emax ≠ e0); None for a flat model.
