@@ -107,19 +107,18 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
                 Table::Blocks => args.output.as_deref(),
                 Table::Cells => args.cells.as_deref(),
             };
-            anyhow::Error::new(source).context(format!("writing {}", name(path)))
+            anyhow::Error::new(source).context(writing(path))
         }
         other => anyhow::Error::new(other),
     })?;
     // Commit only once both are written: a failure leaves neither file behind.
-    let commit_context = |path: Option<&Path>| format!("writing {}", name(path));
     block_output
         .commit()
-        .with_context(|| commit_context(args.output.as_deref()))?;
+        .with_context(|| writing(args.output.as_deref()))?;
     if let Some(output) = cell_output {
         output
             .commit()
-            .with_context(|| commit_context(args.cells.as_deref()))?;
+            .with_context(|| writing(args.cells.as_deref()))?;
     }
     if args.verbose {
         let seconds = started.elapsed().as_secs_f64();
@@ -227,6 +226,11 @@ fn create_output(path: Option<&Path>) -> anyhow::Result<Output> {
         }
         None => Ok(Output::stdout()),
     }
+}
+
+/// The context of an error while writing an output.
+fn writing(path: Option<&Path>) -> String {
+    format!("writing {}", name(path))
 }
 
 /// How an output is named in messages.
