@@ -112,6 +112,12 @@ where
     I: IntoIterator<Item = Result<Block, InputError>>,
 {
     let mut blocks = blocks.into_iter().peekable();
+    // An input that fails before its first block writes nothing, not even a header.
+    if let Some(Err(_)) = blocks.peek() {
+        if let Some(Err(error)) = blocks.next() {
+            return Err(StreamError::Input(error));
+        }
+    }
     let first_block = match blocks.peek() {
         Some(Ok(block)) => Some(block),
         _ => None,

@@ -199,6 +199,28 @@ fn a_bad_row_near_the_end_fails_the_run_and_leaves_no_file() {
     assert_eq!(left, ["screen.csv"], "only the input may remain");
 }
 
+#[test]
+fn an_input_failing_before_its_first_block_prints_nothing_to_stdout() {
+    let directory = scratch_dir("streaming_first_row_bad");
+    std::fs::write(
+        directory.join("bad.csv"),
+        format!("{HEADER}a,x,y,0,0,abc\n"),
+    )
+    .unwrap();
+    let output = synergist(&["score", "bad.csv"], &directory);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("bad.csv:2: column inhibition: \"abc\" is not a number"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
 fn reader(text: &str, name: &str, grouped: Grouped) -> BlockReader {
     let directory = scratch_dir(name);
     let path = directory.join("screen.csv");
