@@ -21,6 +21,7 @@
 //! - [`Model`]: HSA, Bliss, Loewe, ZIP; [`ScoreOptions`] (fit options, [`LoeweUndefined`]).
 //! - [`BlockScores`] / [`ModelScores`]: per-cell reference and synergy, and the block
 //!   [`ModelSummary`].
+//! - [`plot::PlotKind`]: the figures; [`simulate::SimulationSpec`]: a simulated screen.
 //!
 //! # Example
 //! ```
@@ -87,6 +88,25 @@
 //! rows of each block are together, [`io::BlockReader`] hands out one block at a time, and
 //! [`stream::score_stream`] scores batches on a thread pool and writes the block and cell
 //! tables in input order (what `synergist score` does).
+//!
+//! # Figures and simulated screens
+//! [`plot`] draws one block's figures (isobologram, synergy map, dose-response curves,
+//! response map, a one-page report) with [`plot::render_block`], and a screen's ranked
+//! overview with [`plot::render_overview`], as SVG or PNG bytes; every number a figure
+//! shows comes from the scoring code. [`simulate`] writes a screen from BRAID surfaces
+//! with noise and a fixed seed ([`simulate::SimulationSpec`], [`simulate::simulate_csv`]);
+//! the bundled example `datasets/ave1642_hepatoma.csv` was made that way.
+//!
+//! ```
+//! use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
+//! use synergist::{Model, ReadOptions, Screen};
+//!
+//! let screen = Screen::from_path("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
+//! let options = PlotOptions { model: Model::Bliss, ..PlotOptions::default() };
+//! let svg = render_block(PlotKind::SynergyMap, &screen.blocks[0], &options, ImageFormat::Svg)?;
+//! assert!(String::from_utf8(svg)?.contains("Bliss"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod curve;
 pub mod data;

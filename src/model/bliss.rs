@@ -1,4 +1,19 @@
-//! Bliss independence: the drugs act as independent probabilistic events.
+//! Bliss independence: the drugs act as independent probabilistic events (Bliss 1939,
+//! *Ann Appl Biol* 26:585).
+//!
+//! # Formula
+//! For a combination cell (x1, x2 > 0), with y the observed mean response and y1, y2 the
+//! *observed* mean responses of each drug alone at the same dose, all in % inhibition:
+//!
+//! ```text
+//! reference = y1(x1) + y2(x2) − y1(x1)·y2(x2)/100
+//! synergy   = y − reference          (percentage points; positive = synergy)
+//! ```
+//!
+//! This is 100·(1 − (1 − y1/100)(1 − y2/100)): the fractions left unaffected multiply.
+//! SynergyFinder and the Python `synergy` package also use the observed monotherapies;
+//! a fitted-monotherapy variant would be a different, named model (ZIP's reference is
+//! one). Monotherapy and control cells score 0 ([`crate::score`]).
 
 use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
 use crate::data::DrugRole;

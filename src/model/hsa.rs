@@ -1,4 +1,18 @@
-//! Highest single agent: the combination is expected to do what its stronger drug does alone.
+//! Highest single agent (HSA): the combination is expected to do what its stronger drug
+//! does alone (Berenbaum 1989, *Pharmacol Rev* 41:93; as SynergyFinder 3 and the Python
+//! `synergy` package define it).
+//!
+//! # Formula
+//! For a combination cell (x1, x2 > 0), with y the observed mean response and y1, y2 the
+//! *observed* mean responses of each drug alone at the same dose, all in % inhibition:
+//!
+//! ```text
+//! reference = max(y1(x1), y2(x2))
+//! synergy   = y − reference          (percentage points; positive = synergy)
+//! ```
+//!
+//! A missing monotherapy well leaves the cell undefined. Monotherapy and control cells
+//! score 0 ([`crate::score`] applies both rules for every model).
 
 use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
 use crate::data::DrugRole;

@@ -1,5 +1,27 @@
 //! Loewe additivity: the combination is expected to act like a dose of one drug combined
-//! with itself.
+//! with itself (Loewe & Muischnek 1926, *Arch Exp Pathol Pharmakol* 114:313; Loewe 1953,
+//! *Arzneimittelforschung* 3:285; Berenbaum 1989, *Pharmacol Rev* 41:93, the sham
+//! combination).
+//!
+//! # Formula
+//! For a combination cell (x1, x2 > 0), with y the observed mean response in % inhibition
+//! and Xi(y) the inverse of drug i's fitted 4PL, the dose of drug i alone that gives y:
+//!
+//! ```text
+//! Xi(y)     = ec50 · ((y − e0) / (emax − y))^(1/hill)
+//! reference = y* solving x1/X1(y*) + x2/X2(y*) = 1
+//! synergy   = y − y*                 (percentage points; positive = synergy)
+//! CI        = x1/X1(y) + x2/X2(y)    (combination index at the observed y; < 1 synergy)
+//! ```
+//!
+//! Xi is defined only strictly between e0 and emax; beyond emax it is +∞ (a response the
+//! drug never reaches alone) and on the far side of e0 it is 0. y* is solved to full
+//! precision by a bracketed, safeguarded Newton iteration ([`loewe_reference`]), not
+//! searched on a grid as SynergyFinder 3 does. Where the equation has no solution (the
+//! two curves move in opposite directions, or neither moves) [`LoeweUndefined`] says what
+//! the reference is; by default there is none and the cell is counted. The combination
+//! index is undefined (NaN) where y is at or beyond a drug's e0 or beyond what either drug
+//! reaches. Monotherapy and control cells score 0 ([`crate::score`]).
 
 use std::fmt;
 use std::str::FromStr;

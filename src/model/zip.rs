@@ -1,4 +1,22 @@
-//! Zero interaction potency (Yadav et al. 2015) as SynergyFinder 3 computes it.
+//! Zero interaction potency (ZIP; Yadav et al. 2015, *Comput Struct Biotechnol J* 13:504)
+//! as SynergyFinder 3 computes it (Ianevski et al. 2022, *Nucleic Acids Res* 50:W739).
+//!
+//! # Formula
+//! For a combination cell (x1, x2 > 0), all responses in % inhibition:
+//!
+//! 1. reference = p1 + p2 − p1·p2/100, with pi drug i's *fitted* monotherapy response at
+//!    xi (the 4PL of its zero row or column, control included);
+//! 2. every slice with drug2 fixed at a positive dose x2 (drug1 varied over all its
+//!    doses, 0 included) is fitted with a 4PL whose e0 is *fixed to the observed response
+//!    at (0, x2)*, emax, ec50 and hill free; likewise every slice with drug1 fixed
+//!    (SynergyFinder 3's code; its vignette says e0 is fixed to the fitted value);
+//! 3. fitted(x1, x2) = mean of the drug2-fixed slice fit evaluated at x1 and the
+//!    drug1-fixed slice fit evaluated at x2;
+//! 4. synergy (ZIP's delta) = fitted − reference (percentage points; positive = synergy).
+//!
+//! That is 2 + (rows − 1) + (columns − 1) fits per block, each made once, not one per
+//! cell as the Python `synergy` package does (same result, 2 + 2n² fits). Monotherapy and
+//! control cells score 0 ([`crate::score`]).
 
 use ndarray::Array2;
 

@@ -1,5 +1,5 @@
 //! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
-//! null surfaces, conformance with other tools), command line.
+//! null surfaces, conformance with other tools), command line, and the README's commands.
 
 mod cli;
 mod common;
@@ -10,6 +10,7 @@ mod input;
 mod isobologram;
 mod null_surfaces;
 mod plot;
+mod readme;
 mod score_cli;
 mod score_invariants;
 mod simulate;
