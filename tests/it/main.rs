@@ -1,5 +1,6 @@
 //! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
-//! null surfaces, conformance with other tools), command line.
+//! null surfaces, conformance with other tools), command line, robustness (per-block
+//! isolation, --strict, interrupts, broken pipes).
 
 mod cli;
 mod common;
@@ -10,6 +11,7 @@ mod input;
 mod isobologram;
 mod null_surfaces;
 mod plot;
+mod robustness;
 mod score_cli;
 mod score_invariants;
 mod simulate;
