@@ -105,9 +105,7 @@ pub enum StreamError {
     },
     /// With [`StreamOptions::strict`]: the first block, in input order, that a model could
     /// not score.
-    #[error(
-        "block {block_id}: {status} (--strict stops at the first block that cannot be scored)"
-    )]
+    #[error("block {block_id} cannot be scored: {status}")]
     BlockFailed {
         /// The block id.
         block_id: String,

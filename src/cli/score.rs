@@ -135,6 +135,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             };
             anyhow::Error::new(source).context(writing(path))
         }
+        StreamError::BlockFailed { block_id, status } => anyhow::anyhow!(
+            "block {block_id}: {status} (--strict stops at the first block that cannot be scored)"
+        ),
         other => anyhow::Error::new(other),
     })?;
     // Commit only once both are written, and together: a failure or an interrupt leaves

@@ -363,4 +363,27 @@ mod tests {
         );
         std::fs::remove_dir_all(&directory).unwrap();
     }
+
+    #[test]
+    fn a_failed_rename_removes_the_temporary_files_left() {
+        let directory = scratch("failed_rename");
+        let finish = |name: &str| {
+            Output::create(&directory.join(name))
+                .unwrap()
+                .finish()
+                .unwrap()
+        };
+        let (a, b) = (finish("a.csv"), finish("b.csv"));
+        // A directory that appeared under a.csv after the output was created: renaming a
+        // file onto it fails.
+        std::fs::create_dir_all(directory.join("a.csv/inside")).unwrap();
+        assert!(commit_together(vec![a, b]).is_err());
+        assert_eq!(entries(&directory), ["a.csv"], "no temporary, no b.csv");
+        assert!(directory.join("a.csv/inside").is_dir());
+        for name in ["a.csv", "b.csv"] {
+            let temporary = directory.join(format!(".{name}.partial-{}", std::process::id()));
+            assert!(!registered(&temporary), "{name} forgotten");
+        }
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
 }
