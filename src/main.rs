@@ -1,6 +1,8 @@
 //! The `synergist` command line: a thin front over the library. It parses flags, calls
 //! the library and maps outcomes to exit codes: 0 all good, 1 some blocks or fits failed
-//! (each reported on stderr), 2 usage, input or I/O error. A broken pipe exits 0.
+//! (each reported on stderr), 2 usage, input or I/O error, no block usable, or a failed
+//! block under `--strict`; 130 / 143 on SIGINT / SIGTERM (every unfinished output file
+//! removed). A broken pipe exits 0, quietly.
 
 mod cli;
 
@@ -10,7 +12,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
-    match cli::run(arguments) {
+    // Before any output file is created, so that an interrupt removes every one.
+    let outcome = cli::interrupt::install().and_then(|()| cli::run(arguments));
+    match outcome {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
             if is_broken_pipe(&error) {

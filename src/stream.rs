@@ -36,6 +36,9 @@ pub struct StreamOptions {
     pub format: Format,
     /// Whether to write the cell table.
     pub cells: bool,
+    /// Stop at the first block that a model could not score, in input order
+    /// ([`StreamError::BlockFailed`]), instead of writing its status and going on.
+    pub strict: bool,
 }
 
 /// Where the tables go.
@@ -54,6 +57,8 @@ pub struct BlockOutcome {
     /// `None` when every model scored the block, else the block table's status
     /// (`model: reason; ...`).
     pub failure: Option<String>,
+    /// True when no model at all could score the block.
+    pub unscored: bool,
 }
 
 /// Counts over the whole stream.
@@ -63,6 +68,15 @@ pub struct StreamSummary {
     pub blocks: u64,
     /// Blocks that at least one model could not score.
     pub failed: u64,
+    /// Blocks that no model could score (counted in `failed` too).
+    pub unscored: u64,
+}
+
+impl StreamSummary {
+    /// True when no model scored any block (or there was no block): nothing usable.
+    pub fn nothing_scored(&self) -> bool {
+        self.unscored == self.blocks
+    }
 }
 
 /// Which table a write error happened on.
@@ -89,6 +103,15 @@ pub enum StreamError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// With [`StreamOptions::strict`]: the first block, in input order, that a model could
+    /// not score.
+    #[error("block {block_id} cannot be scored: {status}")]
+    BlockFailed {
+        /// The block id.
+        block_id: String,
+        /// The block table's status: `model: reason` for each model that failed.
+        status: String,
+    },
 }
 
 /// Scores every block of `blocks` on `pool` and writes the tables, rows in input order.
@@ -100,7 +123,8 @@ pub enum StreamError {
 /// the caller decides what to do with a partial output.
 ///
 /// # Errors
-/// [`StreamError::Input`] from the blocks, [`StreamError::Write`] from the destinations.
+/// [`StreamError::Input`] from the blocks, [`StreamError::Write`] from the destinations,
+/// [`StreamError::BlockFailed`] under [`StreamOptions::strict`].
 pub fn score_stream<I>(
     blocks: I,
     pool: &rayon::ThreadPool,
@@ -132,6 +156,7 @@ where
         let score_options = &options.score;
         let models = options.models.as_slice();
         let cells = options.cells;
+        let strict = options.strict;
         let block_table = &block_table;
         let cell_table = &cell_table;
         let writing = scope.spawn(move || -> Result<StreamSummary, StreamError> {
@@ -149,6 +174,10 @@ where
                                 outcome: BlockOutcome {
                                     block_id: block.id().to_string(),
                                     failure: scores.has_failures().then(|| scores.status()),
+                                    unscored: scores
+                                        .models
+                                        .iter()
+                                        .all(|(_, result)| result.is_err()),
                                 },
                             }
                         })
@@ -156,9 +185,18 @@ where
                 });
                 let mut outcomes = Vec::with_capacity(scored.len());
                 for block in scored {
+                    // Batches and their blocks arrive in input order, so the first failure
+                    // seen here is the first of the input, whatever the number of threads.
+                    if let (true, Some(status)) = (strict, &block.outcome.failure) {
+                        return Err(StreamError::BlockFailed {
+                            block_id: block.outcome.block_id,
+                            status: status.clone(),
+                        });
+                    }
                     writer.append(&block)?;
                     summary.blocks += 1;
                     summary.failed += u64::from(block.outcome.failure.is_some());
+                    summary.unscored += u64::from(block.outcome.unscored);
                     outcomes.push(block.outcome);
                 }
                 progress(&outcomes);
@@ -185,17 +223,21 @@ where
                 }
             }
         }
-        if input_error.is_none() && !batch.is_empty() {
-            // A failed send means the writer stopped; its error is returned below.
+        if !batch.is_empty() {
+            // The blocks before an input error are scored too: under --strict, one of them
+            // may be the first failure of the input. A failed send means the writer
+            // stopped; its error is returned below.
             let _ = sender.send(batch);
         }
         drop(sender);
         let written = writing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        match input_error {
-            Some(error) => Err(StreamError::Input(error)),
-            None => written,
+        // The writer's error comes from a block before the input error, if any.
+        match (written, input_error) {
+            (Err(error), _) => Err(error),
+            (Ok(_), Some(error)) => Err(StreamError::Input(error)),
+            (Ok(summary), None) => Ok(summary),
         }
     })
 }

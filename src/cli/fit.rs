@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use synergist::io::write::{write_fit_rows, FitRow, Format};
@@ -31,8 +31,22 @@ impl From<FormatArg> for Format {
     }
 }
 
+const EXIT_STATUS_HELP: &str = "\
+A drug whose monotherapy cannot be fitted keeps its row: the status column says why, one
+warning line on stderr names the block, and the other fits are made.
+
+Exit status:
+  0    every fit made
+  1    some fits could not be made; the table is written
+  2    usage, input or write error (no output file is written); or no fit at all could
+       be made (the table is still written, its status column says why); or, with
+       --strict, a block with a fit that could not be made
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: no output file is written
+A broken pipe on stdout ends quietly with status 0.";
+
 /// Arguments of `synergist fit`.
 #[derive(Debug, Args)]
+#[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct FitArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -42,36 +56,63 @@ pub struct FitArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     format: FormatArg,
+    /// Stop at the first block (in input order) with a drug that cannot be fitted: an
+    /// error naming the block and why, exit status 2, and no output file.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Runs `synergist fit`.
 pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
-    let screen = args.input.read()?;
-    let options = FitOptions::default();
-    let mut rows = Vec::with_capacity(2 * screen.blocks.len());
-    let mut failures = 0usize;
-    for block in &screen.blocks {
-        for fit in fit_monotherapies(block, &options) {
-            if let Err(error) = &fit.result {
-                failures += 1;
-                eprintln!(
-                    "warning: block {}: {} ({}): no fit: {error}",
-                    block.id(),
-                    block.drug(fit.role).name,
-                    fit.role
-                );
-            }
-            rows.push(FitRow::new(block, &fit));
-        }
-    }
+    // Created before the work, so that an unwritable path fails at once.
     let mut output = match &args.output {
         Some(path) => {
             Output::create(path).with_context(|| format!("cannot write {}", path.display()))?
         }
         None => Output::stdout(),
     };
+    let screen = args.input.read()?;
+    let options = FitOptions::default();
+    let mut rows = Vec::with_capacity(2 * screen.blocks.len());
+    let mut failures = 0usize;
+    for block in &screen.blocks {
+        let fits = fit_monotherapies(block, &options);
+        let problems: Vec<String> = fits
+            .iter()
+            .filter_map(|fit| {
+                fit.result.as_ref().err().map(|error| {
+                    format!(
+                        "{} ({}): no fit: {error}",
+                        block.drug(fit.role).name,
+                        fit.role
+                    )
+                })
+            })
+            .collect();
+        if !problems.is_empty() {
+            let problems = problems.join("; ");
+            if args.strict {
+                bail!(
+                    "block {}: {problems} (--strict stops at the first block with a fit that \
+                     cannot be made)",
+                    block.id()
+                );
+            }
+            eprintln!("warning: block {}: {problems}", block.id());
+        }
+        failures += fits.iter().filter(|fit| fit.result.is_err()).count();
+        rows.extend(fits.iter().map(|fit| FitRow::new(block, fit)));
+    }
     write_fit_rows(&rows, args.format.into(), &mut output).context("writing fits")?;
     output.commit().context("writing fits")?;
+    if !rows.is_empty() && failures == rows.len() {
+        // The table is written: its status column is the only record of the reasons.
+        bail!(
+            "no fit could be made ({} drugs in {} blocks; the status column says why)",
+            rows.len(),
+            screen.blocks.len()
+        );
+    }
     Ok(if failures > 0 {
         Outcome::PartialFailure
     } else {

@@ -3,6 +3,7 @@
 mod check;
 mod fit;
 mod input_args;
+pub mod interrupt;
 mod plot;
 mod progress;
 mod score;

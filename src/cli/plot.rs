@@ -2,12 +2,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use synergist::io::Output;
+use synergist::io::{commit_together, Finished, Output};
 use synergist::plot::isobologram::IsobologramOptions;
 use synergist::plot::{render_block, render_overview, ImageFormat, PlotKind, PlotOptions};
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
@@ -67,8 +68,23 @@ impl From<ImageFormatArg> for ImageFormat {
     }
 }
 
+const EXIT_STATUS_HELP: &str = "\
+With --all-blocks, a block that cannot be drawn is named in one warning line on stderr
+and the other blocks are drawn.
+
+Exit status:
+  0    every figure written
+  1    with --all-blocks, some blocks could not be drawn; the others are written
+  2    usage, input or write error, or the figure cannot be drawn (no file is written);
+       with --all-blocks, no block could be drawn, or, with --strict, one block could
+       not (then no file is written)
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: no unfinished file is left
+       (with --all-blocks, the figures finished before it stay)
+A broken pipe on stdout ends quietly with status 0.";
+
 /// Arguments of `synergist plot`.
 #[derive(Debug, Args)]
+#[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
     /// isobologram, synergy-map, curves, response-map, report or overview.
     #[arg(value_enum, value_name = "KIND", long_help = KIND_HELP)]
@@ -111,6 +127,10 @@ pub struct PlotArgs {
     /// Worker threads for --all-blocks and overview (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
+    /// With --all-blocks: stop at the first block (in input order) that cannot be drawn,
+    /// with an error naming it, exit status 2, and no file written.
+    #[arg(long, requires = "all_blocks")]
+    strict: bool,
     /// Do not print a warning for each block that could not be drawn.
     #[arg(short, long)]
     quiet: bool,
@@ -158,7 +178,12 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
     let pool = thread_pool(args.jobs)?;
     if args.all_blocks {
         let directory = args.out_dir.as_deref().unwrap_or(Path::new("."));
-        return pool.install(|| all_blocks(&screen, kind, &options, format, directory, args.quiet));
+        let mode = AllBlocks {
+            directory,
+            strict: args.strict,
+            quiet: args.quiet,
+        };
+        return pool.install(|| all_blocks(&screen, kind, &options, format, &mode));
     }
     let bytes = if kind == PlotKind::Overview {
         let scores = pool.install(|| screen.score(&[options.model], &options.score));
@@ -178,32 +203,88 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Draws every block into `directory`, in parallel; a block that cannot be drawn is
-/// reported and the others are still written.
+/// What became of one block under `--all-blocks`.
+enum Drawn {
+    /// Not drawn: under `--strict`, an earlier block failed.
+    Skipped,
+    /// Written under its name.
+    Committed,
+    /// Written under a temporary name, to be committed with the others (`--strict`).
+    Pending(Finished),
+    /// Could not be drawn or written: why, naming the block.
+    Failed(String),
+}
+
+/// Where and how `--all-blocks` writes.
+struct AllBlocks<'a> {
+    directory: &'a Path,
+    strict: bool,
+    quiet: bool,
+}
+
+/// Draws every block into the directory, in parallel. A block that cannot be drawn is
+/// reported and the others are still written, each file committed as soon as it is
+/// complete; under `--strict` the files are committed together once every block is
+/// drawn, and the first failure in input order stops the run with no file written.
 fn all_blocks(
     screen: &Screen,
     kind: PlotKind,
     options: &PlotOptions,
     format: ImageFormat,
-    directory: &Path,
-    quiet: bool,
+    mode: &AllBlocks<'_>,
 ) -> anyhow::Result<Outcome> {
     let names = file_names(&screen.blocks, kind, format);
-    let failures: Vec<String> = screen
+    // Under --strict, the index of the first block known to have failed: blocks after it
+    // are skipped, those before it are still drawn, so the failure reported is the first
+    // of the input whatever the number of threads.
+    let first_failure = AtomicUsize::new(usize::MAX);
+    let drawn: Vec<Drawn> = screen
         .blocks
         .par_iter()
         .zip(names.par_iter())
-        .filter_map(|(block, file_name)| {
-            let path = directory.join(file_name);
-            write_block(kind, block, options, format, &path)
-                .err()
-                .map(|error| format!("block {}: {error:#}", block.id()))
+        .enumerate()
+        .map(|(index, (block, file_name))| {
+            if mode.strict && index > first_failure.load(Ordering::Relaxed) {
+                return Drawn::Skipped;
+            }
+            let path = mode.directory.join(file_name);
+            let finished = write_block(kind, block, options, format, &path).and_then(|file| {
+                if mode.strict {
+                    Ok(Drawn::Pending(file))
+                } else {
+                    file.commit()
+                        .with_context(|| format!("writing {}", path.display()))
+                        .map(|()| Drawn::Committed)
+                }
+            });
+            finished.unwrap_or_else(|error| {
+                first_failure.fetch_min(index, Ordering::Relaxed);
+                Drawn::Failed(format!("block {}: {error:#}", block.id()))
+            })
         })
         .collect();
-    if !quiet {
+    let mut pending = Vec::new();
+    let mut failures = Vec::new();
+    for drawn in drawn {
+        match drawn {
+            Drawn::Skipped | Drawn::Committed => {}
+            Drawn::Pending(file) => pending.push(file),
+            Drawn::Failed(failure) if mode.strict => {
+                // Dropping the pending files removes them: nothing is written.
+                bail!("{failure} (--strict stops at the first block that cannot be drawn)");
+            }
+            Drawn::Failed(failure) => failures.push(failure),
+        }
+    }
+    commit_together(pending)
+        .with_context(|| format!("writing the figures into {}", mode.directory.display()))?;
+    if !mode.quiet {
         for failure in &failures {
             eprintln!("warning: {failure}");
         }
+    }
+    if !screen.blocks.is_empty() && failures.len() == screen.blocks.len() {
+        bail!("none of the {} blocks could be drawn", screen.blocks.len());
     }
     Ok(if failures.is_empty() {
         Outcome::Success
@@ -212,20 +293,21 @@ fn all_blocks(
     })
 }
 
+/// Draws a block into a file, complete under its temporary name until committed.
 fn write_block(
     kind: PlotKind,
     block: &Block,
     options: &PlotOptions,
     format: ImageFormat,
     path: &Path,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Finished> {
     let bytes = render_block(kind, block, options, format)?;
     let mut output =
         Output::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     std::io::Write::write_all(&mut output, &bytes)
         .with_context(|| format!("writing {}", path.display()))?;
     output
-        .commit()
+        .finish()
         .with_context(|| format!("writing {}", path.display()))
 }
 

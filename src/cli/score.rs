@@ -9,7 +9,9 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use synergist::io::write::Format;
-use synergist::io::{survey, BlockReader, Grouped, InputSource, Output, ReadOptions};
+use synergist::io::{
+    commit_together, survey, BlockReader, Grouped, InputSource, Output, ReadOptions,
+};
 use synergist::stream::{score_stream, Destinations, StreamError, StreamOptions, Table};
 use synergist::{LoeweUndefined, Model, ScoreOptions};
 
@@ -27,8 +29,27 @@ What to use as the Loewe reference where the Loewe equation has no solution:
                  concentrations of two different drugs.
 Whatever the choice, loewe_undefined counts the cells where the equation had no solution.";
 
+const EXIT_STATUS_HELP: &str = "\
+Each block a model cannot score keeps its row: the status column says which model failed
+and why (\"zip: no_drug1_monotherapy; ...\"), one warning line on stderr names the block,
+and the other blocks are scored.
+
+Exit status:
+  0    every block scored by every model
+  1    some blocks have a model that could not score them; the tables are written
+  2    usage, input or write error (no output file is written); or no block could be
+       scored by any model (the tables are still written, their status column says
+       why); or, with --strict, a block a model could not score
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: no output file is written
+A broken pipe on stdout (`synergist score ... | head`) ends quietly with status 0.
+
+Output files are written to a temporary file (.NAME.partial-PID) in the destination
+directory and renamed onto NAME once complete: an error or an interrupt leaves
+nothing under NAME, and no temporary file.";
+
 /// Arguments of `synergist score`.
 #[derive(Debug, Args)]
+#[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct ScoreArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -55,6 +76,10 @@ pub struct ScoreArgs {
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
+    /// Stop at the first block (in input order) that a model cannot score: an error
+    /// naming the block and why, exit status 2, and no output file.
+    #[arg(long)]
+    strict: bool,
     /// No progress bar, and no warning for each block a model could not score.
     #[arg(short, long)]
     quiet: bool,
@@ -88,6 +113,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         },
         format: Format::from(args.format),
         cells: cell_output.is_some(),
+        strict: args.strict,
     };
     let progress = Progress::new(plan.total_blocks, args.quiet);
     let destinations = Destinations {
@@ -109,17 +135,30 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             };
             anyhow::Error::new(source).context(writing(path))
         }
+        StreamError::BlockFailed { block_id, status } => anyhow::anyhow!(
+            "block {block_id}: {status} (--strict stops at the first block that cannot be scored)"
+        ),
         other => anyhow::Error::new(other),
     })?;
-    // Commit only once both are written: a failure leaves neither file behind.
-    block_output
-        .commit()
-        .with_context(|| writing(args.output.as_deref()))?;
+    // Commit only once both are written, and together: a failure or an interrupt leaves
+    // neither file behind.
+    let mut finished = vec![block_output
+        .finish()
+        .with_context(|| writing(args.output.as_deref()))?];
     if let Some(output) = cell_output {
-        output
-            .commit()
-            .with_context(|| writing(args.cells.as_deref()))?;
+        finished.push(
+            output
+                .finish()
+                .with_context(|| writing(args.cells.as_deref()))?,
+        );
     }
+    commit_together(finished).with_context(|| {
+        let mut names = name(args.output.as_deref());
+        if let Some(cells) = args.cells.as_deref() {
+            names = format!("{names} and {}", name(Some(cells)));
+        }
+        format!("renaming the finished tables onto {names}")
+    })?;
     if args.verbose {
         let seconds = started.elapsed().as_secs_f64();
         eprintln!(
@@ -127,6 +166,17 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             summary.blocks,
             summary.blocks as f64 / seconds.max(1e-9),
             summary.failed
+        );
+    }
+    if summary.blocks == 0 {
+        bail!("the input has no block to score");
+    }
+    if summary.nothing_scored() {
+        // The tables are written: their status column is the only record of the reasons.
+        bail!(
+            "no block could be scored by any model ({} blocks; {} says why in its status column)",
+            summary.blocks,
+            name(args.output.as_deref())
         );
     }
     Ok(if summary.failed > 0 {

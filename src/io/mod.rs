@@ -11,7 +11,7 @@ mod table;
 pub mod write;
 
 pub use input_error::{InputError, InputProblem, MAX_LISTED_PROBLEMS};
-pub use output::Output;
+pub use output::{commit_together, discard_unfinished, Discarded, Finished, Output};
 pub use reader::{read_screen, BlockReader, Grouped, ReadOptions};
 pub use source::InputSource;
 pub use survey::{survey, Regrouped, Survey};

@@ -1,5 +1,6 @@
 //! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
-//! null surfaces, conformance with other tools), command line, and the README's commands.
+//! null surfaces, conformance with other tools), command line, robustness (per-block
+//! isolation, --strict, interrupts, broken pipes), and the README's commands.
 
 mod cli;
 mod common;
@@ -11,6 +12,7 @@ mod isobologram;
 mod null_surfaces;
 mod plot;
 mod readme;
+mod robustness;
 mod score_cli;
 mod score_invariants;
 mod simulate;
