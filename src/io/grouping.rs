@@ -12,39 +12,105 @@ use std::rc::Rc;
 use csv::StringRecord;
 
 use super::input_error::{InputError, InputProblem, ProblemList};
+use super::plausibility::ResponseChecks;
 use crate::data::schema::{ColumnMapping, MappedColumn};
 use crate::data::{Block, BlockBuilder, Drug, DrugRole};
 use crate::response::ResponseConvention;
 
+/// How number fields are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct NumberFormat {
+    /// `0,5` means 0.5 (`--decimal-comma`); a point is then refused.
+    pub(super) decimal_comma: bool,
+    /// The field delimiter, for the hint given on a decimal comma.
+    pub(super) delimiter: u8,
+}
+
 /// Why a number field was rejected; the text follows the quoted value in the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NumberProblem {
+    Empty,
     NotANumber,
+    /// A marker spreadsheets and R write for a missing value: `NA`, `N/A`, `NaN`, `#N/A`…
+    MissingMarker,
+    /// Not a number as written, but one with its comma read as a decimal point.
+    DecimalComma,
+    /// A point under `--decimal-comma`.
+    PointWithDecimalComma,
     NotFinite,
     Negative,
 }
 
 impl NumberProblem {
-    fn message(self) -> &'static str {
+    fn message(self, which: DoseOrResponse, format: NumberFormat) -> &'static str {
         match self {
+            NumberProblem::Empty => match which {
+                DoseOrResponse::Dose(_) => "is empty (every row needs both doses)",
+                DoseOrResponse::Response => {
+                    "is empty (every row needs a response; delete the row of a well that was \
+                     not measured)"
+                }
+            },
             NumberProblem::NotANumber => "is not a number",
+            NumberProblem::MissingMarker => match which {
+                DoseOrResponse::Dose(_) => "is not a number (a missing value marker)",
+                DoseOrResponse::Response => {
+                    "is not a number (a missing value marker; delete the row of a well that \
+                     was not measured)"
+                }
+            },
+            NumberProblem::DecimalComma if format.delimiter == b',' => {
+                "is not a number: it has a decimal comma, and numbers here need a decimal \
+                 point (a European export with ';' between fields reads with \
+                 --delimiter ';' --decimal-comma)"
+            }
+            NumberProblem::DecimalComma => {
+                "is not a number: it has a decimal comma; pass --decimal-comma to read it"
+            }
+            NumberProblem::PointWithDecimalComma => {
+                "is not a number under --decimal-comma, which does not read points (a point \
+                 may separate thousands); drop --decimal-comma if the file uses decimal points"
+            }
             NumberProblem::NotFinite => "is not finite",
             NumberProblem::Negative => "is negative (doses must be ≥ 0)",
         }
     }
 }
 
-fn parse_finite(text: &str) -> Result<f64, NumberProblem> {
-    match text.parse::<f64>() {
+fn parse_finite(text: &str, format: NumberFormat) -> Result<f64, NumberProblem> {
+    if text.is_empty() {
+        return Err(NumberProblem::Empty);
+    }
+    let parsed = if format.decimal_comma {
+        if text.contains('.') {
+            return Err(NumberProblem::PointWithDecimalComma);
+        }
+        text.replace(',', ".").parse::<f64>()
+    } else {
+        text.parse::<f64>()
+    };
+    match parsed {
         Ok(value) if value.is_finite() => Ok(value),
-        Ok(value) if value.is_nan() => Err(NumberProblem::NotANumber),
+        Ok(value) if value.is_nan() => Err(NumberProblem::MissingMarker),
         Ok(_) => Err(NumberProblem::NotFinite),
+        Err(_) if text.contains(',') && text.replace(',', ".").parse::<f64>().is_ok() => {
+            Err(NumberProblem::DecimalComma)
+        }
+        Err(_) if is_missing_marker(text) => Err(NumberProblem::MissingMarker),
         Err(_) => Err(NumberProblem::NotANumber),
     }
 }
 
-fn parse_dose(text: &str) -> Result<f64, NumberProblem> {
-    let dose = parse_finite(text)?;
+/// Markers for a missing value written by spreadsheets, R and pandas (NaN is caught by the
+/// number parser itself).
+fn is_missing_marker(text: &str) -> bool {
+    ["NA", "N/A", "#N/A", "null", "none", "-", "missing"]
+        .iter()
+        .any(|marker| marker.eq_ignore_ascii_case(text))
+}
+
+fn parse_dose(text: &str, format: NumberFormat) -> Result<f64, NumberProblem> {
+    let dose = parse_finite(text, format)?;
     if dose < 0.0 {
         return Err(NumberProblem::Negative);
     }
@@ -72,6 +138,7 @@ pub(super) struct Grouping {
     file: String,
     mapping: Rc<ColumnMapping>,
     convention: ResponseConvention,
+    format: NumberFormat,
     /// True for grouped input read block by block; false to hold every block until the end.
     streaming: bool,
     /// Every block id seen, with the block's index in order of first appearance.
@@ -85,6 +152,7 @@ pub(super) struct Grouping {
     /// Closed blocks, built, not yet handed out.
     finished: VecDeque<Block>,
     problems: ProblemList,
+    checks: ResponseChecks,
     rows: u64,
 }
 
@@ -93,12 +161,14 @@ impl Grouping {
         file: String,
         mapping: Rc<ColumnMapping>,
         convention: ResponseConvention,
+        format: NumberFormat,
         streaming: bool,
     ) -> Self {
         Grouping {
             file,
             mapping,
             convention,
+            format,
             streaming,
             index_of_block: HashMap::new(),
             first_lines: Vec::new(),
@@ -106,6 +176,7 @@ impl Grouping {
             open: VecDeque::new(),
             finished: VecDeque::new(),
             problems: ProblemList::default(),
+            checks: ResponseChecks::default(),
             rows: 0,
         }
     }
@@ -151,6 +222,13 @@ impl Grouping {
         }
     }
 
+    /// Warnings about the responses read so far: values far outside the percent scale,
+    /// controls that look like the other response kind. Complete once every row was read.
+    pub(super) fn warnings(&self) -> Vec<InputProblem> {
+        self.checks
+            .warnings(&self.file, &self.mapping, self.convention)
+    }
+
     fn build(&self, state: BlockState) -> Result<Block, (u64, String)> {
         let mut builder = state.builder;
         for (column, value) in self.mapping.metadata().iter().zip(state.metadata) {
@@ -187,11 +265,17 @@ impl Grouping {
         let mapping = Rc::clone(&self.mapping);
         let expected = mapping.field_count();
         if record.len() != expected {
+            let hint = if record.len() > expected {
+                let delimiter = char::from(self.format.delimiter).escape_default();
+                format!("; a field that holds the delimiter '{delimiter}' must be in double quotes")
+            } else {
+                String::new()
+            };
             self.problem(
                 line,
                 None,
                 None,
-                format!("expected {expected} fields, found {}", record.len()),
+                format!("expected {expected} fields, found {}{hint}", record.len()),
             );
             return;
         }
@@ -230,6 +314,8 @@ impl Grouping {
         };
         if let (Some(conc1), Some(conc2), Some(response)) = (conc1, conc2, response) {
             let inhibition = self.convention.to_inhibition(response);
+            self.checks
+                .add(line, [conc1, conc2], inhibition, field(mapping.response()));
             if let Some(state) = self.open_block(block_index) {
                 state.builder.well(conc1, conc2, inhibition);
             }
@@ -245,8 +331,8 @@ impl Grouping {
         };
         let text = record.get(column.index).unwrap_or("").trim();
         let parsed = match which {
-            DoseOrResponse::Dose(_) => parse_dose(text),
-            DoseOrResponse::Response => parse_finite(text),
+            DoseOrResponse::Dose(_) => parse_dose(text, self.format),
+            DoseOrResponse::Response => parse_finite(text, self.format),
         };
         match parsed {
             Ok(value) => Some(value),
@@ -255,7 +341,7 @@ impl Grouping {
                     line,
                     Some(column),
                     Some(text),
-                    problem.message().to_string(),
+                    problem.message(which, self.format).to_string(),
                 );
                 None
             }
@@ -326,7 +412,8 @@ impl Grouping {
                 mismatches.push((
                     mapping.drug_column(role),
                     format!(
-                        "block {} has {role} \"{name}\" here but \"{}\" at line {}",
+                        "block {} has {role} \"{name}\" here but \"{}\" at line {}; a block \
+                         holds one drug pair: give each pair its own block id",
                         block_id, first.name, state.first_line
                     ),
                 ));
@@ -337,7 +424,8 @@ impl Grouping {
                     mismatches.push((
                         column,
                         format!(
-                            "block {} has {role} unit \"{unit}\" here but \"{}\" at line {}",
+                            "block {} has {role} unit \"{unit}\" here but \"{}\" at line {}; \
+                             convert the block's doses of {role} to one unit",
                             block_id, first.unit, state.first_line
                         ),
                     ));
@@ -376,16 +464,43 @@ enum DoseOrResponse {
 mod tests {
     use super::*;
 
+    const POINT: NumberFormat = NumberFormat {
+        decimal_comma: false,
+        delimiter: b',',
+    };
+    const COMMA: NumberFormat = NumberFormat {
+        decimal_comma: true,
+        delimiter: b';',
+    };
+
     #[test]
     fn numbers_are_classified_once() {
-        assert_eq!(parse_dose(" 2.5 ".trim()), Ok(2.5));
-        assert_eq!(parse_dose("1,5"), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose(""), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose("NaN"), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose("inf"), Err(NumberProblem::NotFinite));
-        assert_eq!(parse_dose("-1"), Err(NumberProblem::Negative));
-        assert_eq!(parse_finite("-1"), Ok(-1.0));
-        let zero = parse_dose("-0").unwrap();
+        assert_eq!(parse_dose(" 2.5 ".trim(), POINT), Ok(2.5));
+        assert_eq!(parse_dose("1,5", POINT), Err(NumberProblem::DecimalComma));
+        assert_eq!(parse_dose("1,5,0", POINT), Err(NumberProblem::NotANumber));
+        assert_eq!(parse_dose("", POINT), Err(NumberProblem::Empty));
+        assert_eq!(parse_dose("NaN", POINT), Err(NumberProblem::MissingMarker));
+        assert_eq!(parse_dose("#n/a", POINT), Err(NumberProblem::MissingMarker));
+        assert_eq!(parse_dose("inf", POINT), Err(NumberProblem::NotFinite));
+        assert_eq!(parse_dose("-1", POINT), Err(NumberProblem::Negative));
+        assert_eq!(parse_finite("-1", POINT), Ok(-1.0));
+        let zero = parse_dose("-0", POINT).unwrap();
         assert!(zero == 0.0 && zero.is_sign_positive());
+    }
+
+    #[test]
+    fn decimal_commas_are_read_only_when_asked_and_then_points_are_refused() {
+        assert_eq!(parse_finite("0,5", COMMA), Ok(0.5));
+        assert_eq!(parse_finite("-1,25E-3", COMMA), Ok(-0.00125));
+        assert_eq!(parse_finite("12", COMMA), Ok(12.0));
+        assert_eq!(
+            parse_finite("1.234,5", COMMA),
+            Err(NumberProblem::PointWithDecimalComma)
+        );
+        assert_eq!(
+            parse_finite("0.5", COMMA),
+            Err(NumberProblem::PointWithDecimalComma)
+        );
+        assert_eq!(parse_finite("1,2,3", COMMA), Err(NumberProblem::NotANumber));
     }
 }

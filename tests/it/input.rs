@@ -358,7 +358,7 @@ fn gzip_input_is_decoded_and_a_fake_gz_is_refused() {
         lines,
         [format!(
             "{}: not gzip data (the name ends in .gz but the file does not start with the \
-             gzip bytes 1f 8b)",
+             gzip bytes 1f 8b); if it is plain text, drop the .gz from its name",
             name(&fake)
         )]
     );
@@ -454,9 +454,16 @@ fn bad_numbers_are_all_reported_with_line_column_and_value() {
         read_error_lines(&path, &inhibition_options()),
         [
             format!("{file}:3: column conc_r: \"-1\" is negative (doses must be ≥ 0)"),
-            format!("{file}:4: column conc2: \"1,5\" is not a number"),
+            format!(
+                "{file}:4: column conc2: \"1,5\" is not a number: it has a decimal comma, and \
+                 numbers here need a decimal point (a European export with ';' between fields \
+                 reads with --delimiter ';' --decimal-comma)"
+            ),
             format!("{file}:5: column conc2: \"inf\" is not finite"),
-            format!("{file}:5: column response: \"NaN\" is not a number"),
+            format!(
+                "{file}:5: column response: \"NaN\" is not a number (a missing value marker; \
+                 delete the row of a well that was not measured)"
+            ),
         ]
     );
 }
@@ -541,7 +548,8 @@ fn a_block_with_two_drug_pairs_or_mixed_units_is_refused_once_per_field() {
     assert_eq!(
         read_error_lines(&path, &inhibition_options()),
         [format!(
-            "{}:6: block 1 has drug2 \"C\" here but \"B\" at line 2",
+            "{}:6: column drug2: block 1 has drug2 \"C\" here but \"B\" at line 2; a block \
+             holds one drug pair: give each pair its own block id",
             name(&path)
         )]
     );
@@ -557,7 +565,8 @@ fn a_block_with_two_drug_pairs_or_mixed_units_is_refused_once_per_field() {
     assert_eq!(
         read_error_lines(&path, &inhibition_options()),
         [format!(
-            "{}:3: block 1 has drug1 unit \"nM\" here but \"uM\" at line 2",
+            "{}:3: column conc_unit1: block 1 has drug1 unit \"nM\" here but \"uM\" at line 2; \
+             convert the block's doses of drug1 to one unit",
             name(&path)
         )]
     );

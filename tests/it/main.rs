@@ -1,4 +1,4 @@
-//! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
+//! Integration tests, one binary: input reading, the malformed-input corpus, fitting, simulation, scoring (invariants,
 //! null surfaces, conformance with other tools), command line.
 
 mod cli;
@@ -8,6 +8,7 @@ mod conformance_synergyfinder;
 mod fit;
 mod input;
 mod isobologram;
+mod malformed;
 mod null_surfaces;
 mod plot;
 mod score_cli;
