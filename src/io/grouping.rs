@@ -265,7 +265,11 @@ impl Grouping {
         let mapping = Rc::clone(&self.mapping);
         let expected = mapping.field_count();
         if record.len() != expected {
-            let hint = if record.len() > expected {
+            let hint = if record.iter().any(|field| field.contains('\n')) {
+                "; a field here runs over several lines: a double quote is probably not \
+                 closed"
+                    .to_string()
+            } else if record.len() > expected {
                 let delimiter = char::from(self.format.delimiter).escape_default();
                 format!("; a field that holds the delimiter '{delimiter}' must be in double quotes")
             } else {

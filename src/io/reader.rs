@@ -6,6 +6,13 @@
 //! may come in any order; [`BlockReader`] streams grouped input one block at a time. Bad rows
 //! do not stop the reading: up to [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS)
 //! problems are collected, each naming file, line, column and value.
+//!
+//! Before any of that, the input is guarded: a UTF-8 byte-order mark is skipped and UTF-16
+//! refused, a line longer than [`MAX_LINE_BYTES`](crate::io::MAX_LINE_BYTES) stops reading
+//! (so one enormous line is never held whole), and a header read as a single column that
+//! holds `;`, tab or `,` is reported with the `--delimiter` to use. Blank lines and rows
+//! whose fields are all empty (spreadsheets write them below a table) are skipped silently.
+//! Numbers may be written with a decimal comma when [`ReadOptions::decimal_comma`] is set.
 
 use std::io::{self, BufRead};
 use std::rc::Rc;

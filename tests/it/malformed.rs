@@ -136,6 +136,13 @@ fn every_malformed_input_gives_its_expected_exit_code_and_messages() {
                 if exit != INPUT_ERROR_EXIT && written != [true, true] {
                     failures.push(format!("{label}: exit {exit} but the outputs are missing"));
                 }
+                if exit != INPUT_ERROR_EXIT {
+                    failures.extend(
+                        status_mismatches(&blocks, &stderr(&output))
+                            .into_iter()
+                            .map(|mismatch| format!("{label}: {mismatch}")),
+                    );
+                }
             }
             let actual = render(command, exit, &output);
             let expected_file = format!("{}.{command}.expected", case.name);
@@ -160,6 +167,45 @@ fn every_malformed_input_gives_its_expected_exit_code_and_messages() {
         failures.push(format!("{CORPUS}/{orphan} belongs to no input"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every block `score` warns about on stderr (`warning: block ID: STATUS`) must carry that
+/// status in the block table, and every other block `ok`: a failed block is data in the
+/// output, not only a message.
+fn status_mismatches(blocks: &Path, stderr: &str) -> Vec<String> {
+    let warned: std::collections::HashMap<&str, &str> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("warning: block "))
+        .filter_map(|rest| rest.split_once(": "))
+        .collect();
+    let mut reader = match csv::Reader::from_path(blocks) {
+        Ok(reader) => reader,
+        Err(error) => return vec![format!("cannot read {}: {error}", blocks.display())],
+    };
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let position = |name: &str| headers.iter().position(|header| header == name);
+    let (Some(id_column), Some(status_column)) = (position("block_id"), position("status")) else {
+        return vec![format!(
+            "{}: no block_id or status column",
+            blocks.display()
+        )];
+    };
+    let mut mismatches = Vec::new();
+    for record in reader.records() {
+        let Ok(record) = record else {
+            mismatches.push(format!("{}: unreadable row", blocks.display()));
+            continue;
+        };
+        let id = &record[id_column];
+        let status = &record[status_column];
+        let expected = warned.get(id).copied().unwrap_or("ok");
+        if status != expected {
+            mismatches.push(format!(
+                "block {id}: status {status:?}, expected {expected:?}"
+            ));
+        }
+    }
+    mismatches
 }
 
 /// Size of the generated line: far beyond the line limit, so that holding it whole would
