@@ -96,7 +96,7 @@ pub enum InputError {
     WrongDelimiter {
         /// Display name of the input.
         file: String,
-        /// The header, as read.
+        /// The header, as read, with control characters escaped (a tab as `\t`).
         header: String,
         /// How the delimiter found is named: `';'`, `tab` or `','`.
         found: &'static str,

@@ -316,7 +316,8 @@ fn check_delimiter(headers: &[String], delimiter: u8, file: &str) -> Result<(), 
         if found != delimiter && header.as_bytes().contains(&found) {
             return Err(InputError::WrongDelimiter {
                 file: file.to_string(),
-                header: header.clone(),
+                // A tab shows as \t.
+                header: header.escape_debug().to_string(),
                 found: name,
                 suggestion,
             });
