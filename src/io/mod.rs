@@ -3,6 +3,7 @@
 mod grouping;
 mod input_error;
 mod line_limit;
+mod number;
 mod output;
 mod plausibility;
 mod reader;

@@ -19,9 +19,10 @@ use std::rc::Rc;
 
 use csv::StringRecord;
 
-use super::grouping::{Grouping, NumberFormat};
+use super::grouping::Grouping;
 use super::input_error::{InputError, InputProblem};
 use super::line_limit::{LineLimit, LineTooLong};
+use super::number::NumberFormat;
 use super::source::InputSource;
 use crate::data::schema::{ColumnMapping, ColumnOverrides};
 use crate::data::{Block, Screen};
