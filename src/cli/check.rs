@@ -25,14 +25,15 @@ const DOSES_FOR_A_FIT: usize = 4;
 /// Missing wells listed per block before the rest are only counted.
 const MISSING_WELLS_LISTED: usize = 10;
 
-/// Runs `synergist check`: input errors exit 2 (through the caller), block problems 1.
+/// Runs `synergist check`: input errors exit 2 (through the caller); block problems and
+/// warnings about the responses exit 1.
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
-    let screen = args.input.read()?;
+    let screen = args.input.read_quietly()?;
     let problems: Vec<String> = screen.blocks.iter().flat_map(block_problems).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     write_report(&mut out, &screen, &problems).context("writing the report")?;
-    Ok(if problems.is_empty() {
+    Ok(if problems.is_empty() && screen.warnings.is_empty() {
         Outcome::Success
     } else {
         Outcome::PartialFailure
@@ -76,6 +77,12 @@ fn write_report(out: &mut impl Write, screen: &Screen, problems: &[String]) -> s
             replicates,
             block.missing_wells().len(),
         )?;
+    }
+    if !screen.warnings.is_empty() {
+        writeln!(out, "warnings: {}", screen.warnings.len())?;
+        for warning in &screen.warnings {
+            writeln!(out, "  {warning}")?;
+        }
     }
     if problems.is_empty() {
         writeln!(out, "problems: none")?;

@@ -25,11 +25,24 @@ pub struct InputArgs {
     /// Map input columns to roles, e.g. `block_id=Plate,conc1=DoseA,conc2=DoseB`.
     #[arg(long, value_name = "ROLE=HEADER,...")]
     pub columns: Option<String>,
+    /// Numbers have a decimal comma (`0,5`), as European spreadsheet exports write them;
+    /// needs a delimiter other than the comma, e.g. `--delimiter ';'`.
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 impl InputArgs {
-    /// Reads the screen with these options.
+    /// Reads the screen with these options and prints its warnings on stderr.
     pub fn read(&self) -> anyhow::Result<Screen> {
+        let screen = self.read_quietly()?;
+        for warning in &screen.warnings {
+            eprintln!("warning: {warning}");
+        }
+        Ok(screen)
+    }
+
+    /// Reads the screen with these options; its warnings are left to the caller.
+    pub fn read_quietly(&self) -> anyhow::Result<Screen> {
         Ok(read_screen(&self.source(), &self.read_options()?)?)
     }
 
@@ -41,9 +54,8 @@ impl InputArgs {
     /// How to read it.
     pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         let columns = match &self.columns {
-            Some(text) => text
-                .parse::<ColumnOverrides>()
-                .map_err(|error| anyhow::anyhow!("--columns: {error}"))?,
+            // The error names --columns itself.
+            Some(text) => text.parse::<ColumnOverrides>()?,
             None => ColumnOverrides::default(),
         };
         let delimiter = self
@@ -61,6 +73,7 @@ impl InputArgs {
             },
             delimiter,
             columns,
+            decimal_comma: self.decimal_comma,
         })
     }
 }

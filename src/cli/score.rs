@@ -103,7 +103,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let plan = plan_reading(&source, &read_options, args.verbose)?;
-    let reader = BlockReader::open(&source, &read_options, plan.grouped)?;
+    let mut reader = BlockReader::open(&source, &read_options, plan.grouped)?;
     let pool = thread_pool(args.jobs)?;
     let options = StreamOptions {
         models,
@@ -122,9 +122,13 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             .as_mut()
             .map(|output| output as &mut (dyn Write + Send)),
     };
-    let streamed = score_stream(reader, &pool, &options, destinations, &mut |outcomes| {
-        progress.report(outcomes)
-    });
+    let streamed = score_stream(
+        &mut reader,
+        &pool,
+        &options,
+        destinations,
+        &mut |outcomes| progress.report(outcomes),
+    );
     progress.finish();
     let summary = streamed.map_err(|error| match error {
         StreamError::Input(error) => anyhow::Error::new(error),
@@ -140,6 +144,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         ),
         other => anyhow::Error::new(other),
     })?;
+    for warning in reader.warnings() {
+        eprintln!("warning: {warning}");
+    }
     // Commit only once both are written, and together: a failure or an interrupt leaves
     // neither file behind.
     let mut finished = vec![block_output

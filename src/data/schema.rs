@@ -212,7 +212,7 @@ pub enum SchemaError {
         headers: Vec<String>,
     },
     /// Two columns have the same header (compared case-insensitively).
-    #[error("column {second_column} has the same header \"{header}\" as column {first_column}")]
+    #[error("column {second_column} has the same header \"{header}\" as column {first_column}; rename or delete one of them")]
     DuplicateHeader {
         /// The header, as written at its second occurrence.
         header: String,
@@ -690,7 +690,7 @@ mod tests {
         let error = resolve(&format!("{CANONICAL},note,Note")).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "column 8 has the same header \"Note\" as column 7"
+            "column 8 has the same header \"Note\" as column 7; rename or delete one of them"
         );
     }
 

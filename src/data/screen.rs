@@ -16,6 +16,10 @@ pub struct Screen {
     pub convention: ResponseConvention,
     /// The blocks, in order of first appearance in the input.
     pub blocks: Vec<Block>,
+    /// What reading found suspicious without refusing the input: responses far outside
+    /// the percent scale, controls that look like the other response kind (see
+    /// [`crate::io::BlockReader::warnings`]).
+    pub warnings: Vec<crate::io::InputProblem>,
 }
 
 impl Screen {

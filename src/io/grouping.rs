@@ -12,46 +12,11 @@ use std::rc::Rc;
 use csv::StringRecord;
 
 use super::input_error::{InputError, InputProblem, ProblemList};
+use super::number::{parse_dose, parse_finite, NumberField, NumberFormat};
+use super::plausibility::ResponseChecks;
 use crate::data::schema::{ColumnMapping, MappedColumn};
 use crate::data::{Block, BlockBuilder, Drug, DrugRole};
 use crate::response::ResponseConvention;
-
-/// Why a number field was rejected; the text follows the quoted value in the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NumberProblem {
-    NotANumber,
-    NotFinite,
-    Negative,
-}
-
-impl NumberProblem {
-    fn message(self) -> &'static str {
-        match self {
-            NumberProblem::NotANumber => "is not a number",
-            NumberProblem::NotFinite => "is not finite",
-            NumberProblem::Negative => "is negative (doses must be ≥ 0)",
-        }
-    }
-}
-
-fn parse_finite(text: &str) -> Result<f64, NumberProblem> {
-    match text.parse::<f64>() {
-        Ok(value) if value.is_finite() => Ok(value),
-        Ok(value) if value.is_nan() => Err(NumberProblem::NotANumber),
-        Ok(_) => Err(NumberProblem::NotFinite),
-        Err(_) => Err(NumberProblem::NotANumber),
-    }
-}
-
-fn parse_dose(text: &str) -> Result<f64, NumberProblem> {
-    let dose = parse_finite(text)?;
-    if dose < 0.0 {
-        return Err(NumberProblem::Negative);
-    }
-    // Adding 0.0 turns -0 into +0: the block's dose axes sort by total order, where -0 and
-    // +0 differ, and "-0" must be the same dose as "0".
-    Ok(dose + 0.0)
-}
 
 /// A block being collected: its builder and what its first row said.
 #[derive(Debug)]
@@ -72,6 +37,7 @@ pub(super) struct Grouping {
     file: String,
     mapping: Rc<ColumnMapping>,
     convention: ResponseConvention,
+    format: NumberFormat,
     /// True for grouped input read block by block; false to hold every block until the end.
     streaming: bool,
     /// Every block id seen, with the block's index in order of first appearance.
@@ -85,6 +51,7 @@ pub(super) struct Grouping {
     /// Closed blocks, built, not yet handed out.
     finished: VecDeque<Block>,
     problems: ProblemList,
+    checks: ResponseChecks,
     rows: u64,
 }
 
@@ -93,12 +60,14 @@ impl Grouping {
         file: String,
         mapping: Rc<ColumnMapping>,
         convention: ResponseConvention,
+        format: NumberFormat,
         streaming: bool,
     ) -> Self {
         Grouping {
             file,
             mapping,
             convention,
+            format,
             streaming,
             index_of_block: HashMap::new(),
             first_lines: Vec::new(),
@@ -106,6 +75,7 @@ impl Grouping {
             open: VecDeque::new(),
             finished: VecDeque::new(),
             problems: ProblemList::default(),
+            checks: ResponseChecks::default(),
             rows: 0,
         }
     }
@@ -151,6 +121,13 @@ impl Grouping {
         }
     }
 
+    /// Warnings about the responses read so far: values far outside the percent scale,
+    /// controls that look like the other response kind. Complete once every row was read.
+    pub(super) fn warnings(&self) -> Vec<InputProblem> {
+        self.checks
+            .warnings(&self.file, &self.mapping, self.convention)
+    }
+
     fn build(&self, state: BlockState) -> Result<Block, (u64, String)> {
         let mut builder = state.builder;
         for (column, value) in self.mapping.metadata().iter().zip(state.metadata) {
@@ -187,11 +164,21 @@ impl Grouping {
         let mapping = Rc::clone(&self.mapping);
         let expected = mapping.field_count();
         if record.len() != expected {
+            let hint = if record.iter().any(|field| field.contains('\n')) {
+                "; a field here runs over several lines: a double quote is probably not \
+                 closed"
+                    .to_string()
+            } else if record.len() > expected {
+                let delimiter = char::from(self.format.delimiter).escape_default();
+                format!("; a field that holds the delimiter '{delimiter}' must be in double quotes")
+            } else {
+                String::new()
+            };
             self.problem(
                 line,
                 None,
                 None,
-                format!("expected {expected} fields, found {}", record.len()),
+                format!("expected {expected} fields, found {}{hint}", record.len()),
             );
             return;
         }
@@ -230,6 +217,8 @@ impl Grouping {
         };
         if let (Some(conc1), Some(conc2), Some(response)) = (conc1, conc2, response) {
             let inhibition = self.convention.to_inhibition(response);
+            self.checks
+                .add(line, [conc1, conc2], inhibition, field(mapping.response()));
             if let Some(state) = self.open_block(block_index) {
                 state.builder.well(conc1, conc2, inhibition);
             }
@@ -245,8 +234,8 @@ impl Grouping {
         };
         let text = record.get(column.index).unwrap_or("").trim();
         let parsed = match which {
-            DoseOrResponse::Dose(_) => parse_dose(text),
-            DoseOrResponse::Response => parse_finite(text),
+            DoseOrResponse::Dose(_) => parse_dose(text, self.format),
+            DoseOrResponse::Response => parse_finite(text, self.format),
         };
         match parsed {
             Ok(value) => Some(value),
@@ -255,7 +244,9 @@ impl Grouping {
                     line,
                     Some(column),
                     Some(text),
-                    problem.message().to_string(),
+                    problem
+                        .message(which.number_field(), self.format)
+                        .to_string(),
                 );
                 None
             }
@@ -326,7 +317,8 @@ impl Grouping {
                 mismatches.push((
                     mapping.drug_column(role),
                     format!(
-                        "block {} has {role} \"{name}\" here but \"{}\" at line {}",
+                        "block {} has {role} \"{name}\" here but \"{}\" at line {}; a block \
+                         holds one drug pair: give each pair its own block id",
                         block_id, first.name, state.first_line
                     ),
                 ));
@@ -337,7 +329,8 @@ impl Grouping {
                     mismatches.push((
                         column,
                         format!(
-                            "block {} has {role} unit \"{unit}\" here but \"{}\" at line {}",
+                            "block {} has {role} unit \"{unit}\" here but \"{}\" at line {}; \
+                             convert the block's doses of {role} to one unit",
                             block_id, first.unit, state.first_line
                         ),
                     ));
@@ -372,20 +365,11 @@ enum DoseOrResponse {
     Response,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_classified_once() {
-        assert_eq!(parse_dose(" 2.5 ".trim()), Ok(2.5));
-        assert_eq!(parse_dose("1,5"), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose(""), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose("NaN"), Err(NumberProblem::NotANumber));
-        assert_eq!(parse_dose("inf"), Err(NumberProblem::NotFinite));
-        assert_eq!(parse_dose("-1"), Err(NumberProblem::Negative));
-        assert_eq!(parse_finite("-1"), Ok(-1.0));
-        let zero = parse_dose("-0").unwrap();
-        assert!(zero == 0.0 && zero.is_sign_positive());
+impl DoseOrResponse {
+    fn number_field(self) -> NumberField {
+        match self {
+            DoseOrResponse::Dose(_) => NumberField::Dose,
+            DoseOrResponse::Response => NumberField::Response,
+        }
     }
 }

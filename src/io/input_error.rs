@@ -10,8 +10,10 @@ use crate::response::ResponseKind;
 /// How many problems an [`InputError::Problems`] lists; the rest are only counted.
 pub const MAX_LISTED_PROBLEMS: usize = 100;
 
-/// One problem found in the rows of an input.
-/// are known, else `file:line: message`.
+/// One problem found in the rows of an input, or a warning about them.
+///
+/// Shown as `file:line: column C: "value" message` when the column and value are known,
+/// `file:line: column C: message` when only the column is, else `file:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputProblem {
     /// Display name of the input.
@@ -32,10 +34,12 @@ impl fmt::Display for InputProblem {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let (Some(column), Some(value)) = (&self.column, &self.value) {
-            write!(f, ": column {column}: \"{value}\" {}", self.message)
-        } else {
-            write!(f, ": {}", self.message)
+        match (&self.column, &self.value) {
+            (Some(column), Some(value)) => {
+                write!(f, ": column {column}: \"{value}\" {}", self.message)
+            }
+            (Some(column), None) => write!(f, ": column {column}: {}", self.message),
+            _ => write!(f, ": {}", self.message),
         }
     }
 }
@@ -53,7 +57,7 @@ pub enum InputError {
         source: io::Error,
     },
     /// A `.gz` file does not start with the gzip magic bytes.
-    #[error("{file}: not gzip data (the name ends in .gz but the file does not start with the gzip bytes 1f 8b)")]
+    #[error("{file}: not gzip data (the name ends in .gz but the file does not start with the gzip bytes 1f 8b); if it is plain text, drop the .gz from its name")]
     NotGzip {
         /// Display name of the input.
         file: String,
@@ -67,6 +71,43 @@ pub enum InputError {
         line: u64,
         /// The underlying error.
         source: io::Error,
+    },
+    /// The input is UTF-16 (it starts with a UTF-16 byte-order mark), as Excel's "Unicode
+    /// text" export writes.
+    #[error("{file}: the file is UTF-16 (it starts with the bytes {bom}); save it as UTF-8 (in Excel: CSV UTF-8)")]
+    Utf16 {
+        /// Display name of the input.
+        file: String,
+        /// The byte-order mark found, as hex bytes.
+        bom: &'static str,
+    },
+    /// A line is longer than [`MAX_LINE_BYTES`](crate::io::MAX_LINE_BYTES): the input is not
+    /// a table with one row per line.
+    #[error("{file}:{line}: the line is longer than {limit} bytes, the longest accepted; is this a table with one row per line?", limit = crate::io::MAX_LINE_BYTES)]
+    LineTooLong {
+        /// Display name of the input.
+        file: String,
+        /// 1-based line that is too long.
+        line: u64,
+    },
+    /// The header is a single column that holds another delimiter: the file was read with
+    /// the wrong one.
+    #[error("{file}:1: the header is a single column, \"{header}\", which looks {found}-delimited; read it with {suggestion}")]
+    WrongDelimiter {
+        /// Display name of the input.
+        file: String,
+        /// The header, as read, with control characters escaped (a tab as `\t`).
+        header: String,
+        /// How the delimiter found is named: `';'`, `tab` or `','`.
+        found: &'static str,
+        /// The flags to pass, e.g. `--delimiter ';' --decimal-comma`.
+        suggestion: &'static str,
+    },
+    /// Decimal commas were asked for with the comma as field delimiter.
+    #[error("{file}: --decimal-comma reads \"0,5\" as 0.5, so the fields cannot also be separated by commas; add --delimiter ';' (or tab)")]
+    DecimalCommaWithCommaDelimiter {
+        /// Display name of the input.
+        file: String,
     },
     /// The input has no header row.
     #[error("{file}: the file is empty (no header row)")]

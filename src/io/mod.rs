@@ -2,7 +2,10 @@
 
 mod grouping;
 mod input_error;
+mod line_limit;
+mod number;
 mod output;
+mod plausibility;
 mod reader;
 pub mod scores;
 mod source;
@@ -11,7 +14,9 @@ mod table;
 pub mod write;
 
 pub use input_error::{InputError, InputProblem, MAX_LISTED_PROBLEMS};
+pub use line_limit::MAX_LINE_BYTES;
 pub use output::{commit_together, discard_unfinished, Discarded, Finished, Output};
+pub use plausibility::PLAUSIBLE_RESPONSE_LIMIT;
 pub use reader::{read_screen, BlockReader, Grouped, ReadOptions};
 pub use source::InputSource;
 pub use survey::{survey, Regrouped, Survey};

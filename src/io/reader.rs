@@ -6,6 +6,13 @@
 //! may come in any order; [`BlockReader`] streams grouped input one block at a time. Bad rows
 //! do not stop the reading: up to [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS)
 //! problems are collected, each naming file, line, column and value.
+//!
+//! Before any of that, the input is guarded: a UTF-8 byte-order mark is skipped and UTF-16
+//! refused, a line longer than [`MAX_LINE_BYTES`](crate::io::MAX_LINE_BYTES) stops reading
+//! (so one enormous line is never held whole), and a header read as a single column that
+//! holds `;`, tab or `,` is reported with the `--delimiter` to use. Blank lines and rows
+//! whose fields are all empty (spreadsheets write them below a table) are skipped silently.
+//! Numbers may be written with a decimal comma when [`ReadOptions::decimal_comma`] is set.
 
 use std::io::{self, BufRead};
 use std::rc::Rc;
@@ -13,7 +20,9 @@ use std::rc::Rc;
 use csv::StringRecord;
 
 use super::grouping::Grouping;
-use super::input_error::InputError;
+use super::input_error::{InputError, InputProblem};
+use super::line_limit::{LineLimit, LineTooLong};
+use super::number::NumberFormat;
 use super::source::InputSource;
 use crate::data::schema::{ColumnMapping, ColumnOverrides};
 use crate::data::{Block, Screen};
@@ -21,6 +30,9 @@ use crate::response::{ResponseConvention, ResponseKind, ResponseScale};
 
 /// The UTF-8 encoding of U+FEFF, which some tools write at the start of a text file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The byte-order marks of UTF-16, little- and big-endian, with how messages show them.
+const UTF16_BOMS: [(&[u8], &str); 2] = [(b"\xFF\xFE", "ff fe"), (b"\xFE\xFF", "fe ff")];
 
 /// How to read an input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,6 +45,9 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// Explicit role-to-header assignments (`--columns`).
     pub columns: ColumnOverrides,
+    /// Numbers are written with a decimal comma, `0,5` (`--decimal-comma`); needs a
+    /// delimiter other than the comma.
+    pub decimal_comma: bool,
 }
 
 /// Reads a long-format screen: one row per well, grouped into blocks by `block_id`.
@@ -52,11 +67,13 @@ pub fn read_screen(source: &InputSource, options: &ReadOptions) -> Result<Screen
     while let Some(block) = reader.next_block()? {
         blocks.push(block);
     }
+    let warnings = reader.warnings();
     Ok(Screen {
         source: reader.table.file,
         mapping: Rc::unwrap_or_clone(reader.table.mapping),
         convention: reader.table.convention,
         blocks,
+        warnings,
     })
 }
 
@@ -74,11 +91,13 @@ pub(super) struct Table {
     /// Display name of the input.
     pub(super) file: String,
     /// The CSV reader, positioned after the header.
-    pub(super) reader: csv::Reader<Box<dyn BufRead>>,
+    pub(super) reader: csv::Reader<LineLimit<Box<dyn BufRead>>>,
     /// Which column plays which role.
     pub(super) mapping: Rc<ColumnMapping>,
     /// How the response column is read.
     pub(super) convention: ResponseConvention,
+    /// How numbers are written.
+    pub(super) number_format: NumberFormat,
 }
 
 impl Table {
@@ -86,23 +105,22 @@ impl Table {
     /// response convention.
     pub(super) fn open(source: &InputSource, options: &ReadOptions) -> Result<Table, InputError> {
         let file = source.display_name();
+        let delimiter = options
+            .delimiter
+            .unwrap_or_else(|| source.default_delimiter());
+        if options.decimal_comma && delimiter == b',' {
+            return Err(InputError::DecimalCommaWithCommaDelimiter { file });
+        }
         let mut input = source.open()?;
-        skip_byte_order_mark(&mut input).map_err(|source| InputError::Read {
-            file: file.clone(),
-            line: 0,
-            source,
-        })?;
+        skip_byte_order_mark(&mut input, &file)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             // Ragged rows reach our own check, which names the line and both counts.
             .flexible(true)
-            .delimiter(
-                options
-                    .delimiter
-                    .unwrap_or_else(|| source.default_delimiter()),
-            )
-            .from_reader(input);
+            .delimiter(delimiter)
+            .from_reader(LineLimit::new(input));
         let headers = read_headers(&mut reader, &file)?;
+        check_delimiter(&headers, delimiter, &file)?;
         let mapping = ColumnMapping::resolve(&headers, &options.columns).map_err(|source| {
             InputError::Schema {
                 file: file.clone(),
@@ -115,6 +133,10 @@ impl Table {
             reader,
             mapping: Rc::new(mapping),
             convention,
+            number_format: NumberFormat {
+                decimal_comma: options.decimal_comma,
+                delimiter,
+            },
         })
     }
 }
@@ -152,6 +174,7 @@ impl BlockReader {
             table.file.clone(),
             Rc::clone(&table.mapping),
             table.convention,
+            table.number_format,
             grouped == Grouped::Yes,
         );
         Ok(BlockReader {
@@ -177,6 +200,15 @@ impl BlockReader {
     /// How the response column is read.
     pub fn convention(&self) -> ResponseConvention {
         self.table.convention
+    }
+
+    /// Warnings about the responses that do not stop reading: values far outside the
+    /// percent scale (beyond ±[`PLAUSIBLE_RESPONSE_LIMIT`](crate::io::PLAUSIBLE_RESPONSE_LIMIT)
+    /// % inhibition), and control wells (both doses 0) that look like the other response
+    /// kind. Complete once the last block was read; each names file, column and, where one
+    /// value is at fault, line and value.
+    pub fn warnings(&self) -> Vec<InputProblem> {
+        self.grouping.warnings()
     }
 
     /// The next block, or `None` after the last one.
@@ -209,6 +241,11 @@ impl BlockReader {
                         .record
                         .position()
                         .map_or(self.last_line + 1, csv::Position::line);
+                    // Blank lines never reach here (the CSV reader skips them); rows of
+                    // empty fields, as spreadsheets write below a table, are skipped too.
+                    if is_blank(self.record.iter()) {
+                        continue;
+                    }
                     self.grouping.add_row(&self.record, self.last_line);
                 }
                 Ok(false) => {
@@ -230,9 +267,62 @@ impl Iterator for BlockReader {
     }
 }
 
-fn skip_byte_order_mark(input: &mut dyn BufRead) -> io::Result<()> {
-    if input.fill_buf()?.starts_with(UTF8_BOM) {
+/// True for a row whose every field is empty or spaces.
+pub(super) fn is_blank<'f, F: AsRef<[u8]> + ?Sized + 'f>(
+    mut fields: impl Iterator<Item = &'f F>,
+) -> bool {
+    fields.all(|field| field.as_ref().trim_ascii().is_empty())
+}
+
+/// Skips a UTF-8 byte-order mark; refuses UTF-16, which would otherwise read as a header
+/// of odd names.
+fn skip_byte_order_mark(input: &mut dyn BufRead, file: &str) -> Result<(), InputError> {
+    let start = input.fill_buf().map_err(|source| InputError::Read {
+        file: file.to_string(),
+        line: 0,
+        source,
+    })?;
+    if start.starts_with(UTF8_BOM) {
         input.consume(UTF8_BOM.len());
+        return Ok(());
+    }
+    for (bom, shown) in UTF16_BOMS {
+        if start.starts_with(bom) {
+            return Err(InputError::Utf16 {
+                file: file.to_string(),
+                bom: shown,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A header read as one column that holds another common delimiter was read with the
+/// wrong one.
+fn check_delimiter(headers: &[String], delimiter: u8, file: &str) -> Result<(), InputError> {
+    let [header] = headers else {
+        return Ok(());
+    };
+    let candidates: [(u8, &str, &str); 3] = [
+        (
+            b';',
+            "';'",
+            "--delimiter ';' (a European spreadsheet export; add --decimal-comma if its \
+             numbers are written like 0,5)",
+        ),
+        (b'\t', "tab", "--delimiter tab"),
+        (b',', "','", "--delimiter ','"),
+    ];
+    for (found, name, suggestion) in candidates {
+        if found != delimiter && header.as_bytes().contains(&found) {
+            return Err(InputError::WrongDelimiter {
+                file: file.to_string(),
+                // A tab shows as \t.
+                header: header.escape_debug().to_string(),
+                found: name,
+                suggestion,
+            });
+        }
     }
     Ok(())
 }
@@ -294,10 +384,16 @@ pub(super) fn csv_error(error: csv::Error, file: &str, last_line: u64) -> InputE
     let line = error.position().map_or(last_line, csv::Position::line);
     let message = error.to_string();
     match error.into_kind() {
-        csv::ErrorKind::Io(source) => InputError::Read {
-            file: file.to_string(),
-            line: last_line,
-            source,
+        csv::ErrorKind::Io(source) => match LineTooLong::in_error(&source) {
+            Some(line) => InputError::LineTooLong {
+                file: file.to_string(),
+                line,
+            },
+            None => InputError::Read {
+                file: file.to_string(),
+                line: last_line,
+                source,
+            },
         },
         csv::ErrorKind::Utf8 { pos, err } => InputError::Csv {
             file: file.to_string(),

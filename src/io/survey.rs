@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use csv::ByteRecord;
 
-use super::reader::{csv_error, ReadOptions, Table};
+use super::reader::{csv_error, is_blank, ReadOptions, Table};
 use super::source::InputSource;
 use super::InputError;
 
@@ -65,6 +65,10 @@ pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, Inp
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => return Err(csv_error(error, &file, survey.rows + 1)),
+        }
+        // Skipped by the real reading too.
+        if is_blank(record.iter()) {
+            continue;
         }
         survey.rows += 1;
         let block_id = record.get(block_column).unwrap_or(b"").trim_ascii();

@@ -112,7 +112,9 @@ fn non_numeric_dose_names_line_column_and_value() {
         "non_numeric_dose",
         content.as_bytes(),
         &[],
-        "screen.csv:3: column conc2: \"1,5\" is not a number",
+        "screen.csv:3: column conc2: \"1,5\" is not a number: it has a decimal comma, and \
+         numbers here need a decimal point (a European export with ';' between fields reads \
+         with --delimiter ';' --decimal-comma)",
     );
 }
 

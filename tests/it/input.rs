@@ -165,6 +165,24 @@ fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
     let control = screen.blocks[0].cell_at(0.0, 0.0).expect("control");
     assert_eq!(control.n, 4);
     assert!((control.mean - -0.000626).abs() < CONVERSION_TOLERANCE);
+    assert!(screen.warnings.is_empty(), "{:?}", screen.warnings);
+
+    // Read as viability (wrongly), its controls become 100 % inhibition.
+    let wrong = ReadOptions {
+        response: Some(ResponseKind::Viability),
+        ..ReadOptions::default()
+    };
+    let warnings: Vec<String> = read_ok(&path, &wrong)
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0]
+            .contains("the column looks like inhibition; if it is, pass --response inhibition"),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -225,6 +243,31 @@ fn ncats_malaria_screen_reads_2340_blocks_of_10x10() {
         .collect();
     assert_eq!(metadata, ["cell_line", "replicate", "assay"]);
     assert_eq!(screen.blocks[0].drug(DrugRole::Drug1).unit, "uM");
+
+    // README: responses range up to 296,030 % of control, raw values of run 2. Those
+    // beyond ±PLAUSIBLE_RESPONSE_LIMIT % inhibition are flagged once, with the first one,
+    // and counted; the count here is taken from the file independently of the reader.
+    let text = std::fs::read_to_string(&path).expect("read the screen");
+    let implausible: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .skip(1)
+        .map(|(index, line)| (index + 1, line.split(',').nth(5).expect("response field")))
+        .filter(|(_, response)| {
+            let inhibition = 100.0 - response.parse::<f64>().expect("numeric response");
+            inhibition.abs() > synergist::io::PLAUSIBLE_RESPONSE_LIMIT
+        })
+        .collect();
+    let (first_line, first_value) = implausible[0];
+    let warnings: Vec<String> = screen.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let expected_start = format!(
+        "{}:{first_line}: column response: \"{first_value}\" is ",
+        name(&path)
+    );
+    assert!(warnings[0].starts_with(&expected_start), "{warnings:?}");
+    let expected_count = format!("({} more value(s) like it;", implausible.len() - 1);
+    assert!(warnings[0].contains(&expected_count), "{warnings:?}");
 }
 
 #[test]
@@ -358,7 +401,7 @@ fn gzip_input_is_decoded_and_a_fake_gz_is_refused() {
         lines,
         [format!(
             "{}: not gzip data (the name ends in .gz but the file does not start with the \
-             gzip bytes 1f 8b)",
+             gzip bytes 1f 8b); if it is plain text, drop the .gz from its name",
             name(&fake)
         )]
     );
@@ -454,9 +497,16 @@ fn bad_numbers_are_all_reported_with_line_column_and_value() {
         read_error_lines(&path, &inhibition_options()),
         [
             format!("{file}:3: column conc_r: \"-1\" is negative (doses must be ≥ 0)"),
-            format!("{file}:4: column conc2: \"1,5\" is not a number"),
+            format!(
+                "{file}:4: column conc2: \"1,5\" is not a number: it has a decimal comma, and \
+                 numbers here need a decimal point (a European export with ';' between fields \
+                 reads with --delimiter ';' --decimal-comma)"
+            ),
             format!("{file}:5: column conc2: \"inf\" is not finite"),
-            format!("{file}:5: column response: \"NaN\" is not a number"),
+            format!(
+                "{file}:5: column response: \"NaN\" is not a number (a missing value marker; \
+                 delete the row of a well that was not measured)"
+            ),
         ]
     );
 }
@@ -541,7 +591,8 @@ fn a_block_with_two_drug_pairs_or_mixed_units_is_refused_once_per_field() {
     assert_eq!(
         read_error_lines(&path, &inhibition_options()),
         [format!(
-            "{}:6: block 1 has drug2 \"C\" here but \"B\" at line 2",
+            "{}:6: column drug2: block 1 has drug2 \"C\" here but \"B\" at line 2; a block \
+             holds one drug pair: give each pair its own block id",
             name(&path)
         )]
     );
@@ -557,7 +608,8 @@ fn a_block_with_two_drug_pairs_or_mixed_units_is_refused_once_per_field() {
     assert_eq!(
         read_error_lines(&path, &inhibition_options()),
         [format!(
-            "{}:3: block 1 has drug1 unit \"nM\" here but \"uM\" at line 2",
+            "{}:3: column conc_unit1: block 1 has drug1 unit \"nM\" here but \"uM\" at line 2; \
+             convert the block's doses of drug1 to one unit",
             name(&path)
         )]
     );
@@ -590,6 +642,148 @@ fn bytes_that_are_not_utf8_name_the_line() {
         read_error_lines(&path, &inhibition_options()),
         [format!(
             "{}:4: field 2 is not valid UTF-8; the file must be UTF-8 encoded",
+            name(&path)
+        )]
+    );
+}
+
+#[test]
+fn decimal_commas_read_as_points_with_semicolon_fields() {
+    let dir = scratch_dir("input_decimal_comma");
+    let text = "block_id;drug1;drug2;conc1;conc2;inhibition\n\
+                1;A;B;0;0;0,25\n1;A;B;0,5;0;12,5\n1;A;B;0;1,5E-3;-3,75\n1;A;B;0,5;1,5E-3;40\n";
+    let path = write_file(&dir, "european.csv", text.as_bytes());
+    let options = ReadOptions {
+        delimiter: Some(b';'),
+        decimal_comma: true,
+        ..ReadOptions::default()
+    };
+    let block = &read_ok(&path, &options).blocks[0];
+    assert_eq!(block.doses(DrugRole::Drug1), [0.0, 0.5]);
+    assert_eq!(block.doses(DrugRole::Drug2), [0.0, 0.0015]);
+    // The values as written, with the comma read as a decimal point.
+    for (conc1, conc2, expected) in [
+        (0.0, 0.0, 0.25),
+        (0.5, 0.0, 12.5),
+        (0.0, 0.0015, -3.75),
+        (0.5, 0.0015, 40.0),
+    ] {
+        let cell = block.cell_at(conc1, conc2).expect("measured cell");
+        assert_eq!(cell.mean, expected, "({conc1}, {conc2})");
+    }
+
+    let comma_fields = ReadOptions {
+        decimal_comma: true,
+        ..ReadOptions::default()
+    };
+    assert_eq!(
+        read_error_lines(&path, &comma_fields),
+        [format!(
+            "{}: --decimal-comma reads \"0,5\" as 0.5, so the fields cannot also be \
+             separated by commas; add --delimiter ';' (or tab)",
+            name(&path)
+        )]
+    );
+}
+
+#[test]
+fn blank_lines_and_empty_rows_are_skipped_and_lines_still_counted() {
+    let dir = scratch_dir("input_blank_lines");
+    let rows = grid_rows("1", "A", "B");
+    let text = format!(
+        "{HEADER}\n\n{}\n,,,,,,\n{}\n   \n{}\n1,A,B,x,1,40,uM\n\n\n",
+        rows[0], rows[1], rows[2]
+    );
+    let path = write_file(&dir, "blank.csv", text.as_bytes());
+    // Physical lines: 1 header, 2 blank, 3-7 rows and empty rows, 8 the bad row.
+    assert_eq!(
+        read_error_lines(&path, &inhibition_options()),
+        [format!(
+            "{}:8: column conc1: \"x\" is not a number",
+            name(&path)
+        )]
+    );
+    let fixed = text.replace("1,A,B,x,1,40,uM", &rows[3]);
+    std::fs::write(&path, fixed).expect("rewrite");
+    let screen = read_ok(&path, &inhibition_options());
+    assert_eq!(screen.blocks.len(), 1);
+    assert_eq!(screen.blocks[0].well_count(), 4);
+
+    let empty_rows_only = write_file(
+        &dir,
+        "empty_rows.csv",
+        format!("{HEADER}\n,,,,,,\n\n").as_bytes(),
+    );
+    assert_eq!(
+        read_error_lines(&empty_rows_only, &inhibition_options()),
+        [format!(
+            "{}:1: the file has a header but no data rows",
+            name(&empty_rows_only)
+        )]
+    );
+}
+
+#[test]
+fn controls_that_look_like_the_other_kind_are_warned_about_with_the_fix() {
+    let dir = scratch_dir("input_control_check");
+    let header = "block_id,drug1,drug2,conc1,conc2,inhibition";
+    // Controls 98 and 100: mean 99.0 % inhibition, closer to full effect than to none.
+    let text = format!("{header}\n1,A,B,0,0,98\n1,A,B,0,0,100\n1,A,B,1,0,60\n1,A,B,0,1,50\n");
+    let path = write_file(&dir, "looks_viability.csv", text.as_bytes());
+    let screen = read_ok(&path, &ReadOptions::default());
+    let warnings: Vec<String> = screen.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "{}: column inhibition: 2 control well(s) (both doses 0) average 99.0 % inhibition, \
+             where untreated wells should be near 0 %: the column looks like viability; if it \
+             is, rename the column to viability (or to response and pass --response viability)",
+            name(&path)
+        )]
+    );
+
+    // Viability fractions read as percent: controls of 1 become 99 % inhibition.
+    let text = format!(
+        "{}\n1,A,B,0,0,1\n1,A,B,1,0,0.6\n",
+        header.replace("inhibition", "viability")
+    );
+    let path = write_file(&dir, "fraction.csv", text.as_bytes());
+    let warnings: Vec<String> = read_ok(&path, &ReadOptions::default())
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0]
+            .ends_with("the column looks like viability as a fraction; if it is, pass --fraction"),
+        "{warnings:?}"
+    );
+    let fraction = ReadOptions {
+        scale: ResponseScale::Fraction,
+        ..ReadOptions::default()
+    };
+    assert!(read_ok(&path, &fraction).warnings.is_empty());
+
+    // Controls at 0 % inhibition: nothing to say.
+    let text = format!("{header}\n1,A,B,0,0,1.5\n1,A,B,0,0,-2\n1,A,B,1,0,60\n");
+    let path = write_file(&dir, "fine.csv", text.as_bytes());
+    assert!(read_ok(&path, &ReadOptions::default()).warnings.is_empty());
+}
+
+#[test]
+fn a_utf16_file_is_refused_with_the_encoding_to_use() {
+    let dir = scratch_dir("input_utf16");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in HEADER.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let path = write_file(&dir, "unicode.csv", &bytes);
+    assert_eq!(
+        read_error_lines(&path, &inhibition_options()),
+        [format!(
+            "{}: the file is UTF-16 (it starts with the bytes ff fe); save it as UTF-8 \
+             (in Excel: CSV UTF-8)",
             name(&path)
         )]
     );

@@ -1,6 +1,7 @@
-//! Integration tests, one binary: input reading, fitting, simulation, scoring (invariants,
-//! null surfaces, conformance with other tools), command line, robustness (per-block
-//! isolation, --strict, interrupts, broken pipes), and the README's commands.
+//! Integration tests, one binary: input reading, the malformed-input corpus, fitting,
+//! simulation, scoring (invariants, null surfaces, conformance with other tools), command
+//! line, robustness (per-block isolation, --strict, interrupts, broken pipes), and the
+//! README's commands.
 
 mod cli;
 mod common;
@@ -9,6 +10,7 @@ mod conformance_synergyfinder;
 mod fit;
 mod input;
 mod isobologram;
+mod malformed;
 mod null_surfaces;
 mod plot;
 mod readme;
