@@ -51,7 +51,8 @@ def execute(path: Path, out: Path, timeout: int) -> bool:
     if unstripped:
         print(
             f"FAIL {path}: committed with outputs or execution counts in code cells "
-            f"{unstripped}; strip it with `python notebooks/execute.py --strip {path}`"
+            f"{unstripped}; strip it with "
+            f"`target/notebooks-venv/bin/python notebooks/execute.py --strip {path}`"
         )
         return False
     client = NotebookClient(
