@@ -27,6 +27,8 @@ if ! cmp -s notebooks/requirements.txt "$venv/requirements.txt" 2>/dev/null; the
 fi
 export JUPYTER_PREFER_ENV_PATH=1
 export IPYTHONDIR="$venv/ipython"
+# No notebooks/__pycache__ from importing synergist_notebook.py.
+export PYTHONDONTWRITEBYTECODE=1
 
 if [ -z "${SYNERGIST:-}" ]; then
     cargo build --release --quiet
