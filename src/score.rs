@@ -80,17 +80,15 @@ impl BlockScores<'_> {
     }
 
     /// `ok` when every model scored the block, else `model: reason` for each one that
-    /// could not, joined by `; `.
+    /// could not, joined by `; `. A model that ran but has no combination cell to average
+    /// (every cell without a reference, e.g. a Loewe equation with no solution anywhere
+    /// under [`LoeweUndefined::Nan`], or no measured combination cell) is reported as
+    /// `model: no_cell_scored`: its mean is empty, so the block was not scored by it.
     pub fn status(&self) -> String {
         let problems: Vec<String> = self
             .models
             .iter()
-            .filter_map(|(model, result)| {
-                result
-                    .as_ref()
-                    .err()
-                    .map(|error| format!("{model}: {}", error.label()))
-            })
+            .filter_map(|(model, result)| problem(result).map(|label| format!("{model}: {label}")))
             .collect();
         if problems.is_empty() {
             "ok".to_string()
@@ -99,9 +97,27 @@ impl BlockScores<'_> {
         }
     }
 
-    /// True when at least one model could not score the block.
+    /// True when at least one model could not score the block (see [`BlockScores::status`]).
     pub fn has_failures(&self) -> bool {
-        self.models.iter().any(|(_, result)| result.is_err())
+        self.models
+            .iter()
+            .any(|(_, result)| problem(result).is_some())
+    }
+
+    /// True when no model scored the block: each one failed or has no cell in its mean.
+    pub fn scored_by_none(&self) -> bool {
+        self.models
+            .iter()
+            .all(|(_, result)| problem(result).is_some())
+    }
+}
+
+/// Why a model's result gives no block score, or None when it gives one.
+fn problem(result: &Result<ModelScores, ModelError>) -> Option<String> {
+    match result {
+        Err(error) => Some(error.label()),
+        Ok(scores) if scores.summary.cells_used == 0 => Some("no_cell_scored".to_string()),
+        Ok(_) => None,
     }
 }
 

@@ -174,10 +174,7 @@ where
                                 outcome: BlockOutcome {
                                     block_id: block.id().to_string(),
                                     failure: scores.has_failures().then(|| scores.status()),
-                                    unscored: scores
-                                        .models
-                                        .iter()
-                                        .all(|(_, result)| result.is_err()),
+                                    unscored: scores.scored_by_none(),
                                 },
                             }
                         })

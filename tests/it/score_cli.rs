@@ -415,7 +415,9 @@ fn opposite_screen() -> String {
 fn score_loewe_undefined_counts_cells_whatever_the_rule() {
     let directory = scratch_dir("score_loewe_undefined");
     std::fs::write(directory.join("screen.csv"), opposite_screen()).unwrap();
-    let run = |rule: &str| {
+    // Under `nan` no combination cell has a Loewe reference, so Loewe scored nothing: the
+    // block says so and the run exits 1. The fallback rules give every cell a reference.
+    let run = |rule: &str, expected_exit: i32| {
         let output = synergist(
             &[
                 "score",
@@ -427,22 +429,29 @@ fn score_loewe_undefined_counts_cells_whatever_the_rule() {
             ],
             &directory,
         );
-        assert_eq!(output.status.code(), Some(0), "{rule}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(expected_exit),
+            "{rule}: {}",
+            stderr(&output)
+        );
         Table::parse(&String::from_utf8(output.stdout).unwrap())
     };
     // 5 × 5 combination doses.
     let combination_cells = "25";
-    let nan = run("nan");
+    let nan = run("nan", 1);
+    assert_eq!(nan.get(0, "status"), "loewe: no_cell_scored");
     assert_eq!(nan.get(0, "n_cells"), combination_cells);
     assert_eq!(nan.get(0, "loewe_undefined"), combination_cells);
     assert_eq!(nan.get(0, "loewe_excluded"), combination_cells);
     assert_eq!(nan.get(0, "loewe_synergy"), "");
     // With the HSA rule every cell's Loewe reference is its HSA reference.
-    let hsa = run("hsa");
+    let hsa = run("hsa", 0);
+    assert_eq!(hsa.get(0, "status"), "ok");
     assert_eq!(hsa.get(0, "loewe_undefined"), combination_cells);
     assert_eq!(hsa.get(0, "loewe_excluded"), "0");
     assert_eq!(hsa.get(0, "loewe_synergy"), hsa.get(0, "hsa_synergy"));
-    let synergyfinder = run("synergyfinder");
+    let synergyfinder = run("synergyfinder", 0);
     assert_eq!(synergyfinder.get(0, "loewe_undefined"), combination_cells);
     assert!(synergyfinder.number(0, "loewe_synergy").is_finite());
 }
