@@ -547,7 +547,8 @@ fn check_duplicates(trimmed: &[&str]) -> Result<(), SchemaError> {
 
 impl fmt::Display for ColumnMapping {
     /// One role per line (`block_id <- PairIndex`; the unit lines show the column each drug's
-    /// unit comes from), then `metadata: cell_line, replicate`.
+    /// unit comes from), then the other columns:
+    /// `other columns: cell_line, replicate (kept per block where constant within it)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fixed = [
             ColumnRole::BlockId,
@@ -571,9 +572,13 @@ impl fmt::Display for ColumnMapping {
         }
         let names: Vec<&str> = self.metadata.iter().map(|c| c.header.as_str()).collect();
         if names.is_empty() {
-            write!(f, "metadata: (none)")
+            write!(f, "other columns: (none)")
         } else {
-            write!(f, "metadata: {}", names.join(", "))
+            write!(
+                f,
+                "other columns: {} (kept per block where constant within it)",
+                names.join(", ")
+            )
         }
     }
 }
@@ -630,7 +635,7 @@ mod tests {
             mapping.to_string(),
             "block_id <- PairIndex\ndrug1 <- DrugRow\ndrug2 <- DrugCol\nconc1 <- ConcRow\n\
              conc2 <- ConcCol\nresponse <- Response\nconc_unit1 <- ConcUnit\n\
-             conc_unit2 <- ConcUnit\nmetadata: cell_line, replicate"
+             conc_unit2 <- ConcUnit\nother columns: cell_line, replicate (kept per block where constant within it)"
         );
     }
 
@@ -653,7 +658,7 @@ mod tests {
         assert!(bare
             .to_string()
             .contains("conc_unit1 <- (none; unit left empty)"));
-        assert!(bare.to_string().ends_with("metadata: (none)"));
+        assert!(bare.to_string().ends_with("other columns: (none)"));
     }
 
     #[test]
