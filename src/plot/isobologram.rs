@@ -7,6 +7,7 @@
 
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -404,6 +405,10 @@ fn draw_doses<DB: DrawingBackend>(
         }
     };
     let (x_range, y_range) = (range(DrugRole::Drug1, 0), range(DrugRole::Drug2, 1));
+    // Room above the highest tested dose for the legend, which would hide the points of
+    // the top right corner (the highest dose pair, always tested).
+    let fraction = legend_fraction(legend_entries(isobologram), area.dim_in_pixel().1);
+    let y_range = with_headroom(y_range, fraction, log_doses);
     let labels = (
         style::drug_label(block.drug(DrugRole::Drug1)),
         style::drug_label(block.drug(DrugRole::Drug2)),
@@ -497,7 +502,7 @@ where
                 .map_err(PlotError::drawing)?
                 .label(format!("{effect}%: Loewe additive (dashed)"))
                 .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(1))
+                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, colour.stroke_width(2))
                 });
         }
         let observed: Vec<(f64, f64)> = level
@@ -528,6 +533,43 @@ where
     }
     draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
     draw_legend(&mut chart)
+}
+
+/// Height of one legend row in pixels: plotters' row for [`style::TICK_SIZE`] text
+/// (measured on a rendered figure: 8 rows in 143 px).
+const LEGEND_ROW_PIXELS: f64 = 18.0;
+/// Vertical pixels of a dose chart's area that are not plotting area: the x label area
+/// and the margins (see `draw_doses`).
+const CHART_FRAME_PIXELS: f64 = 52.0 + 2.0 * 16.0;
+/// At most this share of the plot is given to the legend, so the data keep most of it.
+const MAX_LEGEND_FRACTION: f64 = 0.5;
+
+/// Legend rows of the dose chart: the tested pairs, then per level its additive line
+/// (when there is one), its observed isobole and its reaching pairs.
+fn legend_entries(isobologram: &Isobologram) -> usize {
+    1 + isobologram
+        .levels
+        .iter()
+        .map(|level| 2 + usize::from(level.additive_intercepts().is_some()))
+        .sum::<usize>()
+}
+
+/// The share of the plotting area's height that the legend takes.
+fn legend_fraction(entries: usize, area_height: u32) -> f64 {
+    let plot_height = (f64::from(area_height) - CHART_FRAME_PIXELS).max(1.0);
+    ((entries as f64 * LEGEND_ROW_PIXELS + 16.0) / plot_height).min(MAX_LEGEND_FRACTION)
+}
+
+/// The axis range `(low, top)` raised so that the old range fills `1 − fraction` of it,
+/// on a linear or a logarithmic axis.
+fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool) -> (f64, f64) {
+    let (low, top) = range;
+    let stretch = 1.0 / (1.0 - fraction);
+    if logarithmic {
+        (low, low * (top / low).powf(stretch))
+    } else {
+        (low, low + (top - low) * stretch)
+    }
 }
 
 /// The series legend, in the upper right corner.
@@ -708,7 +750,9 @@ fn draw_normalised<DB: DrawingBackend>(
         ))
         .map_err(PlotError::drawing)?
         .label("Loewe additive (dashed)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
+        .legend(|(x, y)| {
+            DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, BLACK.stroke_width(1))
+        });
     for (index, level) in isobologram.levels.iter().enumerate() {
         let Some(intercepts) = level.additive_intercepts() else {
             continue;
@@ -760,4 +804,29 @@ fn compusyn_points(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec
             Some((dose1 / single1, dose2 / single2))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headroom_leaves_the_old_range_in_the_lower_share() {
+        // Half the plot for the legend doubles a linear span and squares a log span's ratio.
+        assert_eq!(with_headroom((0.0, 10.0), 0.5, false), (0.0, 20.0));
+        let (low, top) = with_headroom((1.0, 100.0), 0.5, true);
+        assert_eq!(low, 1.0);
+        // powf of exact powers of ten: within a few ulps of 1e4.
+        assert!((top - 1e4).abs() < 1e-9, "{top}");
+        assert_eq!(with_headroom((2.0, 5.0), 0.0, false), (2.0, 5.0));
+    }
+
+    #[test]
+    fn legend_share_grows_with_rows_and_is_capped() {
+        let few = legend_fraction(4, 600);
+        let many = legend_fraction(10, 600);
+        assert!(0.0 < few && few < many && many <= MAX_LEGEND_FRACTION);
+        assert_eq!(legend_fraction(100, 600), MAX_LEGEND_FRACTION);
+        assert_eq!(legend_fraction(1, 0), MAX_LEGEND_FRACTION);
+    }
 }
