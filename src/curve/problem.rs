@@ -29,7 +29,7 @@ use super::hill::{
     HILL, LOG_EC50,
 };
 use super::levenberg_marquardt::{NormalEquations, DIMENSION};
-use super::series::{optimal_levels, Series};
+use super::series::{optimal_levels, Series, SINGULAR_LEVELS};
 
 /// Weighted residuals of the 4PL over a series, for one solver run, full or projected
 /// (module docs). Projected, `parameters[E0]` is read only when e0 is fixed (it is the
@@ -220,7 +220,7 @@ fn project_levels<const FIRST: usize>(full: NormalEquations) -> NormalEquations 
     let mut inverse = [[0.0; 2]; 2];
     if FIRST == 0 {
         let determinant = jtj[E0][E0] * jtj[EMAX][EMAX] - jtj[EMAX][E0] * jtj[EMAX][E0];
-        if determinant > 1e-12 * jtj[E0][E0] * jtj[EMAX][EMAX] {
+        if determinant > SINGULAR_LEVELS * jtj[E0][E0] * jtj[EMAX][EMAX] {
             inverse[E0][E0] = jtj[EMAX][EMAX] / determinant;
             inverse[EMAX][EMAX] = jtj[E0][E0] / determinant;
             inverse[E0][EMAX] = -jtj[EMAX][E0] / determinant;

@@ -27,6 +27,12 @@ const GRID_STEEP_HILLS: [f64; 2] = [2.0, 8.0];
 const GRID_BASE_HILL: f64 = 0.5;
 const GRID_POINTS: usize = GRID_EC50_FRACTIONS.len() * GRID_HILLS.len();
 
+/// The levels (e0, emax) are taken as not identifiable when the determinant of their 2 × 2
+/// normal equations is below this fraction of the product of its diagonal: their columns,
+/// 1 − s and s, are then parallel to within 10⁻⁶ radians, and solving would only amplify
+/// rounding.
+pub(super) const SINGULAR_LEVELS: f64 = 1e-12;
+
 /// Box bounds of the scaled parameters.
 pub(super) struct Bounds {
     lower: ScaledParameters,
@@ -460,7 +466,7 @@ pub(super) fn optimal_levels(
         }
         None => {
             let determinant = a * c - b * b;
-            if determinant <= 1e-12 * (a * c) {
+            if determinant <= SINGULAR_LEVELS * (a * c) {
                 return None;
             }
             (
