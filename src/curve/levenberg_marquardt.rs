@@ -478,6 +478,23 @@ mod tests {
     }
 
     #[test]
+    fn a_truncated_step_stops_at_the_first_bound_it_meets() {
+        let lower = [0.0, 0.0, -1.0, 0.1];
+        let upper = [10.0, 10.0, 1.0, 10.0];
+        let solver = LevenbergMarquardt::new(lower, upper, [false, false, true, true]);
+        // From (0, 1), the step (+2, −0.5) meets the upper bound of the third parameter
+        // half-way: the fourth moves half its step (to 0.75), not all of it.
+        let trial = solver
+            .clone()
+            .truncating_steps()
+            .trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
+        assert_eq!(trial, [5.0, 5.0, 1.0, 0.75]);
+        // Clipping instead keeps the whole step of the fourth.
+        let clipped = solver.trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
+        assert_eq!(clipped, [5.0, 5.0, 1.0, 0.5]);
+    }
+
+    #[test]
     fn cholesky_rejects_an_indefinite_matrix() {
         let mut matrix = [[0.0; 4]; 4];
         for (i, row) in matrix.iter_mut().enumerate() {

@@ -260,3 +260,96 @@ fn project_levels<const FIRST: usize>(full: NormalEquations) -> NormalEquations 
     }
     projected
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curve::{FitOptions, FitStatus, HillCurve, Observation};
+
+    /// Closed-form least squares on exact data recovers the levels up to rounding of a few
+    /// sums of 8 products.
+    const CLOSED_FORM: f64 = 1e-9;
+    /// Central differences with step 1e-6 on a smooth cost of magnitude ~10²: truncation
+    /// error ~1e-12·f''' and rounding ~1e-14·cost/1e-6, both far below this.
+    const FINITE_DIFFERENCE: f64 = 1e-5;
+
+    /// An 8-point dilution series (dose 0 included) of `curve`, with a perturbation of a
+    /// few points so that the residuals are not zero.
+    fn series_of(curve: &HillCurve, noise: f64) -> Vec<Observation> {
+        [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+            .iter()
+            .enumerate()
+            .map(|(index, &dose)| {
+                let bump = if index % 3 == 1 { noise } else { -0.5 * noise };
+                Observation::single(dose, curve.response(dose) + bump)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn projected_levels_are_the_generating_ones_on_exact_data() {
+        let truth = HillCurve::new(5.0, 70.0, 0.3, 1.4).unwrap();
+        let options = FitOptions {
+            fixed_e0: Some(5.0),
+            ..FitOptions::default()
+        };
+        let series = Series::new(&series_of(&truth, 0.0), &options).unwrap();
+        let problem = HillProblem::new(&series, false, true);
+        // log10(ec50 / scale), with the scale the geometric centre of 0.01 and 10.
+        let log_ec50 = 0.3f64.log10() - 0.5 * (0.01f64.log10() + 10f64.log10());
+        let parameters = [5.0, f64::NAN, log_ec50, 1.4];
+        let full = problem.full_parameters(&parameters);
+        assert_eq!(full[E0], 5.0, "a fixed e0 is kept");
+        assert!((full[EMAX] - 70.0).abs() < CLOSED_FORM, "{full:?}");
+        assert!(problem.cost(&parameters).unwrap() < CLOSED_FORM);
+    }
+
+    #[test]
+    fn projected_gradient_is_the_derivative_of_the_projected_cost() {
+        let truth = HillCurve::new(12.0, 85.0, 0.5, 1.1).unwrap();
+        for e0_free in [true, false] {
+            let options = FitOptions {
+                fixed_e0: (!e0_free).then_some(12.0),
+                ..FitOptions::default()
+            };
+            let series = Series::new(&series_of(&truth, 4.0), &options).unwrap();
+            let problem = HillProblem::new(&series, e0_free, true);
+            let at = [12.0, 0.0, 0.4, 1.6];
+            let equations = problem.jacobian(&at).unwrap();
+            for index in [LOG_EC50, HILL] {
+                let step = 1e-6;
+                let (mut up, mut down) = (at, at);
+                up[index] += step;
+                down[index] -= step;
+                let slope =
+                    (problem.cost(&up).unwrap() - problem.cost(&down).unwrap()) / (2.0 * step);
+                // JᵀWr is half the gradient of the cost.
+                let gradient = 2.0 * equations.jtr[index];
+                assert!(
+                    (gradient - slope).abs() < FINITE_DIFFERENCE * slope.abs().max(1.0),
+                    "e0 free {e0_free}, parameter {index}: {gradient} vs {slope}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_fixed_e0_fit_recovers_a_noise_free_curve() {
+        let truth = HillCurve::new(3.0, 64.0, 0.2, 2.2).unwrap();
+        let options = FitOptions {
+            fixed_e0: Some(3.0),
+            ..FitOptions::default()
+        };
+        let fit = options.fit(&series_of(&truth, 0.0)).unwrap();
+        assert_eq!(fit.status(), FitStatus::Converged);
+        let curve = fit.curve().unwrap();
+        // Noise-free data: the fit is exact up to the solver's convergence tolerance.
+        for (got, want) in [
+            (curve.emax(), 64.0),
+            (curve.ec50(), 0.2),
+            (curve.hill(), 2.2),
+        ] {
+            assert!((got / want - 1.0).abs() < 1e-6, "{curve:?}");
+        }
+    }
+}
