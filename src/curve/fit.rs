@@ -275,11 +275,15 @@ impl FitOptions {
     ///
     /// The fit runs a bounded Levenberg–Marquardt solver through argmin in
     /// (e0, emax, log10 ec50, hill), with doses rescaled around their geometric centre so
-    /// that the dose unit changes nothing but ec50. ec50 is bounded to the tested positive
-    /// doses ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
+    /// that the dose unit changes nothing but ec50. With e0 fixed the solver moves only
+    /// (log10 ec50, hill), emax being the least-squares one at each step (variable
+    /// projection), its steps shortened at the first bound they meet and damped by how well
+    /// the last one was predicted. ec50 is bounded to the tested positive doses
+    /// ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
     /// a fit ending on a bound says so in its status. When the first fit is poor (not
     /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) a grid of
-    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched; the best
+    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched (with e0
+    /// fixed, also steep curves stepping between each two consecutive doses); the best
     /// grid points (for a converged fit, only those already better than it) are polished
     /// by the solver and the lowest residual wins.
     ///

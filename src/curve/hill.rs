@@ -164,11 +164,17 @@ impl HillCurve {
 
 /// 1 / (1 + exp(exponent)), computed without overflow for any finite or infinite exponent.
 fn effect_fraction(exponent: f64) -> f64 {
-    if exponent > 0.0 {
-        let decay = (-exponent).exp();
+    effect_fraction_from_decay((-exponent.abs()).exp(), exponent > 0.0)
+}
+
+/// [`effect_fraction`] from decay = exp(−|exponent|) and the exponent's sign (the same
+/// arithmetic, so the same bits). Since exp(−|k·x|) = exp(−|x|)^k, a caller needing the
+/// fraction at slopes h, 2h, 4h, … squares one decay instead of calling `exp` again.
+pub(crate) fn effect_fraction_from_decay(decay: f64, positive_exponent: bool) -> f64 {
+    if positive_exponent {
         decay / (1.0 + decay)
     } else {
-        1.0 / (1.0 + exponent.exp())
+        1.0 / (1.0 + decay)
     }
 }
 
@@ -190,6 +196,13 @@ pub(crate) const HILL: usize = 3;
 /// With s = 1 / (1 + 10^(hill·(t − l))), t = log10(ec50/scale), l = log10(dose/scale):
 /// y = e0 + (emax − e0)·s; ∂y/∂e0 = 1 − s; ∂y/∂emax = s;
 /// ∂y/∂t = −(emax − e0)·s(1 − s)·hill·ln10; ∂y/∂hill = −(emax − e0)·s(1 − s)·(t − l)·ln10.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "the fitter uses its parts; the tests check the gradient"
+    )
+)]
 pub(crate) fn scaled_response_and_gradient(
     parameters: &ScaledParameters,
     log_scaled_dose: Option<f64>,
@@ -205,8 +218,18 @@ pub(crate) fn scaled_response_and_gradient(
 /// `log10(dose / scale)`: the one transcendental part of [`scaled_response_and_gradient`],
 /// which a caller evaluating the same parameters twice computes once.
 pub(crate) fn scaled_effect_fraction(parameters: &ScaledParameters, log_scaled_dose: f64) -> f64 {
-    let distance = parameters[LOG_EC50] - log_scaled_dose;
-    effect_fraction(parameters[HILL] * distance * LN_10)
+    let (decay, positive_exponent) =
+        scaled_effect_decay(parameters[LOG_EC50], parameters[HILL], log_scaled_dose);
+    effect_fraction_from_decay(decay, positive_exponent)
+}
+
+/// The decay exp(−|hill·(t − l)·ln 10|) of [`effect_fraction_from_decay`] and whether the
+/// exponent hill·(t − l) is positive, for t = `log_ec50` and l = `log_scaled_dose` (both
+/// log10 of a dose over the scale): [`scaled_effect_fraction`] before its last step.
+pub(crate) fn scaled_effect_decay(log_ec50: f64, hill: f64, log_scaled_dose: f64) -> (f64, bool) {
+    let distance = log_ec50 - log_scaled_dose;
+    let exponent = hill * distance * LN_10;
+    ((-exponent.abs()).exp(), exponent > 0.0)
 }
 
 /// [`scaled_response_and_gradient`] at a positive dose whose

@@ -10,6 +10,13 @@
 //! Box bounds are handled by projection: a trial step is clipped to the box, and a
 //! parameter sitting on a bound with the gradient pushing outwards is held there for the
 //! step (its row of the system is replaced by the identity).
+//!
+//! [`LevenbergMarquardt::truncating_steps`] (used for the projected problem of a fit with e0
+//! fixed) changes two things: a step leaving the box is shortened to where it first meets a
+//! bound, instead of clipped into a corner of the box; and an accepted step that lowered
+//! the cost by less than a quarter of the predicted reduction raises the damping instead
+//! of lowering it (a gain-ratio rule), which stops Gauss–Newton steps zig-zagging across a
+//! narrow valley.
 
 use argmin::core::{
     CostFunction, Error, Jacobian, Problem, Solver, State, TerminationReason, TerminationStatus, KV,
@@ -52,6 +59,11 @@ const RELATIVE_REDUCTION_TOLERANCE: f64 = 1e-13;
 /// near-Gauss–Newton steps are at the minimum, whereas heavily damped steps are short
 /// anywhere (in a flat valley far from the minimum too).
 const CONVERGED_DAMPING: f64 = 1e-2;
+/// With [`LevenbergMarquardt::truncating_steps`]: an accepted step whose cost reduction is
+/// below this fraction of the predicted one …
+const POOR_GAIN: f64 = 0.25;
+/// … multiplies the damping by this instead of dividing it.
+const POOR_GAIN_INCREASE: f64 = 2.0;
 /// Floor of the damping matrix's diagonal, so a parameter with no influence still gets a
 /// finite, damped step.
 const DIAGONAL_FLOOR: f64 = 1e-12;
@@ -62,6 +74,9 @@ pub(crate) struct LevenbergMarquardt {
     lower: Parameters,
     upper: Parameters,
     free: [bool; DIMENSION],
+    /// Shorten a step that leaves the box to where it first meets a bound (instead of
+    /// clipping each component).
+    truncate_steps: bool,
     damping: f64,
     current: NormalEquations,
 }
@@ -74,9 +89,67 @@ impl LevenbergMarquardt {
             lower,
             upper,
             free,
+            truncate_steps: false,
             damping: INITIAL_DAMPING,
             current: NormalEquations::default(),
         }
+    }
+
+    /// The same solver, shortening steps that leave the box (see [`Self::trial`]).
+    pub(crate) fn truncating_steps(mut self) -> Self {
+        self.truncate_steps = true;
+        self
+    }
+
+    /// The trial point of a step. Clipped to the box; or, when steps are truncated, the
+    /// step is first shortened so that the parameters strictly inside the box stop at the
+    /// first bound they meet (that one is put on its bound exactly), so a long step does
+    /// not jump into a corner of the box.
+    fn trial(&self, parameters: &Parameters, step: &Parameters) -> Parameters {
+        let mut length: f64 = 1.0;
+        let mut first_hit = None;
+        if self.truncate_steps {
+            for index in 0..DIMENSION {
+                let (value, change) = (parameters[index], step[index]);
+                let limit = if change > 0.0 {
+                    self.upper[index]
+                } else {
+                    self.lower[index]
+                };
+                let inside = value > self.lower[index] && value < self.upper[index];
+                if inside && change != 0.0 && limit.is_finite() {
+                    let reach = (limit - value) / change;
+                    if reach < length {
+                        length = reach;
+                        first_hit = Some((index, limit));
+                    }
+                }
+            }
+        }
+        let mut trial = *parameters;
+        for index in 0..DIMENSION {
+            trial[index] += length * step[index];
+        }
+        if let Some((index, limit)) = first_hit {
+            trial[index] = limit;
+        }
+        self.project(trial)
+    }
+
+    /// True when a step from `parameters` to `trial` lowered the cost by less than
+    /// [`POOR_GAIN`] of what the linearised model of the current normal equations
+    /// predicted: the model overshoots, and the next step should be more damped (without
+    /// this, a Gauss–Newton step can zig-zag across a narrow valley for hundreds of
+    /// iterations, each lowering the cost a little).
+    fn poor_gain(&self, parameters: &Parameters, trial: &Parameters, reduction: f64) -> bool {
+        let change: Parameters = std::array::from_fn(|index| trial[index] - parameters[index]);
+        let mut predicted = 0.0;
+        for ((row, &gradient), &step) in self.current.jtj.iter().zip(&self.current.jtr).zip(&change)
+        {
+            let curvature: f64 = row.iter().zip(&change).map(|(a, b)| a * b).sum();
+            predicted -= step * (2.0 * gradient + curvature);
+        }
+        reduction < POOR_GAIN * predicted
     }
 
     /// Clips a parameter vector into the box.
@@ -120,13 +193,14 @@ impl LevenbergMarquardt {
             matrix[row][row] += self.damping * self.current.jtj[row][row].max(DIAGONAL_FLOOR);
             rhs[row] = -self.current.jtr[row];
         }
-        if moving[0] {
-            solve_symmetric_positive_definite(matrix, rhs)
-        } else {
-            // A held first parameter (ZIP's fixed e0) is an identity row and column, which
-            // adds only exact zeros to the other rows' sums: solving the rest alone gives
-            // the same step, and the held parameter's step is +0.0 either way.
-            cholesky_solve::<1>(&matrix, &rhs)
+        // A held leading parameter (ZIP's fixed e0; both levels when they are projected
+        // out) is an identity row and column, which adds only exact zeros to the other
+        // rows' sums: solving the rest alone gives the same step, and the held parameters'
+        // steps are +0.0 either way.
+        match (moving[0], moving[1]) {
+            (true, _) => solve_symmetric_positive_definite(matrix, rhs),
+            (false, true) => cholesky_solve::<1>(&matrix, &rhs),
+            (false, false) => cholesky_solve::<2>(&matrix, &rhs),
         }
     }
 }
@@ -264,14 +338,14 @@ where
                 self.damping *= DAMPING_INCREASE;
                 continue;
             };
-            let mut trial = parameters;
-            for index in 0..DIMENSION {
-                trial[index] += step[index];
-            }
-            let trial = self.project(trial);
+            let trial = self.trial(&parameters, &step);
             let trial_cost = inner(problem)?.cost(&trial)?;
             if trial_cost.is_finite() && trial_cost < cost {
-                self.damping = (self.damping / DAMPING_DECREASE).max(f64::MIN_POSITIVE);
+                if self.truncate_steps && self.poor_gain(&parameters, &trial, cost - trial_cost) {
+                    self.damping *= POOR_GAIN_INCREASE;
+                } else {
+                    self.damping = (self.damping / DAMPING_DECREASE).max(f64::MIN_POSITIVE);
+                }
                 self.current = inner(problem)?.jacobian(&trial)?;
                 let step_size = step_norm(&step, &parameters);
                 let state = state.param(trial).cost(self.current.cost);
@@ -401,6 +475,23 @@ mod tests {
         let (solution, _) = run(lower, upper);
         assert_eq!(solution[1], -0.2, "the curvature is held at its bound");
         assert_eq!(solution[3], 7.0, "the fixed parameter does not move");
+    }
+
+    #[test]
+    fn a_truncated_step_stops_at_the_first_bound_it_meets() {
+        let lower = [0.0, 0.0, -1.0, 0.1];
+        let upper = [10.0, 10.0, 1.0, 10.0];
+        let solver = LevenbergMarquardt::new(lower, upper, [false, false, true, true]);
+        // From (0, 1), the step (+2, −0.5) meets the upper bound of the third parameter
+        // half-way: the fourth moves half its step (to 0.75), not all of it.
+        let trial = solver
+            .clone()
+            .truncating_steps()
+            .trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
+        assert_eq!(trial, [5.0, 5.0, 1.0, 0.75]);
+        // Clipping instead keeps the whole step of the fourth.
+        let clipped = solver.trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
+        assert_eq!(clipped, [5.0, 5.0, 1.0, 0.5]);
     }
 
     #[test]

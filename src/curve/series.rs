@@ -5,7 +5,8 @@ use argmin::core::{Executor, State, TerminationReason};
 
 use super::fit::{FitError, FitOptions, FitStatus, FittedModel, HillFit, ParameterBound};
 use super::hill::{
-    curve_from_scaled, scaled_response_and_gradient, ScaledParameters, HILL, LOG_EC50,
+    curve_from_scaled, effect_fraction_from_decay, scaled_effect_decay, scaled_effect_fraction,
+    ScaledParameters, HILL, LOG_EC50,
 };
 use super::levenberg_marquardt::LevenbergMarquardt;
 use super::problem::HillProblem;
@@ -19,7 +20,18 @@ const RETRY_STARTS: usize = 3;
 const GRID_EC50_FRACTIONS: [f64; 7] = [-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5];
 /// … times these slopes.
 const GRID_HILLS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
+/// With e0 fixed (ZIP's slices), steep curves are also tried with ec50 half-way between
+/// each two consecutive doses ([`Series::dose_midpoints`]), at these slopes.
+const GRID_STEEP_HILLS: [f64; 2] = [2.0, 8.0];
+/// The smallest grid slope: every grid slope is it times a power of two.
+const GRID_BASE_HILL: f64 = 0.5;
 const GRID_POINTS: usize = GRID_EC50_FRACTIONS.len() * GRID_HILLS.len();
+
+/// The levels (e0, emax) are taken as not identifiable when the determinant of their 2 × 2
+/// normal equations is below this fraction of the product of its diagonal: their columns,
+/// 1 − s and s, are then parallel to within 10⁻⁶ radians, and solving would only amplify
+/// rounding.
+pub(super) const SINGULAR_LEVELS: f64 = 1e-12;
 
 /// Box bounds of the scaled parameters.
 pub(super) struct Bounds {
@@ -130,6 +142,11 @@ impl Series {
             weighted_mean,
             n_points: observations.iter().map(|o| u64::from(o.replicates)).sum(),
         })
+    }
+
+    /// The weighted mean response.
+    pub(super) fn weighted_mean(&self) -> f64 {
+        self.weighted_mean
     }
 
     /// The points, in the order of the observations.
@@ -255,12 +272,52 @@ impl Series {
         let span = highest - lowest;
         let mut scored: Vec<(f64, ScaledParameters)> = Vec::with_capacity(GRID_POINTS);
         let mut fractions = Vec::with_capacity(self.points.len());
-        for fraction in GRID_EC50_FRACTIONS {
-            let log_ec50 = lowest + fraction * span;
-            for hill in GRID_HILLS {
+        let mut rows: Vec<(f64, &[f64])> = GRID_EC50_FRACTIONS
+            .iter()
+            .map(|fraction| (lowest + fraction * span, &GRID_HILLS[..]))
+            .collect();
+        if options.fixed_e0.is_some() {
+            rows.extend(
+                self.dose_midpoints()
+                    .into_iter()
+                    .map(|log_ec50| (log_ec50, &GRID_STEEP_HILLS[..])),
+            );
+        }
+        let mut decays = Vec::with_capacity(self.points.len());
+        for (log_ec50, hills) in rows {
+            if options.fixed_e0.is_some() {
+                self.grid_decays(
+                    clamp([0.0, 1.0, log_ec50, 1.0], bounds)[LOG_EC50],
+                    &mut decays,
+                );
+            }
+            for &hill in hills {
                 let shape = clamp([0.0, 1.0, log_ec50, hill], bounds);
+                fractions.clear();
+                match grid_doublings(hill)
+                    .filter(|_| options.fixed_e0.is_some() && shape[HILL] == hill)
+                {
+                    // With e0 fixed the grid's fractions come from one `exp` per dose and
+                    // ec50 (the monotherapy fits keep the exact per-slope `exp`, so their
+                    // starts, and fits, are as before).
+                    Some(doublings) => fractions.extend(decays.iter().map(|&(decay, positive)| {
+                        let mut decay: f64 = decay;
+                        for _ in 0..doublings {
+                            decay *= decay;
+                        }
+                        effect_fraction_from_decay(decay, positive)
+                    })),
+                    None => {
+                        let unit = [0.0, 1.0, shape[LOG_EC50], shape[HILL]];
+                        fractions.extend(
+                            self.points.iter().map(|p| {
+                                p.log_dose.map_or(0.0, |l| scaled_effect_fraction(&unit, l))
+                            }),
+                        );
+                    }
+                }
                 if let Some((rss, parameters)) =
-                    self.best_levels(options.fixed_e0, shape, &mut fractions)
+                    self.best_levels(options.fixed_e0, shape, &fractions)
                 {
                     scored.push((rss, parameters));
                 }
@@ -275,55 +332,43 @@ impl Series {
             .collect()
     }
 
-    /// For fixed (log10 ec50, hill) in `shape`, the least-squares e0 and emax (emax only
-    /// when e0 is fixed) and the weighted residual sum of squares; None when the levels are
-    /// not identifiable (every point on one side of the curve). `fractions` is scratch
-    /// space, reused across the grid.
-    ///
-    /// # Formula
-    /// y ≈ e0·(1 − s) + emax·s with s the curve's fraction of effect at each dose: weighted
-    /// linear least squares in (e0, emax), solved from its 2 × 2 normal equations.
+    /// For each point, exp(−|GRID_BASE_HILL·(t − l)·ln 10|) and whether t > l, at
+    /// t = `log_ec50` and l its log dose ((0, true) at dose 0, whose fraction is 0 at any
+    /// slope): the decays of [`effect_fraction_from_decay`] at the slope
+    /// [`GRID_BASE_HILL`], which give those at twice, four times, … that slope by squaring.
+    fn grid_decays(&self, log_ec50: f64, decays: &mut Vec<(f64, bool)>) {
+        decays.clear();
+        decays.extend(self.points.iter().map(|point| match point.log_dose {
+            // Dose 0 is log dose −∞: an exponent of +∞, decay 0, fraction 0.
+            None => (0.0, true),
+            Some(log_dose) => scaled_effect_decay(log_ec50, GRID_BASE_HILL, log_dose),
+        }));
+    }
+
+    /// The log doses half-way between consecutive distinct positive doses: where a steep
+    /// curve can step between two of them (the cost of a steep curve hardly changes while
+    /// its ec50 stays between the same two doses, so a coarse grid misses these).
+    fn dose_midpoints(&self) -> Vec<f64> {
+        let mut log_doses: Vec<f64> = self.points.iter().filter_map(|p| p.log_dose).collect();
+        log_doses.sort_by(f64::total_cmp);
+        log_doses.dedup();
+        log_doses
+            .windows(2)
+            .map(|pair| 0.5 * (pair[0] + pair[1]))
+            .collect()
+    }
+
+    /// For fixed (log10 ec50, hill) in `shape`, whose effect fractions at the points are
+    /// `fractions`, the least-squares e0 and emax (emax only when e0 is fixed) and the
+    /// weighted residual sum of squares; None when the levels are not identifiable
+    /// ([`optimal_levels`]).
     fn best_levels(
         &self,
         fixed_e0: Option<f64>,
         shape: ScaledParameters,
-        fractions: &mut Vec<f64>,
+        fractions: &[f64],
     ) -> Option<(f64, ScaledParameters)> {
-        let unit = [0.0, 1.0, shape[LOG_EC50], shape[HILL]];
-        fractions.clear();
-        fractions.extend(
-            self.points
-                .iter()
-                .map(|p| scaled_response_and_gradient(&unit, p.log_dose).0),
-        );
-        let (mut a, mut b, mut c, mut ya, mut yc) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (point, &s) in self.points.iter().zip(fractions.iter()) {
-            let (response, weight) = (point.response, point.weight);
-            let rest = 1.0 - s;
-            a += weight * rest * rest;
-            b += weight * rest * s;
-            c += weight * s * s;
-            ya += weight * rest * response;
-            yc += weight * s * response;
-        }
-        let (e0, emax) = match fixed_e0 {
-            Some(e0) => {
-                if c <= f64::EPSILON * (a + c) {
-                    return None;
-                }
-                (e0, (yc - e0 * b) / c)
-            }
-            None => {
-                let determinant = a * c - b * b;
-                if determinant <= 1e-12 * (a * c) {
-                    return None;
-                }
-                (
-                    (ya * c - yc * b) / determinant,
-                    (yc * a - ya * b) / determinant,
-                )
-            }
-        };
+        let (e0, emax) = optimal_levels(&self.points, fractions, fixed_e0)?;
         let rss = self
             .points
             .iter()
@@ -337,24 +382,42 @@ impl Series {
         (rss.is_finite() && parameters.iter().all(|p| p.is_finite())).then_some((rss, parameters))
     }
 
-    /// One solver run from `start`.
+    /// One solver run from `start`: the solver moves (log10 ec50, hill), the levels are
+    /// the least-squares ones at every point it visits ([`HillProblem`]).
     pub(super) fn run(
         &self,
         options: &FitOptions,
         bounds: &Bounds,
         start: ScaledParameters,
     ) -> Result<Candidate, FitError> {
-        let free = [options.fixed_e0.is_none(), true, true, true];
+        let e0_free = options.fixed_e0.is_none();
+        let projected = !e0_free;
+        let free = if projected {
+            [false, false, true, true]
+        } else {
+            [e0_free, true, true, true]
+        };
         let solver = LevenbergMarquardt::new(bounds.lower, bounds.upper, free);
-        let problem = HillProblem::new(self, free);
+        let solver = if projected {
+            solver.truncating_steps()
+        } else {
+            solver
+        };
+        let problem = HillProblem::new(self, e0_free, projected);
         let result = Executor::new(problem, solver)
             .configure(|state| state.param(start).max_iters(options.max_iterations))
             .run()
             .map_err(|error| FitError::Solver(error.to_string()))?;
         let state = result.state();
-        let parameters = *state
+        let shape = *state
             .get_best_param()
             .ok_or_else(|| FitError::Solver("no parameters returned".into()))?;
+        let problem = result
+            .problem
+            .problem
+            .as_ref()
+            .ok_or_else(|| FitError::Solver("no problem returned".into()))?;
+        let parameters = problem.full_parameters(&shape);
         let weighted_rss = state.get_best_cost();
         let rss = weighted_rss + self.within_sum_of_squares;
         let status = match state.get_termination_reason() {
@@ -370,6 +433,54 @@ impl Series {
             status,
         })
     }
+}
+
+/// The weighted least-squares levels (e0, emax) of the 4PL at the effect fractions
+/// `fractions` of the points (0 at dose 0), emax alone when e0 is fixed; None when they are
+/// not identifiable (every fraction 0, or all equal, to rounding) or not finite.
+///
+/// # Formula
+/// y ≈ e0·(1 − s) + emax·s with s the curve's fraction of effect at each dose: weighted
+/// linear least squares in (e0, emax), solved from its 2 × 2 normal equations.
+pub(super) fn optimal_levels(
+    points: &[SeriesPoint],
+    fractions: &[f64],
+    fixed_e0: Option<f64>,
+) -> Option<(f64, f64)> {
+    let (mut a, mut b, mut c, mut ya, mut yc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (point, &s) in points.iter().zip(fractions) {
+        let (response, weight) = (point.response, point.weight);
+        let rest = 1.0 - s;
+        a += weight * rest * rest;
+        b += weight * rest * s;
+        c += weight * s * s;
+        ya += weight * rest * response;
+        yc += weight * s * response;
+    }
+    let levels = match fixed_e0 {
+        Some(e0) => {
+            if c <= f64::EPSILON * (a + c) {
+                return None;
+            }
+            (e0, (yc - e0 * b) / c)
+        }
+        None => {
+            let determinant = a * c - b * b;
+            if determinant <= SINGULAR_LEVELS * (a * c) {
+                return None;
+            }
+            (
+                (ya * c - yc * b) / determinant,
+                (yc * a - ya * b) / determinant,
+            )
+        }
+    };
+    (levels.0.is_finite() && levels.1.is_finite()).then_some(levels)
+}
+
+/// k such that `hill` = [`GRID_BASE_HILL`]·2ᵏ, for k up to 4.
+fn grid_doublings(hill: f64) -> Option<u32> {
+    (0..=4).find(|&k| GRID_BASE_HILL * f64::from(1u32 << k) == hill)
 }
 
 /// Clips parameters into the box.
