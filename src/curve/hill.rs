@@ -157,6 +157,10 @@ impl HillCurve {
     }
 
     /// The same curve with doses expressed in a unit `factor` times smaller (ec50 × factor).
+    ///
+    /// # Errors
+    /// [`HillError`] when ec50 × factor is not finite and > 0 (a factor ≤ 0, NaN, or one
+    /// that overflows or underflows the ec50).
     pub fn with_dose_factor(&self, factor: f64) -> Result<Self, HillError> {
         HillCurve::new(self.e0, self.emax, self.ec50 * factor, self.hill)
     }
