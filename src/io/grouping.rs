@@ -13,7 +13,7 @@ use csv::StringRecord;
 
 use super::input_error::{InputError, InputProblem, ProblemList};
 use crate::data::schema::{ColumnMapping, MappedColumn};
-use crate::data::{Block, BlockBuilder, Drug, DrugRole};
+use crate::data::{is_valid_response, Block, BlockBuilder, Drug, DrugRole, MAX_RESPONSE_MAGNITUDE};
 use crate::response::ResponseConvention;
 
 /// Why a number field was rejected; the text follows the quoted value in the message.
@@ -230,6 +230,16 @@ impl Grouping {
         };
         if let (Some(conc1), Some(conc2), Some(response)) = (conc1, conc2, response) {
             let inhibition = self.convention.to_inhibition(response);
+            if !is_valid_response(inhibition) {
+                let column = mapping.response();
+                self.problem(
+                    line,
+                    Some(column),
+                    Some(field(column)),
+                    format!("is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} (a raw signal or a unit error?)"),
+                );
+                return;
+            }
             if let Some(state) = self.open_block(block_index) {
                 state.builder.well(conc1, conc2, inhibition);
             }

@@ -2,6 +2,7 @@
 
 mod grouping;
 mod input_error;
+mod line_ends;
 mod output;
 mod reader;
 pub mod scores;

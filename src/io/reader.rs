@@ -14,6 +14,7 @@ use csv::StringRecord;
 
 use super::grouping::Grouping;
 use super::input_error::InputError;
+use super::line_ends::LfLineEnds;
 use super::source::InputSource;
 use crate::data::schema::{ColumnMapping, ColumnOverrides};
 use crate::data::{Block, Screen};
@@ -73,8 +74,8 @@ pub enum Grouped {
 pub(super) struct Table {
     /// Display name of the input.
     pub(super) file: String,
-    /// The CSV reader, positioned after the header.
-    pub(super) reader: csv::Reader<Box<dyn BufRead>>,
+    /// The CSV reader, positioned after the header; it sees every line end as LF.
+    pub(super) reader: csv::Reader<LfLineEnds<Box<dyn BufRead>>>,
     /// Which column plays which role.
     pub(super) mapping: Rc<ColumnMapping>,
     /// How the response column is read.
@@ -101,7 +102,8 @@ impl Table {
                     .delimiter
                     .unwrap_or_else(|| source.default_delimiter()),
             )
-            .from_reader(input);
+            // Line ends as LF: the csv crate miscounts the lines of CRLF and CR files (line_ends).
+            .from_reader(LfLineEnds::new(input));
         let headers = read_headers(&mut reader, &file)?;
         let mapping = ColumnMapping::resolve(&headers, &options.columns).map_err(|source| {
             InputError::Schema {

@@ -6,6 +6,7 @@ mod common;
 mod conformance_ncats;
 mod conformance_synergyfinder;
 mod fit;
+mod fuzz_regressions;
 mod input;
 mod isobologram;
 mod null_surfaces;
