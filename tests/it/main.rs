@@ -11,6 +11,7 @@ mod input;
 mod isobologram;
 mod null_surfaces;
 mod plot;
+mod properties;
 mod score_cli;
 mod score_invariants;
 mod simulate;
