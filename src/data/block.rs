@@ -6,6 +6,19 @@ use std::fmt;
 
 use crate::curve::Observation;
 
+/// The largest |response| a block accepts, % inhibition: ten million times the full effect.
+///
+/// No assay reports such a value on the % inhibition scale (it is a raw signal or a unit
+/// error). Within it every quantity the models compute from responses (a product of two
+/// responses, a sum of squares over a block, a fit's Jacobian) stays far inside the range of
+/// f64, so every score is finite; from about 1e154 on, Bliss's product alone overflows.
+pub const MAX_RESPONSE_MAGNITUDE: f64 = 1e9;
+
+/// True for a response a block accepts: finite and within ±[`MAX_RESPONSE_MAGNITUDE`].
+pub fn is_valid_response(response: f64) -> bool {
+    response.is_finite() && response.abs() <= MAX_RESPONSE_MAGNITUDE
+}
+
 /// A drug of a block: its name and the unit of its doses (possibly empty).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Drug {
@@ -113,8 +126,8 @@ pub enum BlockError {
         /// The dose.
         dose: f64,
     },
-    /// A response is NaN or infinite.
-    #[error("block {block_id}: response {response} at ({conc1}, {conc2}) is not finite")]
+    /// A response is NaN, infinite, or beyond ±[`MAX_RESPONSE_MAGNITUDE`].
+    #[error("block {block_id}: response {response:?} at ({conc1}, {conc2}) is not a finite number within ±{max:e} (% inhibition)", max = MAX_RESPONSE_MAGNITUDE)]
     InvalidResponse {
         /// Block id.
         block_id: String,
@@ -176,7 +189,7 @@ impl BlockBuilder {
     ///
     /// # Errors
     /// [`BlockError`] when the block is empty, a dose is negative or not finite, or a
-    /// response is not finite.
+    /// response is not finite or beyond ±[`MAX_RESPONSE_MAGNITUDE`].
     pub fn build(self) -> Result<Block, BlockError> {
         if self.wells.is_empty() {
             return Err(BlockError::Empty { block_id: self.id });
@@ -191,7 +204,7 @@ impl BlockBuilder {
                     });
                 }
             }
-            if !response.is_finite() {
+            if !is_valid_response(response) {
                 return Err(BlockError::InvalidResponse {
                     block_id: self.id,
                     conc1,

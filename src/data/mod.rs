@@ -4,5 +4,8 @@ mod block;
 pub mod schema;
 mod screen;
 
-pub use block::{Block, BlockBuilder, BlockError, CellStats, Drug, DrugRole, MissingWell};
+pub use block::{
+    is_valid_response, Block, BlockBuilder, BlockError, CellStats, Drug, DrugRole, MissingWell,
+    MAX_RESPONSE_MAGNITUDE,
+};
 pub use screen::Screen;

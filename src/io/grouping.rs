@@ -15,7 +15,7 @@ use super::input_error::{InputError, InputProblem, ProblemList};
 use super::number::{parse_dose, parse_finite, NumberField, NumberFormat};
 use super::plausibility::ResponseChecks;
 use crate::data::schema::{ColumnMapping, MappedColumn};
-use crate::data::{Block, BlockBuilder, Drug, DrugRole};
+use crate::data::{is_valid_response, Block, BlockBuilder, Drug, DrugRole, MAX_RESPONSE_MAGNITUDE};
 use crate::response::ResponseConvention;
 
 /// A block being collected: its builder and what its first row said.
@@ -217,6 +217,20 @@ impl Grouping {
         };
         if let (Some(conc1), Some(conc2), Some(response)) = (conc1, conc2, response) {
             let inhibition = self.convention.to_inhibition(response);
+            if !is_valid_response(inhibition) {
+                let column = mapping.response();
+                self.problem(
+                    line,
+                    Some(column),
+                    Some(field(column)),
+                    format!(
+                        "is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} %, \
+                         the most that can be scored; responses must be normalised to \
+                         percent of control (or fractions with --fraction), not raw signal"
+                    ),
+                );
+                return;
+            }
             self.checks
                 .add(line, [conc1, conc2], inhibition, field(mapping.response()));
             if let Some(state) = self.open_block(block_index) {

@@ -2,6 +2,7 @@
 
 mod grouping;
 mod input_error;
+mod line_ends;
 mod line_limit;
 mod number;
 mod output;

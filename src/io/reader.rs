@@ -21,6 +21,7 @@ use csv::StringRecord;
 
 use super::grouping::Grouping;
 use super::input_error::{InputError, InputProblem};
+use super::line_ends::LfLineEnds;
 use super::line_limit::{LineLimit, LineTooLong};
 use super::number::NumberFormat;
 use super::source::InputSource;
@@ -90,8 +91,9 @@ pub enum Grouped {
 pub(super) struct Table {
     /// Display name of the input.
     pub(super) file: String,
-    /// The CSV reader, positioned after the header.
-    pub(super) reader: csv::Reader<LineLimit<Box<dyn BufRead>>>,
+    /// The CSV reader, positioned after the header; it sees every line end as LF, and no
+    /// line longer than the limit.
+    pub(super) reader: csv::Reader<LineLimit<LfLineEnds<Box<dyn BufRead>>>>,
     /// Which column plays which role.
     pub(super) mapping: Rc<ColumnMapping>,
     /// How the response column is read.
@@ -118,7 +120,9 @@ impl Table {
             // Ragged rows reach our own check, which names the line and both counts.
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(LineLimit::new(input));
+            // Line ends as LF first: the csv crate miscounts the lines of CRLF and CR files
+            // (line_ends), and the line limit counts LF.
+            .from_reader(LineLimit::new(LfLineEnds::new(input)));
         let headers = read_headers(&mut reader, &file)?;
         check_delimiter(&headers, delimiter, &file)?;
         let mapping = ColumnMapping::resolve(&headers, &options.columns).map_err(|source| {
