@@ -4,7 +4,7 @@
 //! - byte 0, bits 0–1: the file name (`.csv`, `.tsv`, `.csv.gz`, `.tsv.gz`); bit 2: for a
 //!   `.gz` name, gzip the content first (else the raw bytes are written under a `.gz` name,
 //!   which must be refused or fail to decode cleanly); bits 3–4: `--response` (none,
-//!   inhibition, viability, none); bit 5: `--fraction`.
+//!   inhibition, viability, none); bit 5: `--fraction`; bit 6: `--decimal-comma`.
 //! - byte 1: the delimiter (`0` = from the file name).
 //! - byte 2: a `--columns` override (`0` = none): role `byte % 9`, header = a field of the
 //!   content's first line (so that overrides meet real headers), or `x`.
@@ -77,6 +77,7 @@ fn options_from(flags: u8, delimiter: u8, columns: u8, content: &[u8]) -> ReadOp
         scale,
         delimiter,
         columns: overrides,
+        decimal_comma: flags & 0x40 != 0,
     }
 }
 
