@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 
 use synergist::io::write::{write_fit_rows, FitRow, Format};
 use synergist::io::Output;
@@ -60,6 +61,9 @@ pub struct FitArgs {
     /// error naming the block and why, exit status 2, and no output file.
     #[arg(long)]
     strict: bool,
+    /// Worker threads (default: one per core); the output is the same for any number.
+    #[arg(short, long, value_name = "N", value_parser = super::score::parse_jobs)]
+    jobs: Option<usize>,
 }
 
 /// Runs `synergist fit`.
@@ -73,10 +77,17 @@ pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
     };
     let screen = args.input.read()?;
     let options = FitOptions::default();
+    // Fitted in parallel, reported and written in input order.
+    let fitted: Vec<_> = super::score::thread_pool(args.jobs)?.install(|| {
+        screen
+            .blocks
+            .par_iter()
+            .map(|block| fit_monotherapies(block, &options))
+            .collect()
+    });
     let mut rows = Vec::with_capacity(2 * screen.blocks.len());
     let mut failures = 0usize;
-    for block in &screen.blocks {
-        let fits = fit_monotherapies(block, &options);
+    for (block, fits) in screen.blocks.iter().zip(&fitted) {
         let problems: Vec<String> = fits
             .iter()
             .filter_map(|fit| {

@@ -253,3 +253,33 @@ fn bundled_example_fits_every_block() {
     let check = synergist(&["check", example.to_str().unwrap()], &directory);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
+
+#[test]
+fn fit_output_and_order_are_the_same_on_any_number_of_threads() {
+    let directory = scratch_dir("cli_fit_threads");
+    let example = repo_path("datasets/ave1642_hepatoma.csv");
+    let example = example.to_str().unwrap();
+    let run = |jobs: &str| {
+        let output = synergist(&["fit", example, "-j", jobs], &directory);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "-j {jobs}: {}",
+            stderr(&output)
+        );
+        stdout(&output)
+    };
+    let one = run("1");
+    // Rows follow the input's block order: block ids in first-appearance order, two each.
+    let ids: Vec<&str> = one
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(ids[0], "HepG2_AVE1642_gefitinib");
+    assert_eq!(ids[1], "HepG2_AVE1642_gefitinib");
+    assert_eq!(ids[19], "SK-HEP-1_AVE1642_rapamycin");
+    assert_eq!(run("2"), one);
+    assert_eq!(run("8"), one);
+}
