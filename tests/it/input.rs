@@ -60,6 +60,15 @@ fn read_ok(path: &Path, options: &ReadOptions) -> Screen {
     }
 }
 
+/// The warnings of a read that must succeed, as printed.
+fn warning_lines(path: &Path, options: &ReadOptions) -> Vec<String> {
+    read_ok(path, options)
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// The error lines of a read that must fail.
 fn read_error_lines(path: &Path, options: &ReadOptions) -> Vec<String> {
     match read(path, options) {
@@ -172,11 +181,7 @@ fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
         response: Some(ResponseKind::Viability),
         ..ReadOptions::default()
     };
-    let warnings: Vec<String> = read_ok(&path, &wrong)
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings = warning_lines(&path, &wrong);
     assert_eq!(warnings.len(), 1);
     assert!(
         warnings[0]
@@ -748,11 +753,7 @@ fn controls_that_look_like_the_other_kind_are_warned_about_with_the_fix() {
         header.replace("inhibition", "viability")
     );
     let path = write_file(&dir, "fraction.csv", text.as_bytes());
-    let warnings: Vec<String> = read_ok(&path, &ReadOptions::default())
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings = warning_lines(&path, &ReadOptions::default());
     assert_eq!(warnings.len(), 1);
     assert!(
         warnings[0]

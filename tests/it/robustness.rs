@@ -9,7 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::common::{scratch_dir, stderr, synergist};
+use crate::common::{files_in, scratch_dir, stderr, synergist};
 
 /// How long a spawned run may take to reach a state or to exit before the test fails: far
 /// above the fraction of a second these take on an idle machine, so that a loaded 2-core
@@ -62,16 +62,6 @@ fn screen(count: usize, bad: &[usize]) -> String {
         }
     }
     text
-}
-
-/// The files in a directory, sorted.
-fn files_in(directory: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(directory)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A directory holding `screen.csv`.

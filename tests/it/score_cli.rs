@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::common::{repo_path, scratch_dir, stderr, synergist};
+use crate::common::{files_in, repo_path, scratch_dir, stderr, synergist};
 
 /// Rounding error of a synergy score that is 0 in exact arithmetic: responses of order
 /// 100 combined in a few floating-point operations.
@@ -23,16 +23,6 @@ loewe_undefined,status";
 const DEFAULT_CELL_HEADER: &str = "block_id,conc1,conc2,response,n_replicates,response_sd,\
 zip_fit,zip_ref,zip_synergy,hsa_ref,hsa_synergy,bliss_ref,bliss_synergy,\
 loewe_ref,loewe_synergy,loewe_ci";
-
-/// The files in a directory, sorted.
-fn files_in(directory: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(directory)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// A CSV table read back: header and rows of fields.
 struct Table {
