@@ -9,6 +9,7 @@ mod conformance_ncats;
 mod conformance_synergyfinder;
 mod fit;
 mod fuzz_regressions;
+mod golden;
 mod input;
 mod isobologram;
 mod malformed;
