@@ -4,7 +4,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use synergist::curve::{FitOptions, HillCurve, Observation};
+use synergist::curve::{FitOptions, HillCurve};
+use synergist::data::Observation;
 
 /// An ordinary noisy curve: e0 2, emax 85, ec50 0.3, hill 1.7 on a 3-fold series from
 /// 0.01, with fixed deviations of a few points standing in for noise.
@@ -24,12 +25,9 @@ fn fit_benchmarks(criterion: &mut Criterion) {
     criterion.bench_function("fit 8-point 4PL", |bencher| {
         bencher.iter(|| options.fit(black_box(&series)))
     });
-    let fixed = FitOptions {
-        fixed_e0: Some(series[0].response),
-        ..FitOptions::default()
-    };
+    let e0 = series[0].response;
     criterion.bench_function("fit 8-point 4PL, fixed e0", |bencher| {
-        bencher.iter(|| fixed.fit(black_box(&series)))
+        bencher.iter(|| options.fit_with_fixed_e0(black_box(&series), e0))
     });
 }
 

@@ -8,13 +8,15 @@ use std::hint::black_box;
 
 use synergist::data::Block;
 use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
-use synergist::{ReadOptions, Screen};
+use synergist::ReadOptions;
 
 /// The first block of the bundled example screen (8 × 8 doses, 3 replicates).
 fn example_block() -> Block {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/ave1642_hepatoma.csv");
-    let screen = Screen::from_path(path, &ReadOptions::default()).expect("example screen");
-    screen.blocks.into_iter().next().expect("one block")
+    let screen = synergist::read_screen(path, &ReadOptions::default())
+        .map(|read| read.screen)
+        .expect("example screen");
+    screen.into_blocks().into_iter().next().expect("one block")
 }
 
 fn plot_benchmarks(criterion: &mut Criterion) {

@@ -16,14 +16,16 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use synergist::data::{Block, DrugRole};
 use synergist::model::{loewe_reference, BlockContext};
 use synergist::simulate::{simulate_csv, SimulationSpec};
-use synergist::{score_block, FitOptions, Model, ReadOptions, ScoreOptions, Screen};
+use synergist::{score_block, FitOptions, Model, ReadOptions, ScoreOptions};
 
 /// The first block of the bundled example screen: 8 × 8 doses, 3 noisy replicates per
 /// well, simulated from a BRAID surface (datasets/README.md).
 fn example_block() -> Block {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/ave1642_hepatoma.csv");
-    let screen = Screen::from_path(path, &ReadOptions::default()).expect("example screen");
-    screen.blocks.into_iter().next().expect("one block")
+    let screen = synergist::read_screen(path, &ReadOptions::default())
+        .map(|read| read.screen)
+        .expect("example screen");
+    screen.into_blocks().into_iter().next().expect("one block")
 }
 
 fn score_benchmarks(criterion: &mut Criterion) {
@@ -115,10 +117,12 @@ fn simulated_blocks(count: usize, doses_per_drug: usize, seed: u64) -> Vec<Block
     ));
     let file = std::fs::File::create(&path).expect("temporary file");
     simulate_csv(&spec, std::io::BufWriter::new(file)).expect("simulated screen");
-    let screen = Screen::from_path(&path, &ReadOptions::default()).expect("simulated screen");
+    let screen = synergist::read_screen(&path, &ReadOptions::default())
+        .map(|read| read.screen)
+        .expect("simulated screen");
     std::fs::remove_file(&path).expect("remove temporary file");
-    assert_eq!(screen.blocks.len(), count);
-    screen.blocks
+    assert_eq!(screen.blocks().len(), count);
+    screen.into_blocks()
 }
 
 fn simulated_benchmarks(criterion: &mut Criterion) {

@@ -2,26 +2,27 @@
 //!
 //! A screen is a set of *blocks*, one dose-response matrix per drug pair and sample:
 //! drug1 varies along rows, drug2 along columns, and the zero row and column hold each
-//! drug alone. synergist reads screens from long-format CSV ([`io::read_screen`]), builds
-//! one [`Block`] per matrix, and fits each drug's monotherapy with a four-parameter
-//! log-logistic curve ([`HillCurve`], fitted by [`FitOptions::fit`]).
+//! drug alone. The library is a pipeline, one module per stage, each importing only the
+//! stages before it (`ARCHITECTURE.md` in the repository describes it):
+//!
+//! 1. [`input`]: reads long-format CSV into blocks ([`read_screen`]), every problem named
+//!    by file, line, column and value;
+//! 2. [`data`]: [`Block`] (one dose matrix with every replicate well), [`Screen`];
+//! 3. [`curve`]: the four-parameter log-logistic curve ([`HillCurve`]) and its fit
+//!    ([`FitOptions::fit`] → [`HillFit`]);
+//! 4. [`model`]: the reference models of non-interaction ([`Model`], a registry of
+//!    [`model::ReferenceModel`]s), the fits they share ([`model::BlockContext`]);
+//! 5. [`score`]: synergy per cell and per block ([`score_block`], [`BlockScores`]), with a
+//!    typed [`BlockStatus`];
+//! 6. [`output`]: the fit, block and cell tables in CSV or JSON; [`plot`] (feature `plot`):
+//!    the figures. [`simulate`] (feature `simulate`) writes screens with known synergy.
 //!
 //! # Conventions
 //! - Responses are **% inhibition** inside the library (0 = untreated, 100 = full effect),
-//!   converted once when read ([`ResponseConvention::to_inhibition`]).
+//!   converted once when read ([`input::ResponseConvention::to_inhibition`]).
 //! - Synergy scores are percentage points of inhibition, positive = synergy.
 //! - Doses are used as given, in each drug's own unit; nothing depends on the unit.
-//!
-//! # Principal types
-//! - [`Screen`]: the blocks of one input, in input order, with the column mapping used.
-//! - [`Block`]: one dose matrix — drugs, sorted dose axes, per-cell replicate statistics.
-//! - [`HillCurve`]: y(x) = e0 + (emax − e0)/(1 + (ec50/x)^hill).
-//! - [`HillFit`]: a fitted curve with rss, r², iterations and a [`FitStatus`] that says
-//!   whether it converged, ended on a bound, or the data were flat.
-//! - [`Model`]: HSA, Bliss, Loewe, ZIP; [`ScoreOptions`] (fit options, [`LoeweUndefined`]).
-//! - [`BlockScores`] / [`ModelScores`]: per-cell reference and synergy, and the block
-//!   [`ModelSummary`].
-//! - [`plot::PlotKind`]: the figures; [`simulate::SimulationSpec`]: a simulated screen.
+//! - Results do not depend on the number of threads.
 //!
 //! # Example
 //! ```
@@ -48,12 +49,8 @@
 //! let fit = FitOptions::default().fit(&block.monotherapy(DrugRole::Drug1))?;
 //! assert_eq!(fit.status(), FitStatus::Converged);
 //! assert!((fit.curve().unwrap().ec50() - 0.5).abs() < 1e-6);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), synergist::Error>(())
 //! ```
-//!
-//! Reading a file: [`Screen::from_path`] (or [`io::read_screen`] with an [`InputSource`])
-//! and [`ReadOptions`]; every input problem names file, line, column and value
-//! ([`io::InputError`]).
 //!
 //! # Scoring synergy
 //! [`Screen::score`] scores every block with the chosen [`Model`]s (in parallel, results in
@@ -64,30 +61,28 @@
 //! ([`ModelSummary`]). A model that cannot score a block says why; the screen goes on.
 //!
 //! ```
-//! use synergist::{Model, ReadOptions, Screen, ScoreOptions};
+//! use synergist::{read_screen, Model, ReadOptions, ScoreOptions};
 //!
-//! let screen = Screen::from_path("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
-//! let scores = screen.score(&Model::ALL, &ScoreOptions::default());
+//! let read = read_screen("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
+//! let scores = read.screen.score(&Model::ALL, &ScoreOptions::default());
 //! for block in &scores {
 //!     match block.model(Model::Bliss) {
 //!         Some(Ok(bliss)) => println!(
 //!             "{}: Bliss {:.1} (p = {:.2e})",
-//!             block.block.id(),
-//!             bliss.summary.mean,
-//!             bliss.summary.p_value
+//!             block.block_id, bliss.summary.mean, bliss.summary.p_value
 //!         ),
-//!         Some(Err(why)) => println!("{}: no Bliss score: {why}", block.block.id()),
-//!         None => unreachable!("Bliss was requested"),
+//!         Some(Err(why)) => println!("{}: no Bliss score: {why}", block.block_id),
+//!         None => println!("{}: Bliss was not requested", block.block_id),
 //!     }
 //! }
-//! assert_eq!(scores.len(), screen.blocks.len());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! assert_eq!(scores.len(), read.screen.blocks().len());
+//! # Ok::<(), synergist::Error>(())
 //! ```
 //!
-//! A screen too large to hold is scored while it is read: [`io::survey`] checks that the
-//! rows of each block are together, [`io::BlockReader`] hands out one block at a time, and
-//! [`stream::score_stream`] scores batches on a thread pool and writes the block and cell
-//! tables in input order (what `synergist score` does).
+//! A screen too large to hold is scored while it is read: [`input::survey`] checks that the
+//! rows of each block are together, [`input::BlockReader`] hands out one block at a time,
+//! and [`output::score_stream`] scores batches on a thread pool and writes the block and
+//! cell tables in input order (what `synergist score` does).
 //!
 //! # Figures and simulated screens
 //! [`plot`] draws one block's figures (isobologram, synergy map, dose-response curves,
@@ -97,34 +92,53 @@
 //! with noise and a fixed seed ([`simulate::SimulationSpec`], [`simulate::simulate_csv`]);
 //! the bundled example `datasets/ave1642_hepatoma.csv` was made that way.
 //!
-//! ```
-//! use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
-//! use synergist::{Model, ReadOptions, Screen};
+#![cfg_attr(
+    feature = "plot",
+    doc = r#"
+```
+use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
+use synergist::{read_screen, Model, ReadOptions};
+
+let read = read_screen("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
+let options = PlotOptions::new().with_model(Model::Bliss);
+let svg = render_block(PlotKind::SynergyMap, &read.screen.blocks()[0], &options, ImageFormat::Svg)?;
+assert!(String::from_utf8(svg).unwrap().contains("Bliss"));
+# Ok::<(), synergist::Error>(())
+```
+"#
+)]
 //!
-//! let screen = Screen::from_path("datasets/ave1642_hepatoma.csv", &ReadOptions::default())?;
-//! let options = PlotOptions { model: Model::Bliss, ..PlotOptions::default() };
-//! let svg = render_block(PlotKind::SynergyMap, &screen.blocks[0], &options, ImageFormat::Svg)?;
-//! assert!(String::from_utf8(svg)?.contains("Bliss"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! # Features
+//! - `cli` (default): the `synergist` binary and what only it needs (clap, anyhow,
+//!   indicatif, signal-hook); implies `plot` and `simulate`.
+//! - `plot` (default): figures (plotters, png, the embedded font).
+//! - `simulate` (default): simulated screens (rand_chacha).
+//!
+//! `cargo build --lib --no-default-features` builds the reading, fitting, scoring and
+//! tables with none of them.
 
 pub mod curve;
 pub mod data;
 pub mod error;
-pub mod io;
+pub mod input;
 pub mod model;
-pub mod monotherapy;
+pub mod output;
+#[cfg(feature = "plot")]
 pub mod plot;
-pub mod response;
 pub mod score;
+#[cfg(feature = "simulate")]
 pub mod simulate;
-pub mod statistics;
-pub mod stream;
 
-pub use curve::{fit_hill, FitOptions, FitStatus, HillCurve, HillFit, Observation};
-pub use data::{Block, Drug, DrugRole, Screen};
-pub use error::Error;
-pub use io::{read_screen, InputSource, ReadOptions};
+/// The n-dimensional arrays of the public API (cells of a block, reference and synergy
+/// surfaces), re-exported so that callers use the same version.
+pub use ndarray;
+
+pub use curve::{FitOptions, FitStatus, HillCurve, HillFit};
+pub use data::{Block, Drug, DrugRole, Observation, Screen};
+pub use error::{Error, Result};
+pub use input::{read_screen, InputSource, ReadOptions, ReadScreen};
+pub use input::{ResponseConvention, ResponseKind, ResponseScale};
 pub use model::{LoeweUndefined, Model};
-pub use response::{ResponseConvention, ResponseKind, ResponseScale};
-pub use score::{score_block, score_context, BlockScores, ModelScores, ModelSummary, ScoreOptions};
+pub use score::{
+    score_block, score_context, BlockScores, BlockStatus, ModelScores, ModelSummary, ScoreOptions,
+};

@@ -22,8 +22,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use synergist::data::schema::{ColumnOverrides, ColumnRole};
-use synergist::io::{survey, BlockReader, Grouped, InputError};
+use synergist::input::schema::{ColumnOverrides, ColumnRole};
+use synergist::input::{survey, BlockReader, Grouped, InputError};
 use synergist::{read_screen, Block, InputSource, ReadOptions, ResponseKind, ResponseScale};
 
 /// The input's file name, by bits 0–1 of the first byte.
@@ -165,7 +165,7 @@ fuzz_target!(|data: &[u8]| {
 
     let whole = read_screen(&source, &options);
     match &whole {
-        Ok(screen) => screen.blocks.iter().for_each(check_block),
+        Ok(read) => read.screen.blocks().iter().for_each(check_block),
         Err(error) => check_error(error, &file),
     }
     let streamed = stream(&source, &options, Grouped::Yes);
@@ -178,13 +178,13 @@ fuzz_target!(|data: &[u8]| {
             if found.is_grouped() {
                 match (&whole, &streamed) {
                     // Debug text, not ==: a missing cell's NaN mean is not equal to itself.
-                    (Ok(screen), Ok(blocks)) => {
-                        assert_eq!(format!("{:?}", screen.blocks), format!("{blocks:?}"))
+                    (Ok(read), Ok(blocks)) => {
+                        assert_eq!(format!("{:?}", read.screen.blocks()), format!("{blocks:?}"))
                     }
                     (Err(_), Err(_)) => {}
                     (whole, streamed) => panic!(
                         "grouped input read differently: whole {:?}, streamed {:?}",
-                        whole.as_ref().map(|s| s.blocks.len()),
+                        whole.as_ref().map(|s| s.screen.blocks().len()),
                         streamed.as_ref().map(Vec::len)
                     ),
                 }

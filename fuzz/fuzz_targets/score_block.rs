@@ -24,8 +24,7 @@
 use libfuzzer_sys::fuzz_target;
 use ndarray::Array2;
 use synergist::data::{BlockBuilder, Drug, DrugRole, MAX_RESPONSE_MAGNITUDE};
-use synergist::model::BlockContext;
-use synergist::monotherapy::fit_monotherapies;
+use synergist::model::{BlockContext, ModelOptions};
 use synergist::{
     score_context, Block, FitOptions, FitStatus, HillFit, LoeweUndefined, Model, ModelScores,
     ScoreOptions,
@@ -111,15 +110,15 @@ fn drug(name: &str) -> Drug {
 
 /// The fit options by the first byte: default, or few iterations and/or always retried.
 fn fit_options(choice: u8) -> FitOptions {
-    let mut options = FitOptions::default();
+    let mut options = FitOptions::builder();
     if choice & 1 != 0 {
         // Few iterations: the iteration-limit and retry paths.
-        options.max_iterations = 3;
+        options = options.max_iterations(3);
     }
     if choice & 2 != 0 {
-        options.retry_below_r2 = 1.0;
+        options = options.retry_below_r2(1.0);
     }
-    options
+    options.build().expect("valid fit options")
 }
 
 /// Builds the decoded block; checks that `build` refuses it exactly when it has no well, a
@@ -213,14 +212,14 @@ fn check_scores(model: Model, scores: &ModelScores, block: &Block, observed: &Ar
             }
             fallback += usize::from(scores.fallback[cell]);
         }
-        if let Some(fitted) = &scores.fitted {
+        if let Some(fitted) = scores.compared.as_ref() {
             assert!(
                 !fitted[cell].is_infinite(),
                 "{model} {cell:?}: fitted {}",
                 fitted[cell]
             );
         }
-        if let Some(index) = &scores.combination_index {
+        if let Some(index) = scores.extra("ci") {
             let index = index[cell];
             assert!(
                 index.is_nan() || (index.is_finite() && index > 0.0),
@@ -256,18 +255,15 @@ fuzz_target!(|data: &[u8]| {
     let Some(block) = build(&mut decoder) else {
         return;
     };
-    let options = ScoreOptions {
-        fit: fit_options(choice),
-        loewe_undefined: LoeweUndefined::Nan,
-    };
-    for monotherapy in fit_monotherapies(&block, &options.fit) {
-        if let Ok(fit) = &monotherapy.result {
-            check_fit(fit, &block, monotherapy.role);
+    let options = ScoreOptions::new().with_fit(fit_options(choice));
+    let context = BlockContext::new(&block, options.fit());
+    for role in DrugRole::BOTH {
+        if let Ok(fit) = context.monotherapy_series_fit(role) {
+            check_fit(fit, &block, role);
         }
     }
-    let context = BlockContext::new(&block, &options.fit);
     let observed = context.observed().clone();
-    let all = score_context(&context, &Model::ALL, LoeweUndefined::Nan);
+    let all = score_context(&context, &Model::ALL, &ModelOptions::default());
     for (model, result) in &all.models {
         match result {
             Ok(scores) => check_scores(*model, scores, &block, &observed),
@@ -277,7 +273,13 @@ fuzz_target!(|data: &[u8]| {
     let loewe_nan = all.model(Model::Loewe).expect("requested");
     let hsa = all.model(Model::Hsa).expect("requested");
     for rule in [LoeweUndefined::Hsa, LoeweUndefined::SynergyFinder] {
-        let scored = score_context(&context, &[Model::Loewe], rule);
+        let scored = score_context(
+            &context,
+            &[Model::Loewe],
+            &ModelOptions {
+                loewe_undefined: rule,
+            },
+        );
         let result = scored.model(Model::Loewe).expect("requested");
         match (result, loewe_nan) {
             (Ok(scores), Ok(plain)) => {

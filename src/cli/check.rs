@@ -6,8 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use synergist::data::{Block, DrugRole};
-use synergist::io::write::format_float;
-use synergist::{ResponseScale, Screen};
+use synergist::input::format_float;
+use synergist::{FitOptions, ReadScreen, ResponseScale};
 
 use super::input_args::InputArgs;
 use super::Outcome;
@@ -19,44 +19,51 @@ pub struct CheckArgs {
     input: InputArgs,
 }
 
-/// Distinct monotherapy doses (control included) a 4PL fit needs: one per free parameter.
-const DOSES_FOR_A_FIT: usize = 4;
-
 /// Missing wells listed per block before the rest are only counted.
 const MISSING_WELLS_LISTED: usize = 10;
 
 /// Runs `synergist check`: input errors exit 2 (through the caller); block problems and
 /// warnings about the responses exit 1.
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
-    let screen = args.input.read_quietly()?;
-    let problems: Vec<String> = screen.blocks.iter().flat_map(block_problems).collect();
+    let read = args.input.read_quietly()?;
+    let problems: Vec<String> = read
+        .screen
+        .blocks()
+        .iter()
+        .flat_map(block_problems)
+        .collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    write_report(&mut out, &screen, &problems).context("writing the report")?;
-    Ok(if problems.is_empty() && screen.warnings.is_empty() {
+    write_report(&mut out, &read, &problems).context("writing the report")?;
+    Ok(if problems.is_empty() && read.warnings.is_empty() {
         Outcome::Success
     } else {
         Outcome::PartialFailure
     })
 }
 
-fn write_report(out: &mut impl Write, screen: &Screen, problems: &[String]) -> std::io::Result<()> {
-    writeln!(out, "input: {}", screen.source)?;
+fn write_report(
+    out: &mut impl Write,
+    read: &ReadScreen,
+    problems: &[String],
+) -> std::io::Result<()> {
+    let screen = &read.screen;
+    writeln!(out, "input: {}", screen.source())?;
     writeln!(
         out,
         "response: {} ({}), converted to % inhibition",
-        screen.convention.kind,
-        match screen.convention.scale {
+        read.convention.kind,
+        match read.convention.scale {
             ResponseScale::Percent => "percent",
             ResponseScale::Fraction => "fraction",
         }
     )?;
     writeln!(out, "columns:")?;
-    for line in screen.mapping.to_string().lines() {
+    for line in read.mapping.to_string().lines() {
         writeln!(out, "  {line}")?;
     }
-    writeln!(out, "blocks: {}", screen.blocks.len())?;
-    for block in &screen.blocks {
+    writeln!(out, "blocks: {}", screen.blocks().len())?;
+    for block in screen.blocks() {
         let (min_replicates, max_replicates) = block.replicate_range();
         let replicates = if min_replicates == max_replicates {
             min_replicates.to_string()
@@ -78,9 +85,9 @@ fn write_report(out: &mut impl Write, screen: &Screen, problems: &[String]) -> s
             block.missing_wells().len(),
         )?;
     }
-    if !screen.warnings.is_empty() {
-        writeln!(out, "warnings: {}", screen.warnings.len())?;
-        for warning in &screen.warnings {
+    if !read.warnings.is_empty() {
+        writeln!(out, "warnings: {}", read.warnings.len())?;
+        for warning in &read.warnings {
             writeln!(out, "  {warning}")?;
         }
     }
@@ -126,7 +133,7 @@ fn block_problems(block: &Block) -> Vec<String> {
     }
     for role in DrugRole::BOTH {
         let drug = &block.drug(role).name;
-        if !block.doses(role.other()).contains(&0.0) {
+        if !block.has_monotherapy(role) {
             problems.push(format!(
                 "block {}: no monotherapy of {drug} ({role}): {} is never at dose 0",
                 block.id(),
@@ -135,10 +142,11 @@ fn block_problems(block: &Block) -> Vec<String> {
             continue;
         }
         let series = block.monotherapy(role);
-        if series.len() < DOSES_FOR_A_FIT {
+        let needed = FitOptions::DISTINCT_DOSES_NEEDED;
+        if series.len() < needed {
             problems.push(format!(
                 "block {}: {drug} ({role}) alone has {} dose(s) with data, control included; \
-                 a 4-parameter fit needs {DOSES_FOR_A_FIT}",
+                 a 4-parameter fit needs {needed}",
                 block.id(),
                 series.len()
             ));

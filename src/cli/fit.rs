@@ -3,34 +3,16 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use rayon::prelude::*;
 
-use synergist::io::write::{write_fit_rows, FitRow, Format};
-use synergist::io::Output;
-use synergist::monotherapy::fit_monotherapies;
-use synergist::FitOptions;
+use synergist::model::BlockContext;
+use synergist::output::{write_fit_rows, FitRow};
+use synergist::{DrugRole, FitOptions};
 
+use super::args::{create_output, parse_jobs, thread_pool, writing, FormatArg};
 use super::input_args::InputArgs;
 use super::Outcome;
-
-/// Output format flag (shared with `synergist score`).
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum FormatArg {
-    /// Comma-separated values.
-    Csv,
-    /// JSON array of objects.
-    Json,
-}
-
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Format {
-        match format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-        }
-    }
-}
 
 const EXIT_STATUS_HELP: &str = "\
 A drug whose monotherapy cannot be fitted keeps its row: the status column says why, one
@@ -62,42 +44,38 @@ pub struct FitArgs {
     #[arg(long)]
     strict: bool,
     /// Worker threads (default: one per core); the output is the same for any number.
-    #[arg(short, long, value_name = "N", value_parser = super::score::parse_jobs)]
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
 }
 
 /// Runs `synergist fit`.
 pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
     // Created before the work, so that an unwritable path fails at once.
-    let mut output = match &args.output {
-        Some(path) => {
-            Output::create(path).with_context(|| format!("cannot write {}", path.display()))?
-        }
-        None => Output::stdout(),
-    };
-    let screen = args.input.read()?;
+    let mut output = create_output(args.output.as_deref())?;
+    let screen = args.input.read()?.screen;
     let options = FitOptions::default();
-    // Fitted in parallel, reported and written in input order.
-    let fitted: Vec<_> = super::score::thread_pool(args.jobs)?.install(|| {
+    // Fitted in parallel (by the same path as `score`'s fits), reported and written in
+    // input order.
+    let fitted: Vec<_> = thread_pool(args.jobs)?.install(|| {
         screen
-            .blocks
+            .blocks()
             .par_iter()
-            .map(|block| fit_monotherapies(block, &options))
+            .map(|block| {
+                let context = BlockContext::new(block, &options);
+                DrugRole::BOTH.map(|role| (role, context.monotherapy_series_fit(role).clone()))
+            })
             .collect()
     });
-    let mut rows = Vec::with_capacity(2 * screen.blocks.len());
+    let blocks = screen.blocks();
+    let mut rows = Vec::with_capacity(2 * blocks.len());
     let mut failures = 0usize;
-    for (block, fits) in screen.blocks.iter().zip(&fitted) {
+    for (block, fits) in blocks.iter().zip(&fitted) {
         let problems: Vec<String> = fits
             .iter()
-            .filter_map(|fit| {
-                fit.result.as_ref().err().map(|error| {
-                    format!(
-                        "{} ({}): no fit: {error}",
-                        block.drug(fit.role).name,
-                        fit.role
-                    )
-                })
+            .filter_map(|(role, fit)| {
+                fit.as_ref()
+                    .err()
+                    .map(|error| format!("{} ({role}): no fit: {error}", block.drug(*role).name))
             })
             .collect();
         if !problems.is_empty() {
@@ -111,17 +89,23 @@ pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
             }
             eprintln!("warning: block {}: {problems}", block.id());
         }
-        failures += fits.iter().filter(|fit| fit.result.is_err()).count();
-        rows.extend(fits.iter().map(|fit| FitRow::new(block, fit)));
+        failures += fits.iter().filter(|(_, fit)| fit.is_err()).count();
+        rows.extend(
+            fits.iter()
+                .map(|(role, fit)| FitRow::new(block, *role, fit)),
+        );
     }
-    write_fit_rows(&rows, args.format.into(), &mut output).context("writing fits")?;
-    output.commit().context("writing fits")?;
+    write_fit_rows(&rows, args.format.into(), &mut output)
+        .with_context(|| writing(args.output.as_deref()))?;
+    output
+        .commit()
+        .with_context(|| writing(args.output.as_deref()))?;
     if !rows.is_empty() && failures == rows.len() {
         // The table is written: its status column is the only record of the reasons.
         bail!(
             "no fit could be made ({} drugs in {} blocks; the status column says why)",
             rows.len(),
-            screen.blocks.len()
+            blocks.len()
         );
     }
     Ok(if failures > 0 {

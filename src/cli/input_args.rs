@@ -3,9 +3,9 @@
 use anyhow::{bail, Context};
 use clap::Args;
 
-use synergist::data::schema::ColumnOverrides;
-use synergist::io::{read_screen, InputSource, ReadOptions};
-use synergist::{ResponseKind, ResponseScale, Screen};
+use synergist::input::schema::ColumnOverrides;
+use synergist::input::{read_screen, InputSource, ReadOptions, ReadScreen};
+use synergist::{ResponseKind, ResponseScale};
 
 /// The input file and how to read it.
 #[derive(Debug, Args)]
@@ -33,17 +33,17 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// Reads the screen with these options and prints its warnings on stderr.
-    pub fn read(&self) -> anyhow::Result<Screen> {
-        let screen = self.read_quietly()?;
-        for warning in &screen.warnings {
+    pub fn read(&self) -> anyhow::Result<ReadScreen> {
+        let read = self.read_quietly()?;
+        for warning in &read.warnings {
             eprintln!("warning: {warning}");
         }
-        Ok(screen)
+        Ok(read)
     }
 
     /// Reads the screen with these options; its warnings are left to the caller.
-    pub fn read_quietly(&self) -> anyhow::Result<Screen> {
-        Ok(read_screen(&self.source(), &self.read_options()?)?)
+    pub fn read_quietly(&self) -> anyhow::Result<ReadScreen> {
+        Ok(read_screen(self.source(), &self.read_options()?)?)
     }
 
     /// The input named on the command line.

@@ -5,7 +5,7 @@ use anyhow::Context;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use synergist::io::discard_unfinished;
+use super::atomic::discard_unfinished;
 
 /// Starts a thread that waits for SIGINT or SIGTERM. On the first one it removes the
 /// temporary file of every output not yet committed ([`discard_unfinished`]), which also

@@ -1,5 +1,7 @@
 //! Subcommands, one file each, and the flags they share.
 
+mod args;
+pub mod atomic;
 mod check;
 mod fit;
 mod input_args;
@@ -67,7 +69,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
 
 /// The lines to print for an error: one per input problem, else the error chain.
 pub fn error_lines(error: &anyhow::Error) -> Vec<String> {
-    if let Some(input_error) = error.downcast_ref::<synergist::io::InputError>() {
+    if let Some(input_error) = error.downcast_ref::<synergist::input::InputError>() {
         return input_error.problems();
     }
     vec![error

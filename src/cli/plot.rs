@@ -8,13 +8,13 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use synergist::io::{commit_together, Finished, Output};
 use synergist::plot::isobologram::IsobologramOptions;
 use synergist::plot::{render_block, render_overview, ImageFormat, PlotKind, PlotOptions};
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
+use super::args::{output_name, parse_jobs, thread_pool};
+use super::atomic::{commit_together, Finished, Output};
 use super::input_args::InputArgs;
-use super::score::{parse_jobs, thread_pool};
 use super::Outcome;
 
 const KIND_HELP: &str = "\
@@ -144,18 +144,14 @@ struct EffectLevels(Vec<f64>);
 pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
     let kind = PlotKind::from(args.kind);
     let format = image_format(args.format, args.output.as_deref())?;
-    let options = PlotOptions {
-        model: args.model,
-        isobologram: IsobologramOptions {
+    let options = PlotOptions::new()
+        .with_model(args.model)
+        .with_isobologram(IsobologramOptions {
             effects: args.effect.0.clone(),
             normalised: args.normalised,
             log_doses: args.log_doses,
-        },
-        score: ScoreOptions {
-            loewe_undefined: args.loewe_undefined,
-            ..ScoreOptions::default()
-        },
-    };
+        })
+        .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined));
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
     }
@@ -174,7 +170,7 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
         }
         _ => None,
     };
-    let screen = args.input.read()?;
+    let screen = args.input.read()?.screen;
     let pool = thread_pool(args.jobs)?;
     if args.all_blocks {
         let directory = args.out_dir.as_deref().unwrap_or(Path::new("."));
@@ -186,14 +182,14 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
         return pool.install(|| all_blocks(&screen, kind, &options, format, &mode));
     }
     let bytes = if kind == PlotKind::Overview {
-        let scores = pool.install(|| screen.score(&[options.model], &options.score));
-        render_overview(&scores, options.model, format)?
+        let scores = pool.install(|| screen.score(&[options.model()], options.score()));
+        render_overview(screen.blocks(), &scores, options.model(), format)?
     } else {
         let block = choose_block(&screen, args.block.as_deref())?;
         render_block(kind, block, &options, format)
             .with_context(|| format!("drawing the {kind} of block {}", block.id()))?
     };
-    let destination = name(args.output.as_deref());
+    let destination = output_name(args.output.as_deref());
     let mut output = output.unwrap_or_else(Output::stdout);
     std::io::Write::write_all(&mut output, &bytes)
         .with_context(|| format!("writing {destination}"))?;
@@ -233,13 +229,13 @@ fn all_blocks(
     format: ImageFormat,
     mode: &AllBlocks<'_>,
 ) -> anyhow::Result<Outcome> {
-    let names = file_names(&screen.blocks, kind, format);
+    let names = file_names(screen.blocks(), kind, format);
     // Under --strict, the index of the first block known to have failed: blocks after it
     // are skipped, those before it are still drawn, so the failure reported is the first
     // of the input whatever the number of threads.
     let first_failure = AtomicUsize::new(usize::MAX);
     let drawn: Vec<Drawn> = screen
-        .blocks
+        .blocks()
         .par_iter()
         .zip(names.par_iter())
         .enumerate()
@@ -283,8 +279,9 @@ fn all_blocks(
             eprintln!("warning: {failure}");
         }
     }
-    if !screen.blocks.is_empty() && failures.len() == screen.blocks.len() {
-        bail!("none of the {} blocks could be drawn", screen.blocks.len());
+    let blocks = screen.blocks();
+    if !blocks.is_empty() && failures.len() == blocks.len() {
+        bail!("none of the {} blocks could be drawn", blocks.len());
     }
     Ok(if failures.is_empty() {
         Outcome::Success
@@ -354,7 +351,7 @@ fn safe_stem(id: &str) -> String {
 
 /// The block named by --block, or the only block of the input.
 fn choose_block<'s>(screen: &'s Screen, id: Option<&str>) -> anyhow::Result<&'s Block> {
-    let blocks = &screen.blocks;
+    let blocks = screen.blocks();
     match id {
         Some(id) => match blocks.iter().find(|block| block.id() == id) {
             Some(block) => Ok(block),
@@ -414,13 +411,6 @@ fn image_format(
         (Some(chosen), _) => Ok(chosen),
         (None, Some(implied)) => Ok(implied),
         (None, None) => Ok(ImageFormat::Svg),
-    }
-}
-
-fn name(path: Option<&Path>) -> String {
-    match path {
-        Some(path) if path.as_os_str() != "-" => path.display().to_string(),
-        _ => "stdout".to_string(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use synergist::stream::BlockOutcome;
+use synergist::score::stream::BlockOutcome;
 
 /// Blocks done, blocks per second and time left, drawn only when stderr is a terminal and
 /// `--quiet` is not given. Warnings for blocks a model could not score are printed above it
@@ -53,9 +53,10 @@ impl Progress {
     pub fn report(&self, outcomes: &[BlockOutcome]) {
         if !self.quiet {
             for outcome in outcomes {
-                if let Some(failure) = &outcome.failure {
-                    self.bar
-                        .suspend(|| eprintln!("warning: block {}: {failure}", outcome.block_id));
+                if !outcome.status.is_ok() {
+                    self.bar.suspend(|| {
+                        eprintln!("warning: block {}: {}", outcome.block_id, outcome.status)
+                    });
                 }
             }
         }

@@ -8,14 +8,13 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 
-use synergist::io::write::Format;
-use synergist::io::{
-    commit_together, survey, BlockReader, Grouped, InputSource, Output, ReadOptions,
-};
-use synergist::stream::{score_stream, Destinations, StreamError, StreamOptions, Table};
+use synergist::input::{survey, BlockReader, Grouped, InputSource, ReadOptions};
+use synergist::output::{score_stream, Destinations, StreamOptions, Table};
+use synergist::score::stream::StreamError;
 use synergist::{LoeweUndefined, Model, ScoreOptions};
 
-use super::fit::FormatArg;
+use super::args::{create_output, output_name, parse_jobs, thread_pool, writing, FormatArg};
+use super::atomic::commit_together;
 use super::input_args::InputArgs;
 use super::progress::Progress;
 use super::Outcome;
@@ -107,11 +106,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let pool = thread_pool(args.jobs)?;
     let options = StreamOptions {
         models,
-        score: ScoreOptions {
-            loewe_undefined: args.loewe_undefined,
-            ..ScoreOptions::default()
-        },
-        format: Format::from(args.format),
+        score: ScoreOptions::new().with_loewe_undefined(args.loewe_undefined),
+        format: args.format.into(),
         cells: cell_output.is_some(),
         strict: args.strict,
     };
@@ -132,12 +128,12 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     progress.finish();
     let summary = streamed.map_err(|error| match error {
         StreamError::Input(error) => anyhow::Error::new(error),
-        StreamError::Write { table, source } => {
-            let path = match table {
+        StreamError::Sink(error) => {
+            let path = match error.table {
                 Table::Blocks => args.output.as_deref(),
                 Table::Cells => args.cells.as_deref(),
             };
-            anyhow::Error::new(source).context(writing(path))
+            anyhow::Error::new(error.source).context(writing(path))
         }
         StreamError::BlockFailed { block_id, status } => anyhow::anyhow!(
             "block {block_id}: {status} (--strict stops at the first block that cannot be scored)"
@@ -160,9 +156,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         );
     }
     commit_together(finished).with_context(|| {
-        let mut names = name(args.output.as_deref());
+        let mut names = output_name(args.output.as_deref());
         if let Some(cells) = args.cells.as_deref() {
-            names = format!("{names} and {}", name(Some(cells)));
+            names = format!("{names} and {}", output_name(Some(cells)));
         }
         format!("renaming the finished tables onto {names}")
     })?;
@@ -183,7 +179,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         bail!(
             "no block could be scored by any model ({} blocks; {} says why in its status column)",
             summary.blocks,
-            name(args.output.as_deref())
+            output_name(args.output.as_deref())
         );
     }
     Ok(if summary.failed > 0 {
@@ -191,15 +187,6 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// A pool of `jobs` worker threads, or one per core.
-pub(crate) fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    let threads = jobs.unwrap_or(0);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .with_context(|| format!("cannot start {threads} worker threads"))
 }
 
 /// How the input will be read: block by block when its rows are grouped, else in memory.
@@ -273,35 +260,5 @@ fn check_destinations(output: Option<&Path>, cells: Option<&Path>) -> anyhow::Re
             )
         }
         _ => Ok(()),
-    }
-}
-
-fn create_output(path: Option<&Path>) -> anyhow::Result<Output> {
-    match path {
-        Some(path) => {
-            Output::create(path).with_context(|| format!("cannot write {}", path.display()))
-        }
-        None => Ok(Output::stdout()),
-    }
-}
-
-/// The context of an error while writing an output.
-fn writing(path: Option<&Path>) -> String {
-    format!("writing {}", name(path))
-}
-
-/// How an output is named in messages.
-fn name(path: Option<&Path>) -> String {
-    match path {
-        Some(path) if path.as_os_str() != "-" => path.display().to_string(),
-        _ => "stdout".to_string(),
-    }
-}
-
-pub(crate) fn parse_jobs(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("0 threads cannot score anything; give 1 or more".to_string()),
-        Ok(threads) => Ok(threads),
-        Err(_) => Err(format!("\"{text}\" is not a whole number of threads")),
     }
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use synergist::io::Output;
 use synergist::simulate::{simulate_csv, SimulationSpec};
 
+use super::args::create_output;
 use super::Outcome;
 
 /// Arguments of `synergist simulate`.
@@ -23,12 +23,7 @@ pub struct SimulateArgs {
 /// Runs `synergist simulate`.
 pub fn run(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let spec = SimulationSpec::from_path(&args.spec)?;
-    let mut output = match &args.output {
-        Some(path) => {
-            Output::create(path).with_context(|| format!("cannot write {}", path.display()))?
-        }
-        None => Output::stdout(),
-    };
+    let mut output = create_output(args.output.as_deref())?;
     simulate_csv(&spec, &mut output)?;
     output.commit().context("writing the simulated screen")?;
     Ok(Outcome::Success)

@@ -4,27 +4,20 @@ use std::fmt;
 
 use super::hill::HillCurve;
 use super::series::Series;
-use super::Observation;
+use crate::data::Observation;
 
-/// How to fit a 4PL curve. [`FitOptions::default`] is what synergist uses.
+/// How to fit a 4PL curve. [`FitOptions::default`] is what synergist uses; other values are
+/// set through [`FitOptions::builder`], which refuses inconsistent ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitOptions {
-    /// Fix e0 (the response at dose 0) to this value instead of fitting it (ZIP's slice
-    /// fits fix it to the observed response where the varied drug is absent).
-    pub fixed_e0: Option<f64>,
-    /// Bounds of the Hill slope. Default 0.1–10: a slope of 10 takes the response from 10%
-    /// to 90% of its span over a 1.55-fold dose range, steeper than any dilution series
-    /// resolves; a slope of 0.1 needs a 10¹⁹-fold range for the same, i.e. a flat line.
-    pub hill_bounds: (f64, f64),
-    /// How far (in decades) ec50 may lie outside the tested positive doses. Default 2.
-    pub ec50_margin_decades: f64,
-    /// Iteration limit of one Levenberg–Marquardt run. Default 200.
-    pub max_iterations: u64,
-    /// A fit with r² below this is retried from other starting points. Default 0.9.
-    pub retry_below_r2: f64,
-    /// A series whose responses span no more than this (percentage points) is `flat`.
-    /// Default 1e-9: numerically constant data, where ec50 and hill are undefined.
-    pub flat_tolerance: f64,
+    /// Fixed e0 for this fit only: set by [`FitOptions::fit_with_fixed_e0`], never by a
+    /// caller, so that no option can be silently overridden.
+    pub(super) fixed_e0: Option<f64>,
+    pub(super) hill_bounds: (f64, f64),
+    pub(super) ec50_margin_decades: f64,
+    pub(super) max_iterations: u64,
+    pub(super) retry_below_r2: f64,
+    pub(super) flat_tolerance: f64,
 }
 
 impl Default for FitOptions {
@@ -36,6 +29,155 @@ impl Default for FitOptions {
             max_iterations: 200,
             retry_below_r2: 0.9,
             flat_tolerance: 1e-9,
+        }
+    }
+}
+
+impl FitOptions {
+    /// Distinct doses (control included) a fit needs: one per free parameter.
+    pub const DISTINCT_DOSES_NEEDED: usize = 4;
+
+    /// Distinct doses a fit with a fixed e0 needs ([`FitOptions::fit_with_fixed_e0`]).
+    pub const DISTINCT_DOSES_NEEDED_FIXED_E0: usize = 3;
+
+    /// A builder starting from the defaults.
+    pub fn builder() -> FitOptionsBuilder {
+        FitOptionsBuilder {
+            options: FitOptions::default(),
+        }
+    }
+
+    /// Bounds of the Hill slope. Default 0.1–10: a slope of 10 takes the response from 10%
+    /// to 90% of its span over a 1.55-fold dose range, steeper than any dilution series
+    /// resolves; a slope of 0.1 needs a 10¹⁹-fold range for the same, i.e. a flat line.
+    pub fn hill_bounds(&self) -> (f64, f64) {
+        self.hill_bounds
+    }
+
+    /// How far (in decades) ec50 may lie outside the tested positive doses. Default 2.
+    pub fn ec50_margin_decades(&self) -> f64 {
+        self.ec50_margin_decades
+    }
+
+    /// Iteration limit of one Levenberg–Marquardt run. Default 200.
+    pub fn max_iterations(&self) -> u64 {
+        self.max_iterations
+    }
+
+    /// A fit with r² below this is retried from other starting points. Default 0.9.
+    pub fn retry_below_r2(&self) -> f64 {
+        self.retry_below_r2
+    }
+
+    /// A series whose responses span no more than this (percentage points) is `flat`.
+    /// Default 1e-9: numerically constant data, where ec50 and hill are undefined.
+    pub fn flat_tolerance(&self) -> f64 {
+        self.flat_tolerance
+    }
+}
+
+/// Sets [`FitOptions`] one value at a time; [`FitOptionsBuilder::build`] checks them together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitOptionsBuilder {
+    options: FitOptions,
+}
+
+impl FitOptionsBuilder {
+    /// Bounds of the Hill slope, lower first ([`FitOptions::hill_bounds`]).
+    pub fn hill_bounds(mut self, lower: f64, upper: f64) -> Self {
+        self.options.hill_bounds = (lower, upper);
+        self
+    }
+
+    /// Decades ec50 may lie outside the tested doses ([`FitOptions::ec50_margin_decades`]).
+    pub fn ec50_margin_decades(mut self, decades: f64) -> Self {
+        self.options.ec50_margin_decades = decades;
+        self
+    }
+
+    /// Iteration limit of one solver run ([`FitOptions::max_iterations`]).
+    pub fn max_iterations(mut self, iterations: u64) -> Self {
+        self.options.max_iterations = iterations;
+        self
+    }
+
+    /// r² below which a fit is retried ([`FitOptions::retry_below_r2`]).
+    pub fn retry_below_r2(mut self, r2: f64) -> Self {
+        self.options.retry_below_r2 = r2;
+        self
+    }
+
+    /// Response span at or below which a series is flat ([`FitOptions::flat_tolerance`]).
+    pub fn flat_tolerance(mut self, span: f64) -> Self {
+        self.options.flat_tolerance = span;
+        self
+    }
+
+    /// The options, if they are consistent.
+    ///
+    /// # Errors
+    /// [`OptionsError`] naming the first value out of range: Hill bounds not finite,
+    /// not positive or not increasing; a margin not finite or negative; no iteration; an
+    /// r² threshold not finite; a flat tolerance not finite or negative.
+    pub fn build(self) -> Result<FitOptions, OptionsError> {
+        let options = self.options;
+        let (lower, upper) = options.hill_bounds;
+        if !(lower.is_finite() && upper.is_finite() && lower > 0.0 && lower < upper) {
+            return Err(OptionsError::new(
+                "hill_bounds",
+                format!("({lower}, {upper})"),
+                "finite, positive, lower below upper",
+            ));
+        }
+        let margin = options.ec50_margin_decades;
+        if !(margin.is_finite() && margin >= 0.0) {
+            return Err(OptionsError::new(
+                "ec50_margin_decades",
+                margin.to_string(),
+                "finite and ≥ 0",
+            ));
+        }
+        if options.max_iterations == 0 {
+            return Err(OptionsError::new("max_iterations", "0", "at least 1"));
+        }
+        if !options.retry_below_r2.is_finite() {
+            return Err(OptionsError::new(
+                "retry_below_r2",
+                options.retry_below_r2.to_string(),
+                "finite",
+            ));
+        }
+        let flat = options.flat_tolerance;
+        if !(flat.is_finite() && flat >= 0.0) {
+            return Err(OptionsError::new(
+                "flat_tolerance",
+                flat.to_string(),
+                "finite and ≥ 0",
+            ));
+        }
+        Ok(options)
+    }
+}
+
+/// An option value out of its range, from a builder's `build`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("option {option} = {value}: must be {requirement}")]
+pub struct OptionsError {
+    /// The option.
+    pub option: &'static str,
+    /// Its value, as given.
+    pub value: String,
+    /// What it must be.
+    pub requirement: &'static str,
+}
+
+impl OptionsError {
+    /// An error for an option, its value and what it must be.
+    pub fn new(option: &'static str, value: impl Into<String>, requirement: &'static str) -> Self {
+        OptionsError {
+            option,
+            value: value.into(),
+            requirement,
         }
     }
 }
@@ -149,9 +291,9 @@ impl FitError {
     }
 }
 
-/// The fitted model: a 4PL curve, or a flat line when the data are constant.
+/// The shape of a fit: a 4PL curve, or a flat line when the data are constant.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub enum FittedModel {
+pub enum CurveShape {
     /// A 4PL curve.
     Hill(HillCurve),
     /// A constant response.
@@ -161,10 +303,10 @@ pub enum FittedModel {
     },
 }
 
-/// A fitted series: the model, its goodness of fit, and how the fit ended.
+/// A fitted series: its shape, its goodness of fit, and how the fit ended.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct HillFit {
-    model: FittedModel,
+    shape: CurveShape,
     rss: f64,
     r2: f64,
     iterations: u64,
@@ -175,7 +317,7 @@ pub struct HillFit {
 impl HillFit {
     /// A fit from its parts (the fitter's constructor).
     pub(super) fn new(
-        model: FittedModel,
+        shape: CurveShape,
         rss: f64,
         r2: f64,
         iterations: u64,
@@ -183,7 +325,7 @@ impl HillFit {
         status: FitStatus,
     ) -> Self {
         HillFit {
-            model,
+            shape,
             rss,
             r2,
             iterations,
@@ -192,24 +334,24 @@ impl HillFit {
         }
     }
 
-    /// The fitted model.
-    pub fn model(&self) -> &FittedModel {
-        &self.model
+    /// The fitted shape: a 4PL curve, or a flat line.
+    pub fn shape(&self) -> &CurveShape {
+        &self.shape
     }
 
     /// The 4PL curve, unless the model is flat.
     pub fn curve(&self) -> Option<&HillCurve> {
-        match &self.model {
-            FittedModel::Hill(curve) => Some(curve),
-            FittedModel::Flat { .. } => None,
+        match &self.shape {
+            CurveShape::Hill(curve) => Some(curve),
+            CurveShape::Flat { .. } => None,
         }
     }
 
     /// Predicted response at a dose.
     pub fn response(&self, dose: f64) -> f64 {
-        match &self.model {
-            FittedModel::Hill(curve) => curve.response(dose),
-            FittedModel::Flat { level } => *level,
+        match &self.shape {
+            CurveShape::Hill(curve) => curve.response(dose),
+            CurveShape::Flat { level } => *level,
         }
     }
 
@@ -220,18 +362,18 @@ impl HillFit {
 
     /// Response at infinite dose.
     pub fn emax(&self) -> f64 {
-        match &self.model {
-            FittedModel::Hill(curve) => curve.emax(),
-            FittedModel::Flat { level } => *level,
+        match &self.shape {
+            CurveShape::Hill(curve) => curve.emax(),
+            CurveShape::Flat { level } => *level,
         }
     }
 
     /// The dose of this drug alone giving a response ([`HillCurve::equivalent_dose`]);
     /// +∞ for a flat model, which reaches no other response at any dose.
     pub fn equivalent_dose(&self, response: f64) -> f64 {
-        match &self.model {
-            FittedModel::Hill(curve) => curve.equivalent_dose(response),
-            FittedModel::Flat { .. } => f64::INFINITY,
+        match &self.shape {
+            CurveShape::Hill(curve) => curve.equivalent_dose(response),
+            CurveShape::Flat { .. } => f64::INFINITY,
         }
     }
 
@@ -261,14 +403,6 @@ impl HillFit {
     }
 }
 
-/// Fits a 4PL curve with the default options. See [`FitOptions::fit`].
-///
-/// # Errors
-/// See [`FitOptions::fit`].
-pub fn fit_hill(observations: &[Observation]) -> Result<HillFit, FitError> {
-    FitOptions::default().fit(observations)
-}
-
 impl FitOptions {
     /// Fits y = e0 + (emax − e0)/(1 + (ec50/x)^hill) by least squares over the series, the
     /// control (dose 0) included, each point weighted by its replicate count.
@@ -289,8 +423,31 @@ impl FitOptions {
     ///
     /// # Errors
     /// [`FitError`] for an empty series, non-finite values, a negative dose, or fewer
-    /// distinct doses than free parameters (4, or 3 with a fixed e0).
+    /// distinct doses than free parameters (4).
     pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
+        self.fit_series(observations)
+    }
+
+    /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
+    /// emax, ec50 and hill free (ZIP's slice fits fix it to the observed response where the
+    /// varied drug is absent).
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`], with 3 distinct doses needed; [`FitError::InvalidFixedE0`]
+    /// for an e0 that is not finite.
+    pub fn fit_with_fixed_e0(
+        &self,
+        observations: &[Observation],
+        e0: f64,
+    ) -> Result<HillFit, FitError> {
+        let options = FitOptions {
+            fixed_e0: Some(e0),
+            ..self.clone()
+        };
+        options.fit_series(observations)
+    }
+
+    fn fit_series(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
         let series = Series::new(observations, self)?;
         if series.response_span() <= self.flat_tolerance {
             return Ok(series.flat_fit(self.fixed_e0));

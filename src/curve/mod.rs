@@ -1,13 +1,15 @@
-//! The four-parameter log-logistic dose-response curve and its least-squares fit.
+//! The four-parameter log-logistic dose-response curve and its least-squares fit, by a
+//! bounded Levenberg–Marquardt solver run through argmin. Imports only [`crate::data`].
 
 mod fit;
 mod hill;
 mod levenberg_marquardt;
-mod observation;
 mod problem;
 mod series;
 mod solver_state;
 
-pub use fit::{fit_hill, FitError, FitOptions, FitStatus, FittedModel, HillFit, ParameterBound};
+pub use fit::{
+    CurveShape, FitError, FitOptions, FitOptionsBuilder, FitStatus, HillFit, OptionsError,
+    ParameterBound,
+};
 pub use hill::{HillCurve, HillError};
-pub use observation::Observation;

@@ -264,7 +264,8 @@ fn project_levels<const FIRST: usize>(full: NormalEquations) -> NormalEquations 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::curve::{FitOptions, FitStatus, HillCurve, Observation};
+    use crate::curve::{FitOptions, FitStatus, HillCurve};
+    use crate::data::Observation;
 
     /// Closed-form least squares on exact data recovers the levels up to rounding of a few
     /// sums of 8 products.

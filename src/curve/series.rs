@@ -3,14 +3,14 @@
 
 use argmin::core::{Executor, State, TerminationReason};
 
-use super::fit::{FitError, FitOptions, FitStatus, FittedModel, HillFit, ParameterBound};
+use super::fit::{CurveShape, FitError, FitOptions, FitStatus, HillFit, ParameterBound};
 use super::hill::{
     curve_from_scaled, effect_fraction_from_decay, scaled_effect_decay, scaled_effect_fraction,
     ScaledParameters, HILL, LOG_EC50,
 };
 use super::levenberg_marquardt::LevenbergMarquardt;
 use super::problem::HillProblem;
-use super::Observation;
+use crate::data::Observation;
 
 /// How many of the best grid points a retry polishes with the full solver.
 const RETRY_STARTS: usize = 3;
@@ -95,7 +95,11 @@ impl Series {
         let mut distinct: Vec<f64> = observations.iter().map(|o| o.dose).collect();
         distinct.sort_by(f64::total_cmp);
         distinct.dedup();
-        let needed = if options.fixed_e0.is_some() { 3 } else { 4 };
+        let needed = if options.fixed_e0.is_some() {
+            FitOptions::DISTINCT_DOSES_NEEDED_FIXED_E0
+        } else {
+            FitOptions::DISTINCT_DOSES_NEEDED
+        };
         // Sorted ascending, the positive doses are a suffix.
         let lowest_positive = distinct.iter().copied().find(|&d| d > 0.0);
         let (Some(lowest_positive), true) = (lowest_positive, distinct.len() >= needed) else {
@@ -175,7 +179,7 @@ impl Series {
             .sum::<f64>()
             + self.within_sum_of_squares;
         HillFit::new(
-            FittedModel::Flat { level },
+            CurveShape::Flat { level },
             rss,
             self.r_squared(rss),
             0,
@@ -528,7 +532,7 @@ impl Candidate {
         let curve = curve_from_scaled(&self.parameters, series.log10_scale)
             .map_err(|error| FitError::Solver(error.to_string()))?;
         Ok(HillFit::new(
-            FittedModel::Hill(curve),
+            CurveShape::Hill(curve),
             self.rss,
             self.r2,
             self.iterations,

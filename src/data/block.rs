@@ -1,10 +1,11 @@
-//! One dose-response matrix: two drugs, their dose axes, and per-cell replicate statistics.
+//! One dose-response matrix: two drugs, their dose axes, per-cell replicate statistics and
+//! every replicate well.
 
 use ndarray::Array2;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::curve::Observation;
+use super::Observation;
 
 /// The largest |response| a block accepts, % inhibition: ten million times the full effect.
 ///
@@ -163,7 +164,7 @@ impl BlockBuilder {
     }
 
     /// Adds a metadata entry (e.g. `cell_line` = `HepG2`), kept in insertion order.
-    pub fn metadata(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn metadata(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
         self.metadata.push((name.into(), value.into()));
         self
     }
@@ -185,7 +186,8 @@ impl BlockBuilder {
     }
 
     /// Validates the wells and builds the dose matrix; replicate wells (same dose pair)
-    /// are summarised by their mean, count and standard deviation.
+    /// are summarised by their mean, count and standard deviation, and kept, in the order
+    /// they were added ([`Block::wells_at`]).
     ///
     /// # Errors
     /// [`BlockError`] when the block is empty, a dose is negative or not finite, or a
@@ -226,7 +228,7 @@ impl BlockBuilder {
             entry.2 += delta * (response - entry.1);
         }
         let mut cells = Array2::from_elem((doses1.len(), doses2.len()), CellStats::MISSING);
-        for ((row, column), (n, mean, m2)) in accumulators {
+        for (&(row, column), &(n, mean, m2)) in &accumulators {
             let sd = if n > 1 {
                 (m2 / f64::from(n - 1)).sqrt()
             } else {
@@ -234,13 +236,58 @@ impl BlockBuilder {
             };
             cells[(row, column)] = CellStats { n, mean, sd };
         }
+        let wells = Wells::group(
+            &cells,
+            self.wells.iter().map(|&(conc1, conc2, response)| {
+                let cell = (index_of(&doses1, conc1), index_of(&doses2, conc2));
+                (cell, response)
+            }),
+        );
         Ok(Block {
             id: self.id,
             drugs: [self.drug1, self.drug2],
             doses: [doses1, doses2],
             cells,
+            wells,
             metadata: self.metadata,
         })
+    }
+}
+
+/// Every replicate well of a block, grouped by cell (row-major), each cell's wells in the
+/// order they were added: the values of cell `k` are `values[offsets[k]..offsets[k + 1]]`.
+#[derive(Debug, Clone, PartialEq)]
+struct Wells {
+    values: Vec<f64>,
+    offsets: Vec<usize>,
+}
+
+impl Wells {
+    /// Groups `(cell, response)` pairs, given in input order, by cell; `cells` holds each
+    /// cell's count.
+    fn group(
+        cells: &Array2<CellStats>,
+        wells: impl Iterator<Item = ((usize, usize), f64)>,
+    ) -> Wells {
+        let columns = cells.ncols();
+        let mut offsets = Vec::with_capacity(cells.len() + 1);
+        offsets.push(0);
+        for cell in cells.iter() {
+            let last = offsets[offsets.len() - 1];
+            offsets.push(last + cell.n as usize);
+        }
+        let mut filled = offsets.clone();
+        let mut values = vec![f64::NAN; offsets[offsets.len() - 1]];
+        for ((row, column), response) in wells {
+            let slot = &mut filled[row * columns + column];
+            values[*slot] = response;
+            *slot += 1;
+        }
+        Wells { values, offsets }
+    }
+
+    fn at(&self, cell: usize) -> &[f64] {
+        &self.values[self.offsets[cell]..self.offsets[cell + 1]]
     }
 }
 
@@ -265,6 +312,7 @@ pub struct Block {
     drugs: [Drug; 2],
     doses: [Vec<f64>; 2],
     cells: Array2<CellStats>,
+    wells: Wells,
     metadata: Vec<(String, String)>,
 }
 
@@ -289,6 +337,17 @@ impl Block {
         &self.cells
     }
 
+    /// The replicate wells of the cell `[row, column]` (% inhibition), in input order;
+    /// empty for a missing well or an index off the grid. Their mean, count and standard
+    /// deviation are [`Block::cells`].
+    pub fn wells_at(&self, row: usize, column: usize) -> &[f64] {
+        let (rows, columns) = self.cells.dim();
+        if row >= rows || column >= columns {
+            return &[];
+        }
+        self.wells.at(row * columns + column)
+    }
+
     /// Metadata columns that are constant within the block, in input column order.
     pub fn metadata(&self) -> &[(String, String)] {
         &self.metadata
@@ -301,25 +360,38 @@ impl Block {
         Some(&self.cells[(row, column)]).filter(|cell| cell.is_measured())
     }
 
+    /// True when a drug has a monotherapy series: the other drug was tested at dose 0.
+    pub fn has_monotherapy(&self, role: DrugRole) -> bool {
+        self.doses(role.other()).first() == Some(&0.0)
+    }
+
     /// The monotherapy series of a drug: the measured cells where the other drug's dose
     /// is 0, the control (0, 0) included, in ascending dose order. Empty when the other
-    /// drug was never tested at dose 0.
+    /// drug was never tested at dose 0 ([`Block::has_monotherapy`]).
     pub fn monotherapy(&self, role: DrugRole) -> Vec<Observation> {
-        let other_doses = self.doses(role.other());
-        if other_doses.first() != Some(&0.0) {
+        if !self.has_monotherapy(role) {
             return Vec::new();
         }
-        let doses = self.doses(role);
-        doses
+        self.series_along(role.other(), 0)
+    }
+
+    /// The series of one row or column: the other drug's measured doses (0 included)
+    /// against the responses with `fixed` held at its dose of index `fixed_index`, in
+    /// ascending dose order. Empty for an index off the axis.
+    pub fn series_along(&self, fixed: DrugRole, fixed_index: usize) -> Vec<Observation> {
+        if fixed_index >= self.doses(fixed).len() {
+            return Vec::new();
+        }
+        let varied = fixed.other();
+        self.doses(varied)
             .iter()
             .enumerate()
-            .filter_map(|(index, &dose)| {
-                let cell = match role {
-                    DrugRole::Drug1 => self.cells[(index, 0)],
-                    DrugRole::Drug2 => self.cells[(0, index)],
+            .filter_map(|(varied_index, &dose)| {
+                let cell = match fixed {
+                    DrugRole::Drug1 => self.cells[(fixed_index, varied_index)],
+                    DrugRole::Drug2 => self.cells[(varied_index, fixed_index)],
                 };
-                cell.is_measured()
-                    .then(|| Observation::from_cell(dose, &cell))
+                cell.is_measured().then(|| cell.observation(dose))
             })
             .collect()
     }
@@ -351,11 +423,21 @@ impl Block {
 
     /// The same block with the roles of the drugs swapped (the matrix transposed).
     pub fn transpose(&self) -> Block {
+        let cells = self.cells.t().to_owned();
+        let wells = Wells::group(
+            &cells,
+            self.cells.indexed_iter().flat_map(|((row, column), _)| {
+                self.wells_at(row, column)
+                    .iter()
+                    .map(move |&response| ((column, row), response))
+            }),
+        );
         Block {
             id: self.id.clone(),
             drugs: [self.drugs[1].clone(), self.drugs[0].clone()],
             doses: [self.doses[1].clone(), self.doses[0].clone()],
-            cells: self.cells.t().to_owned(),
+            cells,
+            wells,
             metadata: self.metadata.clone(),
         }
     }
@@ -387,6 +469,27 @@ mod tests {
         assert!((cell.sd - 50f64.sqrt()).abs() < 1e-12);
         assert_eq!(block.doses(DrugRole::Drug1), &[0.0, 1.0]);
         assert_eq!(block.doses(DrugRole::Drug2), &[0.0]);
+    }
+
+    #[test]
+    fn every_replicate_well_is_kept_in_input_order_and_transposes() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder
+            .well(1.0, 2.0, 30.0)
+            .well(0.0, 0.0, 1.0)
+            .well(1.0, 2.0, 10.0)
+            .well(0.0, 2.0, 7.0)
+            .well(1.0, 2.0, 20.0);
+        let block = builder.build().unwrap();
+        assert_eq!(block.wells_at(1, 1), &[30.0, 10.0, 20.0]);
+        assert_eq!(block.wells_at(0, 0), &[1.0]);
+        // (1, 0) was never measured; (5, 5) is off the grid.
+        assert!(block.wells_at(1, 0).is_empty());
+        assert!(block.wells_at(5, 5).is_empty());
+        let transposed = block.transpose();
+        assert_eq!(transposed.wells_at(1, 1), &[30.0, 10.0, 20.0]);
+        assert_eq!(transposed.wells_at(1, 0), &[7.0]);
+        assert!(transposed.wells_at(0, 1).is_empty());
     }
 
     #[test]

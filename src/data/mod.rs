@@ -1,11 +1,14 @@
-//! Blocks (one dose matrix each) and screens (blocks in input order), and the input schema.
+//! The data every later stage works on: blocks (one dose matrix each, with every replicate
+//! well), the observations a curve is fitted to, and screens (blocks in input order).
+//! Nothing here reads files or fits curves; it imports no other module of the crate.
 
 mod block;
-pub mod schema;
+mod observation;
 mod screen;
 
 pub use block::{
     is_valid_response, Block, BlockBuilder, BlockError, CellStats, Drug, DrugRole, MissingWell,
     MAX_RESPONSE_MAGNITUDE,
 };
+pub use observation::Observation;
 pub use screen::Screen;

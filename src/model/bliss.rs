@@ -15,7 +15,7 @@
 //! a fitted-monotherapy variant would be a different, named model (ZIP's reference is
 //! one). Monotherapy and control cells score 0 ([`crate::score`]).
 
-use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use super::{outer, BlockContext, ModelError, ModelOptions, ReferenceModel, ReferenceSurface};
 use crate::data::DrugRole;
 
 /// Bliss independence, on the observed monotherapy responses.
@@ -27,7 +27,19 @@ use crate::data::DrugRole;
 pub struct Bliss;
 
 impl ReferenceModel for Bliss {
-    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+    fn name(&self) -> &'static str {
+        "bliss"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Bliss"
+    }
+
+    fn reference(
+        &self,
+        context: &BlockContext<'_>,
+        _options: &ModelOptions,
+    ) -> Result<ReferenceSurface, ModelError> {
         let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
         let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
         Ok(ReferenceSurface::plain(outer(

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use ndarray::Array2;
 
 use super::ModelError;
-use crate::curve::{FitError, FitOptions, HillFit, Observation};
+use crate::curve::{FitError, FitOptions, HillFit};
 use crate::data::{Block, DrugRole};
 
 /// The fit of one row or column of a block (ZIP's slice fits): the varied drug's doses
@@ -45,8 +45,8 @@ pub struct BlockContext<'a> {
 }
 
 impl<'a> BlockContext<'a> {
-    /// The context of a block; fits use `fit_options` (its `fixed_e0` is ignored: only
-    /// slice fits fix e0, each to its own observed value).
+    /// The context of a block; every fit uses `fit_options` (slice fits also fix e0, each
+    /// to its own observed value).
     pub fn new(block: &'a Block, fit_options: &FitOptions) -> BlockContext<'a> {
         BlockContext {
             block,
@@ -91,12 +91,17 @@ impl<'a> BlockContext<'a> {
             .filter(|&(row, column)| self.is_combination(row, column))
     }
 
+    /// The fit options of every fit of this block.
+    pub fn fit_options(&self) -> &FitOptions {
+        &self.fit_options
+    }
+
     /// A drug's observed monotherapy responses along its dose axis (NaN where missing).
     ///
     /// # Errors
     /// [`ModelError::NoMonotherapy`] when the other drug is never at dose 0.
     pub fn observed_monotherapy(&self, role: DrugRole) -> Result<Vec<f64>, ModelError> {
-        if self.block.doses(role.other()).first() != Some(&0.0) {
+        if !self.block.has_monotherapy(role) {
             return Err(ModelError::NoMonotherapy { role });
         }
         Ok(match role {
@@ -111,22 +116,22 @@ impl<'a> BlockContext<'a> {
     /// [`ModelError::NoMonotherapy`] without a zero dose of the other drug;
     /// [`ModelError::MonotherapyFit`] when the series cannot be fitted.
     pub fn monotherapy_fit(&self, role: DrugRole) -> Result<&HillFit, ModelError> {
-        if self.block.doses(role.other()).first() != Some(&0.0) {
+        if !self.block.has_monotherapy(role) {
             return Err(ModelError::NoMonotherapy { role });
         }
-        let cell = &self.monotherapy_fits[role.index()];
-        cell.get_or_init(|| {
-            let options = FitOptions {
-                fixed_e0: None,
-                ..self.fit_options.clone()
-            };
-            options.fit(&self.block.monotherapy(role))
-        })
-        .as_ref()
-        .map_err(|error| ModelError::MonotherapyFit {
-            role,
-            error: error.clone(),
-        })
+        self.monotherapy_series_fit(role)
+            .as_ref()
+            .map_err(|error| ModelError::MonotherapyFit {
+                role,
+                error: error.clone(),
+            })
+    }
+
+    /// The fit of a drug's monotherapy series as [`BlockContext::monotherapy_fit`] makes
+    /// it, computed on first use; a drug without a series is [`FitError::NoData`].
+    pub fn monotherapy_series_fit(&self, role: DrugRole) -> &Result<HillFit, FitError> {
+        self.monotherapy_fits[role.index()]
+            .get_or_init(|| self.fit_options.fit(&self.block.monotherapy(role)))
     }
 
     /// The fits of every slice with `fixed` held at a positive dose, indexed by that
@@ -143,35 +148,17 @@ impl<'a> BlockContext<'a> {
     }
 
     fn fit_slice(&self, fixed: DrugRole, fixed_index: usize) -> SliceFit {
-        let varied = fixed.other();
-        let cells = self.block.cells();
-        let cell_at = |varied_index: usize| match fixed {
-            DrugRole::Drug1 => cells[(fixed_index, varied_index)],
-            DrugRole::Drug2 => cells[(varied_index, fixed_index)],
-        };
-        let doses = self.block.doses(varied);
-        let series: Vec<Observation> = doses
-            .iter()
-            .enumerate()
-            .filter_map(|(index, &dose)| {
-                let cell = cell_at(index);
-                cell.is_measured()
-                    .then(|| Observation::from_cell(dose, &cell))
-            })
-            .collect();
+        let series = self.block.series_along(fixed, fixed_index);
         let anchor = series
             .first()
             .filter(|observation| observation.dose == 0.0)
             .map(|observation| observation.response);
         let result = match anchor {
             None => Err(SliceError::MissingAnchor),
-            Some(e0) => {
-                let options = FitOptions {
-                    fixed_e0: Some(e0),
-                    ..self.fit_options.clone()
-                };
-                options.fit(&series).map_err(SliceError::from)
-            }
+            Some(e0) => self
+                .fit_options
+                .fit_with_fixed_e0(&series, e0)
+                .map_err(SliceError::from),
         };
         SliceFit {
             fixed,

@@ -14,7 +14,7 @@
 //! A missing monotherapy well leaves the cell undefined. Monotherapy and control cells
 //! score 0 ([`crate::score`] applies both rules for every model).
 
-use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use super::{outer, BlockContext, ModelError, ModelOptions, ReferenceModel, ReferenceSurface};
 use crate::data::DrugRole;
 
 /// Highest single agent, on the observed monotherapy responses.
@@ -26,7 +26,19 @@ use crate::data::DrugRole;
 pub struct Hsa;
 
 impl ReferenceModel for Hsa {
-    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+    fn name(&self) -> &'static str {
+        "hsa"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "HSA"
+    }
+
+    fn reference(
+        &self,
+        context: &BlockContext<'_>,
+        _options: &ModelOptions,
+    ) -> Result<ReferenceSurface, ModelError> {
         let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
         let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
         Ok(ReferenceSurface::plain(outer(&drug1, &drug2, highest)))

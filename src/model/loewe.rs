@@ -28,8 +28,11 @@ use std::str::FromStr;
 
 use ndarray::Array2;
 
-use super::{BlockContext, ModelError, ReferenceModel, ReferenceSurface};
-use crate::curve::{FittedModel, HillCurve, HillFit};
+use super::{
+    BlockContext, CellColumn, CellValue, ModelError, ModelOptions, ReferenceModel,
+    ReferenceSurface, SummaryColumn, SummaryValue, STANDARD_CELL_COLUMNS, STANDARD_SUMMARY_COLUMNS,
+};
+use crate::curve::{CurveShape, HillCurve, HillFit};
 use crate::data::DrugRole;
 
 /// What to use as the Loewe reference where the additivity equation has no solution.
@@ -75,8 +78,16 @@ impl fmt::Display for LoeweUndefined {
     }
 }
 
+/// A name that is not one of the Loewe fallback rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{name}\" is not one of nan, hsa, synergyfinder")]
+pub struct UnknownLoeweRule {
+    /// The name given.
+    pub name: String,
+}
+
 impl FromStr for LoeweUndefined {
-    type Err = String;
+    type Err = UnknownLoeweRule;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         [
@@ -86,7 +97,9 @@ impl FromStr for LoeweUndefined {
         ]
         .into_iter()
         .find(|rule| rule.name().eq_ignore_ascii_case(text.trim()))
-        .ok_or_else(|| format!("\"{text}\" is not one of nan, hsa, synergyfinder"))
+        .ok_or_else(|| UnknownLoeweRule {
+            name: text.to_string(),
+        })
     }
 }
 
@@ -97,12 +110,37 @@ impl FromStr for LoeweUndefined {
 /// drug i alone that gives y ([`HillCurve::equivalent_dose`]); solved to full precision by
 /// a bracketed, safeguarded Newton iteration ([`loewe_reference`]).
 /// Combination index at the observed y: CI = x1/X1(y) + x2/X2(y) (< 1 synergy), undefined
-/// where y is at or beyond a drug's e0 (Xi = 0) or beyond what either drug reaches.
+/// where y is at or beyond a drug's e0 (Xi = 0) or beyond what either drug reaches. Where
+/// the equation has no solution, [`ModelOptions::loewe_undefined`] says what the reference
+/// is.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Loewe {
-    /// What to do where the equation has no solution.
-    pub undefined: LoeweUndefined,
-}
+pub struct Loewe;
+
+/// The key of Loewe's combination index among its surfaces, and its column's suffix
+/// (`loewe_ci`).
+pub const COMBINATION_INDEX: &str = "ci";
+
+/// Loewe's cell columns: reference, synergy, then the combination index.
+const CELL_COLUMNS: [CellColumn; 3] = [
+    STANDARD_CELL_COLUMNS[0],
+    STANDARD_CELL_COLUMNS[1],
+    CellColumn {
+        suffix: COMBINATION_INDEX,
+        value: CellValue::Extra(COMBINATION_INDEX),
+    },
+];
+
+/// Loewe's block columns: the standard ones, then the count of cells where its equation
+/// has no solution (`loewe_undefined`).
+const SUMMARY_COLUMNS: [SummaryColumn; 4] = [
+    STANDARD_SUMMARY_COLUMNS[0],
+    STANDARD_SUMMARY_COLUMNS[1],
+    STANDARD_SUMMARY_COLUMNS[2],
+    SummaryColumn {
+        suffix: "undefined",
+        value: SummaryValue::Fallback,
+    },
+];
 
 /// The outcome of solving the Loewe additivity equation at one dose pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -114,11 +152,32 @@ pub enum LoeweSolution {
 }
 
 impl ReferenceModel for Loewe {
-    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+    fn name(&self) -> &'static str {
+        "loewe"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Loewe"
+    }
+
+    fn cell_columns(&self) -> &'static [CellColumn] {
+        &CELL_COLUMNS
+    }
+
+    fn summary_columns(&self) -> &'static [SummaryColumn] {
+        &SUMMARY_COLUMNS
+    }
+
+    fn reference(
+        &self,
+        context: &BlockContext<'_>,
+        options: &ModelOptions,
+    ) -> Result<ReferenceSurface, ModelError> {
         let fit1 = context.monotherapy_fit(DrugRole::Drug1)?;
         let fit2 = context.monotherapy_fit(DrugRole::Drug2)?;
-        let hsa_reference = match self.undefined {
-            LoeweUndefined::Hsa => Some(super::Hsa.reference(context)?.reference),
+        let undefined = options.loewe_undefined;
+        let hsa_reference = match undefined {
+            LoeweUndefined::Hsa => Some(super::Hsa.reference(context, options)?.reference),
             _ => None,
         };
         let observed = context.observed();
@@ -141,7 +200,7 @@ impl ReferenceModel for Loewe {
                 LoeweSolution::Solved(response) => response,
                 LoeweSolution::Undefined => {
                     surface.fallback[(row, column)] = true;
-                    match self.undefined {
+                    match undefined {
                         LoeweUndefined::Nan => f64::NAN,
                         LoeweUndefined::Hsa => hsa_reference
                             .as_ref()
@@ -155,7 +214,7 @@ impl ReferenceModel for Loewe {
             index[(row, column)] =
                 combination_index(fit1, fit2, dose1, dose2, observed[(row, column)]);
         }
-        surface.combination_index = Some(index);
+        surface.extras.push((COMBINATION_INDEX, index));
         Ok(surface)
     }
 }
@@ -321,8 +380,8 @@ impl LoeweEquation {
 
 /// The curve of a fit when it moves (emax ≠ e0); None for a flat model.
 fn moving_curve(fit: &HillFit) -> Option<HillCurve> {
-    match fit.model() {
-        FittedModel::Hill(curve) if curve.emax() != curve.e0() => Some(*curve),
+    match fit.shape() {
+        CurveShape::Hill(curve) if curve.emax() != curve.e0() => Some(*curve),
         _ => None,
     }
 }
@@ -334,7 +393,8 @@ fn rising(curve: &HillCurve) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::curve::{FitOptions, Observation};
+    use crate::curve::FitOptions;
+    use crate::data::Observation;
 
     /// A fit of noise-free data from a known curve on a dense design: recovers the curve
     /// to solver precision (~1e-9 relative in the parameters).

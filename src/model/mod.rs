@@ -1,6 +1,12 @@
 //! Reference models of non-interaction: what the combination would do if the drugs did not
-//! interact. One file per model, all behind [`ReferenceModel`]; the fits they need come
-//! from one [`BlockContext`] per block, computed once and shared.
+//! interact. One file per model, all behind [`ReferenceModel`]: its name, the formula (in the
+//! file's docs), the reference computation and its own output columns. The registry below
+//! lists them; the score tables are generated from it. The fits the models need come from
+//! one [`BlockContext`] per block, computed once and shared.
+//!
+//! Adding a model: a new file with a type implementing [`ReferenceModel`], and one line in
+//! [`models!`](crate::model) below. Models that *fit a surface and report its parameters*
+//! (median-effect, MuSyC, BRAID) implement [`SurfaceModel`] instead.
 //!
 //! | model | reference at (x1, x2) | needs |
 //! |---|---|---|
@@ -13,10 +19,9 @@ mod bliss;
 mod context;
 mod hsa;
 mod loewe;
+mod registry;
+mod surface;
 mod zip;
-
-use std::fmt;
-use std::str::FromStr;
 
 use ndarray::Array2;
 
@@ -26,104 +31,131 @@ use crate::data::DrugRole;
 pub use bliss::{bliss_expectation, Bliss};
 pub use context::{BlockContext, SliceError, SliceFit};
 pub use hsa::Hsa;
-pub use loewe::{combination_index, loewe_reference, Loewe, LoeweSolution, LoeweUndefined};
+pub use loewe::{
+    combination_index, loewe_reference, Loewe, LoeweSolution, LoeweUndefined, UnknownLoeweRule,
+    COMBINATION_INDEX,
+};
+pub use registry::{Model, UnknownModel};
+pub use surface::{FittedSurface, SurfaceModel, SurfaceParameter};
 pub use zip::Zip;
 
-/// The reference models synergist computes, as named on the command line and in output
-/// column prefixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Model {
-    /// Zero interaction potency (Yadav et al. 2015, as in SynergyFinder 3); the default,
-    /// as in SynergyFinder.
-    #[default]
-    Zip,
-    /// Highest single agent.
-    Hsa,
-    /// Bliss independence.
-    Bliss,
-    /// Loewe additivity.
-    Loewe,
+/// The options a reference computation may need. [`ModelOptions::default`] is what
+/// `synergist score` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelOptions {
+    /// The Loewe reference where its equation has no solution.
+    pub loewe_undefined: LoeweUndefined,
 }
 
-impl Model {
-    /// Every model, in SynergyFinder's order.
-    pub const ALL: [Model; 4] = [Model::Zip, Model::Hsa, Model::Bliss, Model::Loewe];
+/// A reference model: its identity, its output columns and its reference surface.
+///
+/// Implementations are registered in [`Model`]; every output table is generated from
+/// [`ReferenceModel::cell_columns`] and [`ReferenceModel::summary_columns`].
+pub trait ReferenceModel: Sync {
+    /// The lower-case name used on the command line and as the prefix of its columns.
+    fn name(&self) -> &'static str;
 
-    /// The lower-case name used on the command line and in column names.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Zip => "zip",
-            Model::Hsa => "hsa",
-            Model::Bliss => "bliss",
-            Model::Loewe => "loewe",
-        }
+    /// The name as written in text and on figures (`ZIP`, `Bliss`).
+    fn display_name(&self) -> &'static str;
+
+    /// The model's columns in the cell table, in order, each named `<name>_<suffix>`.
+    /// By default its reference and its synergy.
+    fn cell_columns(&self) -> &'static [CellColumn] {
+        &STANDARD_CELL_COLUMNS
     }
 
-    /// The name as written in text and on figures: ZIP, HSA, Bliss, Loewe.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Model::Zip => "ZIP",
-            Model::Hsa => "HSA",
-            Model::Bliss => "Bliss",
-            Model::Loewe => "Loewe",
-        }
+    /// The model's columns in the block table, in order, each named `<name>_<suffix>`.
+    /// By default the mean synergy, its p-value and the count of excluded cells.
+    fn summary_columns(&self) -> &'static [SummaryColumn] {
+        &STANDARD_SUMMARY_COLUMNS
     }
 
-    /// Parses a comma-separated list such as `zip,hsa`, keeping its order and dropping
-    /// repeats.
+    /// The reference over the block's cells.
     ///
     /// # Errors
-    /// [`UnknownModel`] for a name that is not a model.
-    pub fn parse_list(text: &str) -> Result<Vec<Model>, UnknownModel> {
-        let mut models = Vec::new();
-        for name in text
-            .split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-        {
-            let model = name.parse::<Model>()?;
-            if !models.contains(&model) {
-                models.push(model);
-            }
-        }
-        if models.is_empty() {
-            return Err(UnknownModel {
-                name: text.to_string(),
-            });
-        }
-        Ok(models)
-    }
+    /// [`ModelError`] when the block lacks what the model needs (a monotherapy series or
+    /// fit).
+    fn reference(
+        &self,
+        context: &BlockContext<'_>,
+        options: &ModelOptions,
+    ) -> Result<ReferenceSurface, ModelError>;
 }
 
-impl fmt::Display for Model {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
+/// One column a model writes per cell: `<model>_<suffix>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellColumn {
+    /// The part of the column name after the model's name.
+    pub suffix: &'static str,
+    /// What the column holds.
+    pub value: CellValue,
 }
 
-/// A model name that is not one of synergist's models.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{name}\" is not a model (choose from zip, hsa, bliss, loewe)")]
-pub struct UnknownModel {
-    /// The name given.
-    pub name: String,
+/// What a model's cell column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellValue {
+    /// The reference response (% inhibition).
+    Reference,
+    /// The synergy (percentage points, positive = synergy).
+    Synergy,
+    /// The surface compared with the reference, when it is not the observed one
+    /// ([`ReferenceSurface::compared`]).
+    Compared,
+    /// One of the model's own surfaces ([`ReferenceSurface::extras`]), by key.
+    Extra(&'static str),
 }
 
-impl FromStr for Model {
-    type Err = UnknownModel;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Model::ALL
-            .into_iter()
-            .find(|model| model.name().eq_ignore_ascii_case(text.trim()))
-            .ok_or_else(|| UnknownModel {
-                name: text.to_string(),
-            })
-    }
+/// One column a model writes per block: `<model>_<suffix>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryColumn {
+    /// The part of the column name after the model's name.
+    pub suffix: &'static str,
+    /// What the column holds.
+    pub value: SummaryValue,
 }
 
-/// A model's reference over a block's cells, indexed like [`crate::Block::cells`].
+/// What a model's block column holds (the fields of the block summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryValue {
+    /// The mean synergy over the cells used.
+    Mean,
+    /// Its p-value.
+    PValue,
+    /// Measured combination cells without a reference.
+    Excluded,
+    /// Combination cells whose reference came from the model's fallback rule.
+    Fallback,
+}
+
+/// The cell columns of most models: `<model>_ref, <model>_synergy`.
+pub const STANDARD_CELL_COLUMNS: [CellColumn; 2] = [
+    CellColumn {
+        suffix: "ref",
+        value: CellValue::Reference,
+    },
+    CellColumn {
+        suffix: "synergy",
+        value: CellValue::Synergy,
+    },
+];
+
+/// The block columns of most models: `<model>_synergy, <model>_p_value, <model>_excluded`.
+pub const STANDARD_SUMMARY_COLUMNS: [SummaryColumn; 3] = [
+    SummaryColumn {
+        suffix: "synergy",
+        value: SummaryValue::Mean,
+    },
+    SummaryColumn {
+        suffix: "p_value",
+        value: SummaryValue::PValue,
+    },
+    SummaryColumn {
+        suffix: "excluded",
+        value: SummaryValue::Excluded,
+    },
+];
+
+/// A model's reference over a block's cells, indexed like [`crate::data::Block::cells`].
 ///
 /// Only combination cells (both doses > 0) are meaningful here: monotherapy and control
 /// cells are set to the observed response by [`crate::score`], which scores them 0.
@@ -137,9 +169,9 @@ pub struct ReferenceSurface {
     /// Cells whose reference came from a fallback rule (Loewe where its equation has no
     /// solution), whatever that rule gave.
     pub fallback: Array2<bool>,
-    /// The Loewe combination index at the observed response (< 1 synergy); NaN where
-    /// undefined.
-    pub combination_index: Option<Array2<f64>>,
+    /// The model's own per-cell surfaces, by key (Loewe's combination index, `ci`); NaN
+    /// where undefined. Each is a [`CellValue::Extra`] column.
+    pub extras: Vec<(&'static str, Array2<f64>)>,
 }
 
 impl ReferenceSurface {
@@ -150,7 +182,7 @@ impl ReferenceSurface {
             reference,
             compared: None,
             fallback,
-            combination_index: None,
+            extras: Vec::new(),
         }
     }
 }
@@ -185,16 +217,6 @@ impl ModelError {
             }
         }
     }
-}
-
-/// A reference model: computes its reference surface from a block's shared context.
-pub trait ReferenceModel {
-    /// The reference over the block's cells.
-    ///
-    /// # Errors
-    /// [`ModelError`] when the block lacks what the model needs (a monotherapy series or
-    /// fit).
-    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError>;
 }
 
 /// The grid `combine(drug1[row], drug2[column])` over every cell.

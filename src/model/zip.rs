@@ -21,7 +21,11 @@
 use ndarray::Array2;
 
 use super::bliss::bliss_expectation;
-use super::{outer, BlockContext, ModelError, ReferenceModel, ReferenceSurface};
+use super::{
+    outer, BlockContext, CellColumn, CellValue, ModelError, ModelOptions, ReferenceModel,
+    ReferenceSurface, SliceFit,
+};
+use crate::curve::HillFit;
 use crate::data::DrugRole;
 
 /// Zero interaction potency.
@@ -40,12 +44,45 @@ use crate::data::DrugRole;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Zip;
 
+/// ZIP's cell columns: the row/column-fitted surface (`zip_fit`), then the reference and
+/// the synergy.
+const CELL_COLUMNS: [CellColumn; 3] = [
+    CellColumn {
+        suffix: "fit",
+        value: CellValue::Compared,
+    },
+    CellColumn {
+        suffix: "ref",
+        value: CellValue::Reference,
+    },
+    CellColumn {
+        suffix: "synergy",
+        value: CellValue::Synergy,
+    },
+];
+
 impl ReferenceModel for Zip {
-    fn reference(&self, context: &BlockContext<'_>) -> Result<ReferenceSurface, ModelError> {
+    fn name(&self) -> &'static str {
+        "zip"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "ZIP"
+    }
+
+    fn cell_columns(&self) -> &'static [CellColumn] {
+        &CELL_COLUMNS
+    }
+
+    fn reference(
+        &self,
+        context: &BlockContext<'_>,
+        _options: &ModelOptions,
+    ) -> Result<ReferenceSurface, ModelError> {
         let fit1 = context.monotherapy_fit(DrugRole::Drug1)?;
         let fit2 = context.monotherapy_fit(DrugRole::Drug2)?;
         let block = context.block();
-        let fitted_along = |role: DrugRole, fit: &crate::HillFit| -> Vec<f64> {
+        let fitted_along = |role: DrugRole, fit: &HillFit| -> Vec<f64> {
             block
                 .doses(role)
                 .iter()
@@ -59,7 +96,7 @@ impl ReferenceModel for Zip {
         );
         let drug1_fixed = context.slice_fits(DrugRole::Drug1);
         let drug2_fixed = context.slice_fits(DrugRole::Drug2);
-        let slice_response = |slice: &Option<super::SliceFit>, dose: f64| {
+        let slice_response = |slice: &Option<SliceFit>, dose: f64| {
             slice
                 .as_ref()
                 .and_then(|slice| slice.result.as_ref().ok())

@@ -16,7 +16,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::heatmap::draw_title;
 use super::style;
 use super::{Figure, PlotError};
-use crate::curve::{FittedModel, HillFit, Observation};
+use crate::curve::{CurveShape, HillFit};
+use crate::data::Observation;
 use crate::data::{Block, Drug, DrugRole};
 use crate::model::{BlockContext, ModelError};
 
@@ -721,9 +722,9 @@ impl<'a> Panel<'a> {
             entries.push((LegendMarker::Open, "control (dose 0)".to_string()));
         }
         if let Some(fit) = self.fit() {
-            let text = match fit.model() {
-                FittedModel::Hill(_) => "4PL fit",
-                FittedModel::Flat { .. } => "flat fit",
+            let text = match fit.shape() {
+                CurveShape::Hill(_) => "4PL fit",
+                CurveShape::Flat { .. } => "flat fit",
             };
             entries.push((LegendMarker::Line, text.to_string()));
         }
@@ -897,8 +898,8 @@ enum LegendMarker {
 /// and r² for a 4PL curve; the level and r² for a flat line.
 fn fit_parameters(fit: &HillFit, drug: &Drug) -> Vec<String> {
     let r2 = format!("r² = {}", format_r2(fit.r2()));
-    match fit.model() {
-        FittedModel::Hill(curve) => {
+    match fit.shape() {
+        CurveShape::Hill(curve) => {
             let ec50 = format!(
                 "ec50 = {} {}",
                 style::format_number(curve.ec50()),
@@ -912,7 +913,7 @@ fn fit_parameters(fit: &HillFit, drug: &Drug) -> Vec<String> {
                 r2,
             ]
         }
-        FittedModel::Flat { level } => {
+        CurveShape::Flat { level } => {
             vec![format!("flat at {}", style::format_number(*level)), r2]
         }
     }

@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::heatmap::draw_title;
 use super::style;
 use super::{Figure, PlotError};
-use crate::curve::FittedModel;
+use crate::curve::CurveShape;
 use crate::data::DrugRole;
 use crate::model::BlockContext;
 
@@ -185,8 +185,8 @@ fn single_dose(context: &BlockContext<'_>, role: DrugRole, effect: f64) -> Singl
             }
         }
     };
-    match fit.model() {
-        FittedModel::Hill(curve) => {
+    match fit.shape() {
+        CurveShape::Hill(curve) => {
             let dose = curve.equivalent_dose(effect);
             if dose == 0.0 {
                 SingleDose::AtControl { e0: curve.e0() }
@@ -196,7 +196,7 @@ fn single_dose(context: &BlockContext<'_>, role: DrugRole, effect: f64) -> Singl
                 SingleDose::NotReached { emax: curve.emax() }
             }
         }
-        FittedModel::Flat { level } => SingleDose::NotReached { emax: *level },
+        CurveShape::Flat { level } => SingleDose::NotReached { emax: *level },
     }
 }
 

@@ -86,12 +86,49 @@ impl FromStr for PlotKind {
 /// and how blocks are scored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlotOptions {
+    model: Model,
+    isobologram: IsobologramOptions,
+    score: ScoreOptions,
+}
+
+impl PlotOptions {
+    /// The defaults: ZIP, the isobologram at 50 %, the default scoring.
+    pub fn new() -> PlotOptions {
+        PlotOptions::default()
+    }
+
+    /// With this model for synergy maps, reports and overviews.
+    pub fn with_model(mut self, model: Model) -> PlotOptions {
+        self.model = model;
+        self
+    }
+
+    /// With these isobologram levels and axes.
+    pub fn with_isobologram(mut self, isobologram: IsobologramOptions) -> PlotOptions {
+        self.isobologram = isobologram;
+        self
+    }
+
+    /// With these fits and Loewe rule.
+    pub fn with_score(mut self, score: ScoreOptions) -> PlotOptions {
+        self.score = score;
+        self
+    }
+
     /// The model of synergy maps, reports and overviews.
-    pub model: Model,
+    pub fn model(&self) -> Model {
+        self.model
+    }
+
     /// Effect levels and axes of isobolograms (and of the report's isobologram).
-    pub isobologram: IsobologramOptions,
+    pub fn isobologram(&self) -> &IsobologramOptions {
+        &self.isobologram
+    }
+
     /// Fits and the Loewe rule.
-    pub score: ScoreOptions,
+    pub fn score(&self) -> &ScoreOptions {
+        &self.score
+    }
 }
 
 /// Renders a block figure (any kind but [`PlotKind::Overview`], which needs a whole
@@ -105,8 +142,8 @@ pub fn render_block(
     options: &PlotOptions,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
-    let context = BlockContext::new(block, &options.score.fit);
-    let scores = || score_context(&context, &[options.model], options.score.loewe_undefined);
+    let context = BlockContext::new(block, options.score.fit());
+    let scores = || score_context(&context, &[options.model], options.score.model());
     match kind {
         PlotKind::Isobologram => render(
             &IsobologramFigure {
@@ -117,6 +154,7 @@ pub fn render_block(
         ),
         PlotKind::SynergyMap => render(
             &SynergyMap {
+                block,
                 scores: &scores(),
                 model: options.model,
             },
@@ -133,18 +171,32 @@ pub fn render_block(
             },
             format,
         ),
-        PlotKind::Overview => render_overview(&[scores()], options.model, format),
+        PlotKind::Overview => render_overview(
+            std::slice::from_ref(block),
+            &[scores()],
+            options.model,
+            format,
+        ),
     }
 }
 
-/// Renders the screen overview of scored blocks.
+/// Renders the screen overview of scored blocks (`scores[i]` are the scores of
+/// `blocks[i]`).
 ///
 /// # Errors
 /// [`PlotError`] when drawing or encoding fails.
 pub fn render_overview(
-    scores: &[BlockScores<'_>],
+    blocks: &[Block],
+    scores: &[BlockScores],
     model: Model,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
-    render(&Overview { scores, model }, format)
+    render(
+        &Overview {
+            blocks,
+            scores,
+            model,
+        },
+        format,
+    )
 }

@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::heatmap::draw_title;
 use super::style;
 use super::{Figure, PlotError};
-use crate::data::DrugRole;
+use crate::data::{Block, DrugRole};
 use crate::model::Model;
 use crate::score::BlockScores;
 
@@ -66,8 +66,10 @@ const GRID: RGBColor = RGBColor(0xE6, 0xE6, 0xE6);
 /// Every block of a screen ranked by one model's mean synergy, with p-values.
 #[derive(Debug)]
 pub struct Overview<'a> {
-    /// The scored blocks, in input order.
-    pub scores: &'a [BlockScores<'a>],
+    /// The blocks, in input order.
+    pub blocks: &'a [Block],
+    /// Their scores: `scores[i]` are the scores of `blocks[i]`.
+    pub scores: &'a [BlockScores],
     /// The model ranked by.
     pub model: Model,
 }
@@ -87,7 +89,7 @@ impl Figure for Overview<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let ranking = Ranking::new(self.scores, self.model);
+        let ranking = Ranking::new(self.blocks, self.scores, self.model);
         let (title_band, rest) = area.split_vertically(TITLE_HEIGHT);
         draw_title(&title_band, &self.title(), &ranking.subtitle())?;
         let (_, rest_height) = rest.dim_in_pixel();
@@ -149,7 +151,7 @@ fn footer_height(ranked: usize, unscored: usize) -> u32 {
 }
 
 /// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
-fn summary_of(scores: &BlockScores<'_>, model: Model) -> Option<(f64, f64)> {
+fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
     match scores.model(model) {
         Some(Ok(model_scores)) if model_scores.summary.mean.is_finite() => {
             let summary = &model_scores.summary;
@@ -160,7 +162,7 @@ fn summary_of(scores: &BlockScores<'_>, model: Model) -> Option<(f64, f64)> {
 }
 
 /// Why a model has no block mean for a block.
-fn unscored_reason(scores: &BlockScores<'_>, model: Model) -> String {
+fn unscored_reason(scores: &BlockScores, model: Model) -> String {
     match scores.model(model) {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) => "no combination cell could be scored".to_string(),
@@ -170,8 +172,8 @@ fn unscored_reason(scores: &BlockScores<'_>, model: Model) -> String {
 
 /// A block the model scored.
 struct RankedBlock<'a> {
-    /// The block's scores.
-    scores: &'a BlockScores<'a>,
+    /// The block.
+    block: &'a Block,
     /// Mean synergy (finite).
     mean: f64,
     /// p-value of the mean (may be NaN).
@@ -204,7 +206,7 @@ impl RankedBlock<'_> {
     /// `id: drug1 × drug2`, followed by the cell line in brackets when the block has one
     /// that its id does not already name.
     fn label(&self) -> String {
-        let block = self.scores.block;
+        let block = self.block;
         let mut label = format!(
             "{}: {} × {}",
             block.id(),
@@ -260,20 +262,17 @@ struct Ranking<'a> {
 
 impl<'a> Ranking<'a> {
     /// Ranks the blocks by the model's mean synergy.
-    fn new(scores: &'a [BlockScores<'a>], model: Model) -> Ranking<'a> {
+    fn new(blocks: &'a [Block], scores: &'a [BlockScores], model: Model) -> Ranking<'a> {
         let mut ranked = Vec::new();
         let mut unscored = Vec::new();
-        for block_scores in scores {
+        for (block, block_scores) in blocks.iter().zip(scores) {
             match summary_of(block_scores, model) {
                 Some((mean, p_value)) => ranked.push(RankedBlock {
-                    scores: block_scores,
+                    block,
                     mean,
                     p_value,
                 }),
-                None => unscored.push((
-                    block_scores.block.id(),
-                    unscored_reason(block_scores, model),
-                )),
+                None => unscored.push((block.id(), unscored_reason(block_scores, model))),
             }
         }
         // A stable sort: equal means keep their input order.
@@ -1082,15 +1081,20 @@ mod tests {
         builder.build().unwrap()
     }
 
-    fn score(blocks: &[Block]) -> Vec<BlockScores<'_>> {
+    fn score(blocks: &[Block]) -> Vec<BlockScores> {
         blocks
             .iter()
             .map(|block| score_block(block, &[Model::Hsa], &ScoreOptions::default()))
             .collect()
     }
 
-    fn svg(scores: &[BlockScores<'_>], model: Model) -> String {
-        let figure = Overview { scores, model };
+    fn svg(blocks: &[Block], model: Model) -> String {
+        let scores = score(blocks);
+        let figure = Overview {
+            blocks,
+            scores: &scores,
+            model,
+        };
         let bytes = render(&figure, ImageFormat::Svg).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains("NaN"), "NaN in the SVG");
@@ -1132,11 +1136,11 @@ mod tests {
             broken_block("broken"),
         ];
         let scores = score(&blocks);
-        let ranking = Ranking::new(&scores, Model::Hsa);
+        let ranking = Ranking::new(&blocks, &scores, Model::Hsa);
         let order: Vec<&str> = ranking
             .ranked
             .iter()
-            .map(|block| block.scores.block.id())
+            .map(|block| block.block.id())
             .collect();
         assert_eq!(order, ["beta", "delta", "alpha", "gamma"]);
         assert!((ranking.ranked[0].mean - 15.0).abs() < 1e-9);
@@ -1152,8 +1156,7 @@ mod tests {
             block("gamma", -8.0),
             block("delta", 15.0),
         ];
-        let scores = score(&blocks);
-        let svg = svg(&scores, Model::Hsa);
+        let svg = svg(&blocks, Model::Hsa);
         let texts = texts(&svg);
         let rows: Vec<f64> = ["beta:", "delta:", "alpha:", "gamma:"]
             .into_iter()
@@ -1175,8 +1178,7 @@ mod tests {
             broken_block("broken"),
             block("beta", -3.0),
         ];
-        let scores = score(&blocks);
-        let svg = svg(&scores, Model::Hsa);
+        let svg = svg(&blocks, Model::Hsa);
         assert!(svg.contains("2 blocks ranked by mean synergy"), "{svg}");
         assert!(svg.contains("· 1 not scored"));
         assert!(svg.contains("Not ranked by HSA (1): broken"));
@@ -1188,8 +1190,7 @@ mod tests {
         let blocks: Vec<Block> = (0..8)
             .map(|index| broken_block(&format!("b{index}")))
             .collect();
-        let scores = score(&blocks);
-        let svg = svg(&scores, Model::Hsa);
+        let svg = svg(&blocks, Model::Hsa);
         assert!(svg.contains("Not ranked by HSA (8): b0, b1, b2, b3, b4 and 3 more"));
         assert!(svg.contains("HSA could not score any of the 8 blocks."));
         assert!(svg.contains("0 blocks ranked"));
@@ -1198,8 +1199,7 @@ mod tests {
     #[test]
     fn a_model_that_was_not_computed_is_named() {
         let blocks = vec![block("alpha", 5.0)];
-        let scores = score(&blocks);
-        let svg = svg(&scores, Model::Zip);
+        let svg = svg(&blocks, Model::Zip);
         assert!(svg.contains("ZIP was not computed (1)"), "{svg}");
         assert!(svg.contains("ZIP could not score the block."));
     }
@@ -1207,6 +1207,7 @@ mod tests {
     #[test]
     fn empty_screen_renders() {
         let figure = Overview {
+            blocks: &[],
             scores: &[],
             model: Model::Bliss,
         };
@@ -1221,13 +1222,12 @@ mod tests {
     #[test]
     fn one_block_and_equal_means_render() {
         let one = vec![block("only", 2.0)];
-        let svg_one = svg(&score(&one), Model::Hsa);
+        let svg_one = svg(&one, Model::Hsa);
         assert!(svg_one.contains("1 block ranked"));
         let equal: Vec<Block> = (0..3)
             .map(|index| block(&format!("e{index}"), 0.0))
             .collect();
-        let scores = score(&equal);
-        let texts = texts(&svg(&scores, Model::Hsa));
+        let texts = texts(&svg(&equal, Model::Hsa));
         let rows: Vec<f64> = ["e0:", "e1:", "e2:"]
             .into_iter()
             .map(|prefix| row_of(&texts, prefix))
@@ -1236,7 +1236,7 @@ mod tests {
         let equal_many: Vec<Block> = (0..50)
             .map(|index| block(&format!("e{index}"), 3.0))
             .collect();
-        svg(&score(&equal_many), Model::Hsa);
+        svg(&equal_many, Model::Hsa);
     }
 
     #[test]
@@ -1246,6 +1246,7 @@ mod tests {
             .collect();
         let scores = score(&blocks);
         let figure = Overview {
+            blocks: &blocks,
             scores: &scores,
             model: Model::Hsa,
         };
@@ -1253,7 +1254,7 @@ mod tests {
             figure.size().1,
             TITLE_HEIGHT + RANK_PLOT_HEIGHT + footer_height(60, 0)
         );
-        let svg = svg(&scores, Model::Hsa);
+        let svg = svg(&blocks, Model::Hsa);
         assert!(svg.contains("rank (1 = most synergistic)"));
         assert!(!svg.contains("signed log"));
         let texts = texts(&svg);
@@ -1275,14 +1276,14 @@ mod tests {
     #[test]
     fn extreme_means_cut_bars_and_put_the_rank_plot_on_a_log_scale() {
         let few = vec![block("huge", 2500.0), block("small", 4.0)];
-        let svg_few = svg(&score(&few), Model::Hsa);
+        let svg_few = svg(&few, Model::Hsa);
         assert!(svg_few.contains("bar cut at ±150"));
         assert!(svg_few.contains("2500 (p = "));
         let many: Vec<Block> = (0..45)
             .map(|index| block(&format!("m{index}"), f64::from(index * index) - 300.0))
             .chain(std::iter::once(block("huge", 40000.0)))
             .collect();
-        let svg_many = svg(&score(&many), Model::Hsa);
+        let svg_many = svg(&many, Model::Hsa);
         assert!(svg_many.contains("signed log scale"));
         assert!(svg_many.contains("huge: huge-one × huge-two · 40000"));
     }
@@ -1295,19 +1296,16 @@ mod tests {
         let five: Vec<Block> = (0..5)
             .map(|index| block(&format!("f{index}"), 1.0))
             .collect();
-        let (scores_two, scores_five) = (score(&two), score(&five));
-        let size = |scores: &[BlockScores<'_>]| {
+        let size = |blocks: &[Block]| {
             Overview {
-                scores,
+                blocks,
+                scores: &score(blocks),
                 model: Model::Hsa,
             }
             .size()
         };
-        assert_eq!(size(&scores_two), size(&scores_two));
-        assert_eq!(
-            size(&scores_five).1 - size(&scores_two).1,
-            3 * BAR_ROW_HEIGHT
-        );
+        assert_eq!(size(&two), size(&two));
+        assert_eq!(size(&five).1 - size(&two).1, 3 * BAR_ROW_HEIGHT);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct Report<'a> {
     /// The block with its fits (shared by the curves and the isobologram).
     pub context: &'a BlockContext<'a>,
     /// The block's scores; `model` should be among them.
-    pub scores: &'a BlockScores<'a>,
+    pub scores: &'a BlockScores,
     /// The model of the synergy map.
     pub model: Model,
     /// The isobologram's effect levels and axes.
@@ -36,6 +36,7 @@ impl Figure for Report<'_> {
         }
         .draw(&top_left)?;
         SynergyMap {
+            block: self.context.block(),
             scores: self.scores,
             model: self.model,
         }

@@ -6,16 +6,18 @@ use plotters::prelude::*;
 use super::heatmap::Heatmap;
 use super::style::{self, ColourScale};
 use super::{Figure, PlotError};
-use crate::data::DrugRole;
+use crate::data::{Block, DrugRole};
 use crate::model::Model;
 use crate::score::BlockScores;
 
 /// The synergy map of one block for one model.
 #[derive(Debug)]
 pub struct SynergyMap<'a> {
+    /// The block.
+    pub block: &'a Block,
     /// The block's scores; `model` must be among them for a map to be drawn (otherwise
     /// the figure says so).
-    pub scores: &'a BlockScores<'a>,
+    pub scores: &'a BlockScores,
     /// The model shown.
     pub model: Model,
 }
@@ -34,7 +36,7 @@ impl<'a> SynergyMap<'a> {
     /// The heatmap to draw; `storage` keeps a placeholder matrix alive when the model
     /// has no scores.
     fn heatmap<'s>(&'s self, storage: &'s mut Option<ndarray::Array2<f64>>) -> Heatmap<'s> {
-        let block = self.scores.block;
+        let block = self.block;
         let name = self.model.display_name();
         let title = format!(
             "{name} synergy: {} × {}",

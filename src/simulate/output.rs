@@ -5,7 +5,7 @@ use std::io::Write;
 use super::error::SimulateError;
 use super::noise::StandardNormals;
 use super::spec::SimulationSpec;
-use crate::response::{ResponseConvention, ResponseScale};
+use crate::input::{ResponseConvention, ResponseScale};
 
 /// Writes the screen a spec describes, as CSV, to `writer`.
 ///

@@ -52,7 +52,7 @@ use serde::Deserialize;
 
 use super::braid::{BraidDrug, BraidSurface};
 use super::error::SimulateError;
-use crate::response::ResponseKind;
+use crate::input::ResponseKind;
 
 /// Largest accepted `decimals`: f64 carries about 15–17 significant digits, so more decimals
 /// on responses of order 100 would only print rounding noise.

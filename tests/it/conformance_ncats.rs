@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use synergist::data::schema::{ColumnOverrides, ColumnRole};
 use synergist::data::{Block, DrugRole};
-use synergist::io::ReadOptions;
+use synergist::input::schema::{ColumnOverrides, ColumnRole};
+use synergist::input::ReadOptions;
 use synergist::{Model, ModelScores, ResponseKind, ScoreOptions, Screen};
 
 use crate::common::{dose_index, pearson, shared_dir};
@@ -51,7 +51,7 @@ fn read_screen(path: &Path) -> Screen {
         columns,
         ..ReadOptions::default()
     };
-    let screen = Screen::from_path(path, &options)
+    let read = synergist::read_screen(path, &options)
         .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
     for (role, header) in [
         (ColumnRole::BlockId, "block_id"),
@@ -61,13 +61,13 @@ fn read_screen(path: &Path) -> Screen {
         (ColumnRole::Conc2, "conc_b"),
         (ColumnRole::Response, "response_input"),
     ] {
-        let mapped = screen
+        let mapped = read
             .mapping
             .column(role)
             .map(|column| column.header.as_str());
         assert_eq!(mapped, Some(header), "column of {role}");
     }
-    screen
+    read.screen
 }
 
 /// SynergyFinder's scores at one dose pair.
@@ -164,10 +164,7 @@ fn paired_cells(
         .collect()
 }
 
-fn model_scores<'s>(
-    scores: &'s synergist::BlockScores<'_>,
-    model: Model,
-) -> Result<&'s ModelScores, String> {
+fn model_scores(scores: &synergist::BlockScores, model: Model) -> Result<&ModelScores, String> {
     match scores.model(model) {
         Some(Ok(model_scores)) => Ok(model_scores),
         Some(Err(error)) => Err(format!("{error}")),
@@ -193,7 +190,7 @@ fn hsa_and_bliss_match_synergyfinder_on_the_ncats_malaria_screen() {
     let screen = read_screen(&path);
     let reference = read_reference(&path);
     eprintln!("ncats: read in {:.2?}", start.elapsed());
-    assert_eq!(screen.blocks.len(), BLOCKS);
+    assert_eq!(screen.blocks().len(), BLOCKS);
     assert_eq!(reference.len(), BLOCKS);
 
     let models = [Model::Hsa, Model::Bliss];
@@ -205,8 +202,7 @@ fn hsa_and_bliss_match_synergyfinder_on_the_ncats_malaria_screen() {
     );
     for model in models {
         let (mut cells, mut within, mut worst) = (0, 0, (0.0f64, String::new()));
-        for scores in &scored {
-            let block = scores.block;
+        for (block, scores) in screen.blocks().iter().zip(&scored) {
             let ours = model_scores(scores, model)
                 .unwrap_or_else(|error| panic!("block {}: {model}: {error}", block.id()));
             let cells_of_block = reference
@@ -347,8 +343,7 @@ fn loewe_and_zip_compared_with_synergyfinder_2019_on_the_ncats_malaria_screen() 
     );
     for model in models {
         let (mut all, mut plausible) = (Agreement::default(), Agreement::default());
-        for scores in &scored {
-            let block = scores.block;
+        for (block, scores) in screen.blocks().iter().zip(&scored) {
             let groups: &mut [&mut Agreement] = if in_plausible_range(block) {
                 &mut [&mut all, &mut plausible]
             } else {

@@ -473,11 +473,8 @@ fn synergy_scores_match_synergyfinder_3_15() {
                 // worst per-cell difference of each quantity for the report.
                 let zip = model_scores(Model::Zip);
                 let loewe = model_scores(Model::Loewe);
-                let zip_fitted = zip.fitted.as_ref().map_or(f64::NAN, |f| f[cell]);
-                let loewe_ci = loewe
-                    .combination_index
-                    .as_ref()
-                    .map_or(f64::NAN, |ci| ci[cell]);
+                let zip_fitted = zip.compared.as_ref().map_or(f64::NAN, |f| f[cell]);
+                let loewe_ci = loewe.extra("ci").map_or(f64::NAN, |ci| ci[cell]);
                 for (what, got) in [
                     ("ZIP_fit", zip_fitted),
                     ("ZIP_ref", zip.reference[cell]),

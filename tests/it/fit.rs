@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use synergist::curve::{FitError, FitOptions, FitStatus, HillCurve, Observation};
+use synergist::curve::{FitError, FitOptions, FitStatus, HillCurve};
+use synergist::data::Observation;
 
 use crate::common::shared_dir;
 
@@ -186,11 +187,9 @@ fn too_few_doses_and_non_finite_data_are_named_errors() {
             needed: 4
         })
     ));
-    let fixed = FitOptions {
-        fixed_e0: Some(1.0),
-        ..FitOptions::default()
-    };
-    assert!(fixed.fit(&three_doses).is_ok());
+    assert!(FitOptions::default()
+        .fit_with_fixed_e0(&three_doses, 1.0)
+        .is_ok());
     let with_nan = [
         Observation::single(0.0, 1.0),
         Observation::single(1.0, f64::NAN),
@@ -207,11 +206,9 @@ fn fixed_e0_is_kept_exactly() {
     let truth = HillCurve::new(7.0, 80.0, 0.2, 1.3).unwrap();
     let mut observations = sample(&truth, &design());
     observations[0].response = 9.0; // the control well says 9; the fixed value wins
-    let options = FitOptions {
-        fixed_e0: Some(7.0),
-        ..FitOptions::default()
-    };
-    let fit = options.fit(&observations).unwrap();
+    let fit = FitOptions::default()
+        .fit_with_fixed_e0(&observations, 7.0)
+        .unwrap();
     assert_eq!(fit.e0(), 7.0);
 }
 
@@ -429,12 +426,12 @@ fn fits_match_or_beat_drc_on_synergyfinder_examples() {
                     );
                 }
                 Some(Exclusion::OptimumBeyondHillBound) => {
-                    assert_eq!(ours.hill(), options.hill_bounds.1, "{case}");
-                    assert!(drc_curve.hill() < options.hill_bounds.1, "{case}");
+                    assert_eq!(ours.hill(), options.hill_bounds().1, "{case}");
+                    assert!(drc_curve.hill() < options.hill_bounds().1, "{case}");
                 }
                 Some(Exclusion::DrcOutsideBounds) => {
                     let top = series.iter().map(|o| o.dose).fold(0.0, f64::max);
-                    let beyond = top * 10f64.powf(options.ec50_margin_decades);
+                    let beyond = top * 10f64.powf(options.ec50_margin_decades());
                     assert!(drc_curve.ec50() > beyond, "{case}: drc ec50 in bounds");
                 }
                 None => {

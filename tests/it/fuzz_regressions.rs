@@ -2,7 +2,7 @@
 //! after the crash file that found it.
 
 use synergist::data::{BlockBuilder, BlockError, MAX_RESPONSE_MAGNITUDE};
-use synergist::io::{read_screen, InputError, InputSource, ReadOptions};
+use synergist::input::{read_screen, InputError, InputSource, ReadOptions};
 use synergist::{score_block, Block, Model, ResponseKind, ScoreOptions};
 
 use crate::common::{drug, scratch_dir};
@@ -91,7 +91,7 @@ fn score_block_crash_4d54b86a_from_a_file_names_the_row() {
         response: Some(ResponseKind::Inhibition),
         ..ReadOptions::default()
     };
-    let error = read_screen(&InputSource::Path(path.clone()), &options)
+    let error = read_screen(InputSource::Path(path.clone()), &options)
         .expect_err("1e300 % inhibition is refused");
     let InputError::Problems { problems, omitted } = &error else {
         panic!("not a row problem: {error}");
@@ -110,7 +110,7 @@ fn problem_lines(path: &std::path::Path) -> Vec<(Option<u64>, String)> {
         response: Some(ResponseKind::Inhibition),
         ..ReadOptions::default()
     };
-    match read_screen(&InputSource::Path(path.to_path_buf()), &options) {
+    match read_screen(InputSource::Path(path.to_path_buf()), &options) {
         Ok(_) => panic!("{} should be refused", path.display()),
         Err(InputError::Problems { problems, .. }) => problems
             .into_iter()

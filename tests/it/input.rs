@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use synergist::data::schema::ColumnOverrides;
 use synergist::data::{Block, DrugRole};
-use synergist::io::{read_screen, InputError, InputSource, ReadOptions};
-use synergist::{ResponseKind, ResponseScale, Screen};
+use synergist::input::schema::ColumnOverrides;
+use synergist::input::{read_screen, InputError, InputSource, ReadOptions};
+use synergist::{ReadScreen, ResponseKind, ResponseScale};
 
 use crate::common::{scratch_dir, shared_dir};
 
@@ -49,11 +49,11 @@ fn inhibition_options() -> ReadOptions {
     }
 }
 
-fn read(path: &Path, options: &ReadOptions) -> Result<Screen, InputError> {
-    read_screen(&InputSource::Path(path.to_path_buf()), options)
+fn read(path: &Path, options: &ReadOptions) -> Result<ReadScreen, InputError> {
+    read_screen(InputSource::Path(path.to_path_buf()), options)
 }
 
-fn read_ok(path: &Path, options: &ReadOptions) -> Screen {
+fn read_ok(path: &Path, options: &ReadOptions) -> ReadScreen {
     match read(path, options) {
         Ok(screen) => screen,
         Err(error) => panic!("reading {}: {}", path.display(), error),
@@ -88,8 +88,8 @@ fn shape(block: &Block) -> (usize, usize) {
     )
 }
 
-fn ids(screen: &Screen) -> Vec<&str> {
-    screen.blocks.iter().map(Block::id).collect()
+fn ids(screen: &ReadScreen) -> Vec<&str> {
+    screen.screen.blocks().iter().map(Block::id).collect()
 }
 
 /// The raw response of the first row of `path` whose block_id, conc1 and conc2 fields
@@ -130,11 +130,11 @@ fn mathews_needs_a_response_kind_and_reads_two_6x6_viability_blocks() {
     let screen = read_ok(&path, &options);
     // README: 72 rows, 2 blocks, 6 x 6, no replicates; block 1 ispinesib x ibrutinib, nM.
     assert_eq!(ids(&screen), ["1", "2"]);
-    for block in &screen.blocks {
+    for block in screen.screen.blocks() {
         assert_eq!(shape(block), (6, 6));
         assert_eq!(block.replicate_range(), (1, 1));
     }
-    let block = &screen.blocks[0];
+    let block = &screen.screen.blocks()[0];
     assert_eq!(block.drug(DrugRole::Drug1).name, "ispinesib");
     assert_eq!(block.drug(DrugRole::Drug2).name, "ibrutinib");
     assert_eq!(block.drug(DrugRole::Drug1).unit, "nM");
@@ -157,7 +157,7 @@ fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
     let screen = read_ok(&path, &inhibition_options());
     assert_eq!(ids(&screen), ["1", "2"]);
     let expected_lines = ["OCUBM", "NCIH2122"];
-    for (block, cell_line) in screen.blocks.iter().zip(expected_lines) {
+    for (block, cell_line) in screen.screen.blocks().iter().zip(expected_lines) {
         assert_eq!(shape(block), (5, 5));
         assert_eq!(block.replicate_range(), (4, 4));
         assert_eq!(block.well_count(), 100);
@@ -168,10 +168,18 @@ fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
             [("cell_line_name".to_string(), cell_line.to_string())]
         );
     }
-    assert_eq!(screen.blocks[0].drug(DrugRole::Drug1).name, "MK-1775");
-    assert_eq!(screen.blocks[0].drug(DrugRole::Drug2).name, "Niraparib");
+    assert_eq!(
+        screen.screen.blocks()[0].drug(DrugRole::Drug1).name,
+        "MK-1775"
+    );
+    assert_eq!(
+        screen.screen.blocks()[0].drug(DrugRole::Drug2).name,
+        "Niraparib"
+    );
     // README: the four (0,0) replicates of block 1 are all −0.000626.
-    let control = screen.blocks[0].cell_at(0.0, 0.0).expect("control");
+    let control = screen.screen.blocks()[0]
+        .cell_at(0.0, 0.0)
+        .expect("control");
     assert_eq!(control.n, 4);
     assert!((control.mean - -0.000626).abs() < CONVERSION_TOLERANCE);
     assert!(screen.warnings.is_empty(), "{:?}", screen.warnings);
@@ -202,7 +210,7 @@ fn ncats_10023_keeps_only_metadata_constant_within_a_block() {
     let screen = read_ok(&path, &options);
     let expected_ids: Vec<String> = (1..=12).map(|id| id.to_string()).collect();
     assert_eq!(ids(&screen), expected_ids);
-    for block in &screen.blocks {
+    for block in screen.screen.blocks() {
         assert_eq!(shape(block), (10, 10));
         assert_eq!(block.well_count(), 100);
         // row_index and col_index vary within a block, so they are not block metadata.
@@ -210,10 +218,10 @@ fn ncats_10023_keeps_only_metadata_constant_within_a_block() {
         assert_eq!(block.metadata()[0].0, "piperaquine_conc_uM_authors");
     }
     // README: piperaquine 0.75 uM for BlockId 1 and 0 for BlockId 12.
-    assert_eq!(screen.blocks[0].metadata()[0].1, "0.75");
-    assert_eq!(screen.blocks[11].metadata()[0].1, "0");
+    assert_eq!(screen.screen.blocks()[0].metadata()[0].1, "0.75");
+    assert_eq!(screen.screen.blocks()[11].metadata()[0].1, "0");
     assert_eq!(
-        screen.blocks[0].drug(DrugRole::Drug1).name,
+        screen.screen.blocks()[0].drug(DrugRole::Drug1).name,
         "Pyronaridine Tetraphosphate"
     );
 }
@@ -232,22 +240,22 @@ fn ncats_malaria_screen_reads_2340_blocks_of_10x10() {
     eprintln!(
         "read {} ({} blocks) in {:.3} s",
         path.display(),
-        screen.blocks.len(),
+        screen.screen.blocks().len(),
         started.elapsed().as_secs_f64()
     );
     // README: 234,000 rows = 2,340 blocks x 100 wells.
-    assert_eq!(screen.blocks.len(), 2340);
-    for block in &screen.blocks {
+    assert_eq!(screen.screen.blocks().len(), 2340);
+    for block in screen.screen.blocks() {
         assert_eq!(shape(block), (10, 10), "block {}", block.id());
         assert_eq!(block.well_count(), 100, "block {}", block.id());
     }
-    let metadata: Vec<&str> = screen.blocks[0]
+    let metadata: Vec<&str> = screen.screen.blocks()[0]
         .metadata()
         .iter()
         .map(|(key, _)| key.as_str())
         .collect();
     assert_eq!(metadata, ["cell_line", "replicate", "assay"]);
-    assert_eq!(screen.blocks[0].drug(DrugRole::Drug1).unit, "uM");
+    assert_eq!(screen.screen.blocks()[0].drug(DrugRole::Drug1).unit, "uM");
 
     // README: responses range up to 296,030 % of control, raw values of run 2. Those
     // beyond ±PLAUSIBLE_RESPONSE_LIMIT % inhibition are flagged once, with the first one,
@@ -260,7 +268,7 @@ fn ncats_malaria_screen_reads_2340_blocks_of_10x10() {
         .map(|(index, line)| (index + 1, line.split(',').nth(5).expect("response field")))
         .filter(|(_, response)| {
             let inhibition = 100.0 - response.parse::<f64>().expect("numeric response");
-            inhibition.abs() > synergist::io::PLAUSIBLE_RESPONSE_LIMIT
+            inhibition.abs() > synergist::input::PLAUSIBLE_RESPONSE_LIMIT
         })
         .collect();
     let (first_line, first_value) = implausible[0];
@@ -299,7 +307,7 @@ fn aliases_match_in_any_case_and_a_stated_header_needs_no_flag() {
          conc2 <- ConcCol\nresponse <- Inhibition\nconc_unit1 <- ConcUnit\n\
          conc_unit2 <- ConcUnit\nother columns: cell_line (kept per block where constant within it)"
     );
-    let block = &screen.blocks[0];
+    let block = &screen.screen.blocks()[0];
     assert_eq!(block.id(), "7");
     assert_eq!(block.cell_at(1.0, 1.0).map(|cell| cell.mean), Some(40.0));
     assert_eq!(
@@ -324,7 +332,7 @@ fn column_overrides_map_other_names_and_win_over_aliases() {
         ..inhibition_options()
     };
     let screen = read_ok(&path, &options);
-    let block = &screen.blocks[0];
+    let block = &screen.screen.blocks()[0];
     assert_eq!(block.id(), "p1");
     assert_eq!(block.doses(DrugRole::Drug1), [0.0, 1.0]);
     assert_eq!(block.metadata(), [("conc1".to_string(), "99".to_string())]);
@@ -350,14 +358,14 @@ fn tsv_extension_selects_tab_and_an_explicit_delimiter_wins() {
     let text = csv_text(HEADER, &grid_rows("1", "A", "B")).replace(',', "\t");
     let path = write_file(&dir, "screen.tsv", text.as_bytes());
     let screen = read_ok(&path, &inhibition_options());
-    assert_eq!(shape(&screen.blocks[0]), (2, 2));
+    assert_eq!(shape(&screen.screen.blocks()[0]), (2, 2));
 
     let path = write_file(&dir, "screen.txt", text.as_bytes());
     let options = ReadOptions {
         delimiter: Some(b'\t'),
         ..inhibition_options()
     };
-    assert_eq!(read_ok(&path, &options).blocks.len(), 1);
+    assert_eq!(read_ok(&path, &options).screen.blocks().len(), 1);
 }
 
 #[test]
@@ -371,7 +379,7 @@ fn byte_order_mark_is_skipped_before_plain_and_quoted_headers() {
         let path = write_file(&dir, file, &bytes);
         let screen = read_ok(&path, &inhibition_options());
         assert_eq!(screen.mapping.block_id().header, "block_id", "{file}");
-        assert_eq!(screen.blocks[0].id(), "1");
+        assert_eq!(screen.screen.blocks()[0].id(), "1");
     }
 }
 
@@ -382,7 +390,7 @@ fn crlf_line_ends_and_quoted_fields_with_commas_work() {
     let text = csv_text(HEADER, &rows).replace('\n', "\r\n");
     let path = write_file(&dir, "crlf.csv", text.as_bytes());
     let screen = read_ok(&path, &inhibition_options());
-    let block = &screen.blocks[0];
+    let block = &screen.screen.blocks()[0];
     assert_eq!(block.drug(DrugRole::Drug1).name, "Drug, salt");
     // No stray carriage return in the last field.
     assert_eq!(block.drug(DrugRole::Drug2).unit, "uM");
@@ -398,7 +406,7 @@ fn gzip_input_is_decoded_and_a_fake_gz_is_refused() {
     let compressed = encoder.finish().expect("finish gzip");
     let path = write_file(&dir, "screen.csv.GZ", &compressed);
     let screen = read_ok(&path, &inhibition_options());
-    assert_eq!(screen.blocks[0].well_count(), 4);
+    assert_eq!(screen.screen.blocks()[0].well_count(), 4);
 
     let fake = write_file(&dir, "fake.csv.gz", text.as_bytes());
     let lines = read_error_lines(&fake, &inhibition_options());
@@ -430,7 +438,7 @@ fn row_order_does_not_change_the_blocks_and_blocks_keep_first_appearance_order()
     let from_sorted = read_ok(&sorted_path, &inhibition_options());
     let from_shuffled = read_ok(&shuffled_path, &inhibition_options());
     assert_eq!(ids(&from_sorted), ["b", "a", "c"]);
-    assert_eq!(from_sorted.blocks, from_shuffled.blocks);
+    assert_eq!(from_sorted.screen.blocks(), from_shuffled.screen.blocks());
 
     let mut interleaved = grid_rows("z", "A", "B");
     interleaved.insert(2, grid_rows("y", "C", "D")[0].clone());
@@ -442,7 +450,7 @@ fn row_order_does_not_change_the_blocks_and_blocks_keep_first_appearance_order()
     );
     let screen = read_ok(&path, &inhibition_options());
     assert_eq!(ids(&screen), ["z", "y"]);
-    assert_eq!(screen.blocks[1].well_count(), 4);
+    assert_eq!(screen.screen.blocks()[1].well_count(), 4);
 }
 
 #[test]
@@ -461,7 +469,8 @@ fn fraction_viability_is_converted_to_percent_inhibition() {
         scale: ResponseScale::Fraction,
         ..ReadOptions::default()
     };
-    let block = &read_ok(&path, &options).blocks[0];
+    let read = read_ok(&path, &options);
+    let block = &read.screen.blocks()[0];
     // METHODS.md §1: inhibition = 100·(1 − v) for a viability fraction.
     for (conc1, conc2, viability) in [(0.0, 0.0, 1.0), (1.0, 0.0, 0.75), (1.0, 1.0, 0.125)] {
         let cell = block.cell_at(conc1, conc2).expect("well");
@@ -571,7 +580,8 @@ fn response_kind_must_be_stated_once_and_consistently() {
         response: Some(ResponseKind::Viability),
         ..ReadOptions::default()
     };
-    let block = &read_ok(&stated, &agreeing).blocks[0];
+    let read = read_ok(&stated, &agreeing);
+    let block = &read.screen.blocks()[0];
     assert_eq!(block.cell_at(1.0, 1.0).map(|cell| cell.mean), Some(60.0));
 }
 
@@ -663,7 +673,8 @@ fn decimal_commas_read_as_points_with_semicolon_fields() {
         decimal_comma: true,
         ..ReadOptions::default()
     };
-    let block = &read_ok(&path, &options).blocks[0];
+    let read = read_ok(&path, &options);
+    let block = &read.screen.blocks()[0];
     assert_eq!(block.doses(DrugRole::Drug1), [0.0, 0.5]);
     assert_eq!(block.doses(DrugRole::Drug2), [0.0, 0.0015]);
     // The values as written, with the comma read as a decimal point.
@@ -711,8 +722,8 @@ fn blank_lines_and_empty_rows_are_skipped_and_lines_still_counted() {
     let fixed = text.replace("1,A,B,x,1,40,uM", &rows[3]);
     std::fs::write(&path, fixed).expect("rewrite");
     let screen = read_ok(&path, &inhibition_options());
-    assert_eq!(screen.blocks.len(), 1);
-    assert_eq!(screen.blocks[0].well_count(), 4);
+    assert_eq!(screen.screen.blocks().len(), 1);
+    assert_eq!(screen.screen.blocks()[0].well_count(), 4);
 
     let empty_rows_only = write_file(
         &dir,

@@ -229,7 +229,7 @@ fn a_200_mb_line_is_refused_at_the_line_limit() {
     let expected = format!(
         "error: huge_line.csv:2: the line is longer than {} bytes, the longest accepted; \
          is this a table with one row per line?\n",
-        synergist::io::MAX_LINE_BYTES
+        synergist::input::MAX_LINE_BYTES
     );
     let check = run(&["check".into(), "huge_line.csv".into()], &dir);
     assert_eq!(check.status.code(), Some(INPUT_ERROR_EXIT));

@@ -80,10 +80,10 @@ fn curve(e0: f64, emax: f64, ec50: f64, hill: f64) -> HillCurve {
     HillCurve::new(e0, emax, ec50, hill).expect("valid curve")
 }
 
-fn scores_of<'a>(scores: &'a BlockScores<'_>, model: Model) -> &'a ModelScores {
+fn scores_of(scores: &BlockScores, model: Model) -> &ModelScores {
     match scores.model(model) {
         Some(Ok(scores)) => scores,
-        Some(Err(error)) => panic!("{model} could not score {}: {error}", scores.block.id()),
+        Some(Err(error)) => panic!("{model} could not score {}: {error}", scores.block_id),
         None => panic!("{model} was not requested"),
     }
 }
@@ -231,7 +231,7 @@ fn assert_sham_is_loewe_additive(what: &str, truth: &HillCurve, potency_ratio: f
     }
     let scores = score_block(&block, &[Model::Loewe], &ScoreOptions::default());
     let loewe = scores_of(&scores, Model::Loewe);
-    let index = loewe.combination_index.as_ref().expect("Loewe has a CI");
+    let index = loewe.extra("ci").expect("Loewe has a CI");
     assert_eq!(
         loewe.summary.cells_fallback, 0,
         "{what}: no fallback needed"
@@ -651,10 +651,7 @@ fn loewe_without_a_solution_follows_the_chosen_fallback() {
     assert_recovered("drug2", fit2, &drug2);
 
     let score_with = |rule: LoeweUndefined| {
-        let options = ScoreOptions {
-            loewe_undefined: rule,
-            ..ScoreOptions::default()
-        };
+        let options = ScoreOptions::new().with_loewe_undefined(rule);
         score_block(&block, &[Model::Loewe, Model::Hsa], &options)
     };
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use synergist::plot::{render_block, ImageFormat, PlotKind, PlotOptions};
+use synergist::plot::{render_block, ImageFormat, IsobologramOptions, PlotKind, PlotOptions};
 use synergist::{
     score_block, Block, DrugRole, Model, ReadOptions, ResponseKind, ScoreOptions, Screen,
 };
@@ -24,7 +24,9 @@ const SYNERGYFINDER: [(&str, ResponseKind); 4] = [
 ];
 
 fn example() -> Screen {
-    Screen::from_path(repo_path(EXAMPLE), &ReadOptions::default()).expect("example reads")
+    synergist::read_screen(repo_path(EXAMPLE), &ReadOptions::default())
+        .map(|read| read.screen)
+        .expect("example reads")
 }
 
 fn svg(kind: PlotKind, block: &Block, options: &PlotOptions) -> String {
@@ -86,7 +88,8 @@ fn synergyfinder_screens() -> Vec<(String, Screen)> {
                 response: Some(response),
                 ..ReadOptions::default()
             };
-            let screen = Screen::from_path(&path, &options)
+            let screen = synergist::read_screen(&path, &options)
+                .map(|read| read.screen)
                 .unwrap_or_else(|error| panic!("{name}: {error}"));
             (name.to_string(), screen)
         })
@@ -100,7 +103,7 @@ fn every_block_figure_renders_for_every_block() {
     let options = PlotOptions::default();
     let mut rendered = 0;
     for (name, screen) in &screens {
-        for block in &screen.blocks {
+        for block in screen.blocks() {
             for kind in PlotKind::ALL
                 .into_iter()
                 .filter(|kind| kind.is_block_figure())
@@ -117,16 +120,17 @@ fn every_block_figure_renders_for_every_block() {
 #[test]
 fn every_model_and_isobologram_variant_renders() {
     let screen = example();
-    let block = &screen.blocks[0];
+    let block = &screen.blocks()[0];
     for model in Model::ALL {
         for (normalised, log_doses) in [(false, false), (true, false), (false, true)] {
-            let mut options = PlotOptions {
-                model,
-                ..PlotOptions::default()
-            };
-            options.isobologram.effects = vec![30.0, 50.0, 70.0];
-            options.isobologram.normalised = normalised;
-            options.isobologram.log_doses = log_doses;
+            let options =
+                PlotOptions::new()
+                    .with_model(model)
+                    .with_isobologram(IsobologramOptions {
+                        effects: vec![30.0, 50.0, 70.0],
+                        normalised,
+                        log_doses,
+                    });
             let what = format!("{model}, normalised {normalised}, log {log_doses}");
             assert_well_formed(&what, &svg(PlotKind::Report, block, &options));
         }
@@ -136,7 +140,7 @@ fn every_model_and_isobologram_variant_renders() {
 #[test]
 fn png_has_the_figure_size() {
     let screen = example();
-    let block = &screen.blocks[0];
+    let block = &screen.blocks()[0];
     for kind in PlotKind::ALL {
         let bytes = render_block(kind, block, &PlotOptions::default(), ImageFormat::Png)
             .unwrap_or_else(|error| panic!("{kind}: {error}"));
@@ -157,7 +161,7 @@ fn png_has_the_figure_size() {
 fn heatmaps_have_one_cell_per_dose_pair_and_labelled_axes() {
     let screen = example();
     let options = PlotOptions::default();
-    for block in &screen.blocks {
+    for block in screen.blocks() {
         let cells = block.doses(DrugRole::Drug1).len() * block.doses(DrugRole::Drug2).len();
         for kind in [PlotKind::SynergyMap, PlotKind::ResponseMap] {
             let svg = svg(kind, block, &options);
@@ -188,17 +192,14 @@ fn heatmaps_have_one_cell_per_dose_pair_and_labelled_axes() {
 #[test]
 fn synergy_map_subtitle_gives_the_block_mean_and_p_value() {
     let screen = example();
-    let block = &screen.blocks[0];
+    let block = &screen.blocks()[0];
     for model in Model::ALL {
         let scores = score_block(block, &[model], &ScoreOptions::default());
         let summary = match scores.model(model) {
             Some(Ok(scores)) => scores.summary,
             other => panic!("{model}: {other:?}"),
         };
-        let options = PlotOptions {
-            model,
-            ..PlotOptions::default()
-        };
+        let options = PlotOptions::new().with_model(model);
         let svg = svg(PlotKind::SynergyMap, block, &options);
         let subtitle = texts(&svg)
             .into_iter()
@@ -222,10 +223,7 @@ fn a_block_without_monotherapies_still_draws_and_says_why() {
     }
     let block = builder.build().expect("valid block");
     for model in [Model::Zip, Model::Loewe] {
-        let options = PlotOptions {
-            model,
-            ..PlotOptions::default()
-        };
+        let options = PlotOptions::new().with_model(model);
         for kind in PlotKind::ALL {
             assert_well_formed(&format!("{model}, {kind}"), &svg(kind, &block, &options));
         }
@@ -249,7 +247,7 @@ fn a_block_without_monotherapies_still_draws_and_says_why() {
 fn isobologram_names_its_axes_and_a_drug_that_cannot_reach_the_effect() {
     let screen = example();
     let options = PlotOptions::default();
-    for block in &screen.blocks {
+    for block in screen.blocks() {
         let svg = svg(PlotKind::Isobologram, block, &options);
         let texts = texts(&svg);
         for role in DrugRole::BOTH {
@@ -275,7 +273,7 @@ fn isobologram_names_its_axes_and_a_drug_that_cannot_reach_the_effect() {
 #[test]
 fn rendering_is_deterministic() {
     let screen = example();
-    let block = &screen.blocks[3];
+    let block = &screen.blocks()[3];
     let options = PlotOptions::default();
     for format in [ImageFormat::Svg, ImageFormat::Png] {
         let first = render_block(PlotKind::Report, block, &options, format).expect("renders");
@@ -335,7 +333,7 @@ fn plot_command_draws_every_block_identically_on_any_thread_count() {
         assert!(output.status.success(), "{}", stderr(&output));
     }
     let screen = example();
-    for block in &screen.blocks {
+    for block in screen.blocks() {
         let name = format!("{}_curves.svg", block.id());
         let one = std::fs::read(directory.join("1").join(&name)).expect("written with -j1");
         let two = std::fs::read(directory.join("2").join(&name)).expect("written with -j2");
@@ -346,7 +344,7 @@ fn plot_command_draws_every_block_identically_on_any_thread_count() {
         .count();
     assert_eq!(
         files,
-        screen.blocks.len(),
+        screen.blocks().len(),
         "one file per block, nothing else"
     );
 }

@@ -20,9 +20,9 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 use synergist::data::{BlockBuilder, DrugRole, MAX_RESPONSE_MAGNITUDE};
-use synergist::io::{read_screen, InputError, InputSource, ReadOptions};
+use synergist::input::{read_screen, InputError, InputSource, ReadOptions};
 use synergist::model::BlockContext;
-use synergist::statistics::one_sample_t_test;
+use synergist::score::statistics::one_sample_t_test;
 use synergist::{
     score_context, Block, LoeweUndefined, Model, ModelScores, ResponseKind, ScoreOptions,
 };
@@ -163,9 +163,9 @@ proptest! {
         contents.extend(&bytes);
         for name in ["input.csv", "input.tsv", "input.csv.gz"] {
             let path = write_input(&dir, name, &contents);
-            match read_screen(&InputSource::Path(path.clone()), &inhibition()) {
-                Ok(screen) => {
-                    for block in &screen.blocks {
+            match read_screen(InputSource::Path(path.clone()), &inhibition()) {
+                Ok(read) => {
+                    for block in read.screen.blocks() {
                         assert_block_is_valid(block);
                     }
                 }
@@ -183,15 +183,16 @@ proptest! {
         let path = write_input(&dir, "screen.csv", text.as_bytes());
         let file = path.display().to_string();
         let lines: Vec<&str> = text.lines().collect();
-        match read_screen(&InputSource::Path(path), &inhibition()) {
-            Ok(screen) => {
+        match read_screen(InputSource::Path(path), &inhibition()) {
+            Ok(read) => {
+                let screen = read.screen;
                 prop_assert!(all_good, "accepted a bad row:\n{}", text);
                 // No row is lost: every row is one well of its block.
-                let wells: u64 = screen.blocks.iter().map(Block::well_count).sum();
+                let wells: u64 = screen.blocks().iter().map(Block::well_count).sum();
                 prop_assert_eq!(wells, rows.len() as u64);
                 let ids: HashSet<&str> = rows.iter().map(|(f, _)| f[0].text.as_str()).collect();
-                prop_assert_eq!(screen.blocks.len(), ids.len());
-                for block in &screen.blocks {
+                prop_assert_eq!(screen.blocks().len(), ids.len());
+                for block in screen.blocks() {
                     assert_block_is_valid(block);
                 }
             }
@@ -327,14 +328,14 @@ fn assert_scores_keep_the_contract(
             }
             fallback += usize::from(scores.fallback[cell]);
         }
-        if let Some(index) = &scores.combination_index {
+        if let Some(index) = scores.extra("ci") {
             let index = index[cell];
             assert!(
                 index.is_nan() || (index.is_finite() && index > 0.0),
                 "CI {index}"
             );
         }
-        if let Some(fitted) = &scores.fitted {
+        if let Some(fitted) = scores.compared.as_ref() {
             assert!(!fitted[cell].is_infinite(), "{model} {cell:?}");
         }
     }
@@ -370,9 +371,9 @@ proptest! {
     #[test]
     fn scoring_any_finite_block_gives_numbers_or_stated_gaps(wells in wells()) {
         let Some(block) = build(&wells) else { return Ok(()) };
-        let context = BlockContext::new(&block, &ScoreOptions::default().fit);
+        let context = BlockContext::new(&block, ScoreOptions::default().fit());
         let observed = context.observed().clone();
-        let scored = score_context(&context, &Model::ALL, LoeweUndefined::Nan);
+        let scored = score_context(&context, &Model::ALL, &synergist::model::ModelOptions::default());
         for (model, result) in &scored.models {
             match result {
                 Ok(scores) => assert_scores_keep_the_contract(*model, scores, &block, &observed),
@@ -380,7 +381,7 @@ proptest! {
             }
         }
         for rule in [LoeweUndefined::Hsa, LoeweUndefined::SynergyFinder] {
-            let scored = score_context(&context, &[Model::Loewe], rule);
+            let scored = score_context(&context, &[Model::Loewe], &synergist::model::ModelOptions { loewe_undefined: rule });
             if let Some(Ok(scores)) = scored.model(Model::Loewe) {
                 assert_scores_keep_the_contract(Model::Loewe, scores, &block, &observed);
             }
@@ -435,9 +436,9 @@ proptest! {
         let options = ScoreOptions::default();
         let models = [Model::Hsa, Model::Bliss, Model::Loewe];
         let (first_context, second_context) =
-            (BlockContext::new(&first, &options.fit), BlockContext::new(&second, &options.fit));
-        let first_scores = score_context(&first_context, &models, options.loewe_undefined);
-        let second_scores = score_context(&second_context, &models, options.loewe_undefined);
+            (BlockContext::new(&first, options.fit()), BlockContext::new(&second, options.fit()));
+        let first_scores = score_context(&first_context, &models, options.model());
+        let second_scores = score_context(&second_context, &models, options.model());
         for model in models {
             let (Some(Ok(a)), Some(Ok(b))) = (first_scores.model(model), second_scores.model(model)) else {
                 // Loewe fails the same way on both: the fits are of the same series.
@@ -464,8 +465,8 @@ proptest! {
         combinations in proptest::array::uniform16(-50.0f64..150.0),
     ) {
         let block = grid_block(&monotherapies, &combinations);
-        let context = BlockContext::new(&block, &ScoreOptions::default().fit);
-        let scores = score_context(&context, &[Model::Hsa, Model::Bliss], LoeweUndefined::Nan);
+        let context = BlockContext::new(&block, ScoreOptions::default().fit());
+        let scores = score_context(&context, &[Model::Hsa, Model::Bliss], &synergist::model::ModelOptions::default());
         let (Some(Ok(hsa)), Some(Ok(bliss))) = (scores.model(Model::Hsa), scores.model(Model::Bliss)) else {
             panic!("HSA and Bliss score every complete grid");
         };

@@ -192,7 +192,7 @@ fn assert_cells_within(what: &str, got: &Array2<f64>, want: &Array2<f64>, tolera
 
 /// The fitted monotherapy curves of a block (those that are curves, not flat lines).
 fn monotherapy_curves(block: &Block, options: &ScoreOptions) -> Vec<HillCurve> {
-    let context = BlockContext::new(block, &options.fit);
+    let context = BlockContext::new(block, options.fit());
     DrugRole::BOTH
         .iter()
         .filter_map(|&role| context.monotherapy_fit(role).ok())
@@ -294,10 +294,10 @@ fn assert_p_values_agree(
     );
 }
 
-fn scores_of<'a>(scores: &'a BlockScores<'_>, model: Model) -> &'a ModelScores {
+fn scores_of(scores: &BlockScores, model: Model) -> &ModelScores {
     match scores.model(model) {
         Some(Ok(scores)) => scores,
-        Some(Err(error)) => panic!("{model} could not score {}: {error}", scores.block.id()),
+        Some(Err(error)) => panic!("{model} could not score {}: {error}", scores.block_id),
         None => panic!("{model} was not requested"),
     }
 }
@@ -307,7 +307,7 @@ fn scores_of<'a>(scores: &'a BlockScores<'_>, model: Model) -> &'a ModelScores {
 /// Monotherapy and control cells: reference = observed, synergy = 0, ZIP's fitted = observed,
 /// no combination index. Set by one rule in `score.rs`, so exact. The block mean is the mean
 /// of the combination cells' scores (METHODS §6), not of the whole matrix.
-fn assert_monotherapy_cells_score_zero(case: &str, block: &Block, scores: &BlockScores<'_>) {
+fn assert_monotherapy_cells_score_zero(case: &str, block: &Block, scores: &BlockScores) {
     let measured_combinations = block
         .cells()
         .indexed_iter()
@@ -333,10 +333,10 @@ fn assert_monotherapy_cells_score_zero(case: &str, block: &Block, scores: &Block
                 result.reference[index], cell.mean,
                 "{what}: reference {index:?}"
             );
-            if let Some(fitted) = &result.fitted {
+            if let Some(fitted) = result.compared.as_ref() {
                 assert_eq!(fitted[index], cell.mean, "{what}: fitted at {index:?}");
             }
-            if let Some(ci) = &result.combination_index {
+            if let Some(ci) = result.extra("ci") {
                 assert!(ci[index].is_nan(), "{what}: CI at {index:?}");
             }
             assert!(!result.fallback[index], "{what}: fallback at {index:?}");
@@ -379,7 +379,7 @@ fn monotherapy_and_control_cells_score_zero_in_every_model() {
 /// ec50 lies beyond the tested doses do not pin emax down, and a fit can end with an emax of
 /// 10⁴ points (status `iteration_limit`), which widens the bracket the root finder stops at.
 fn loewe_root_tolerance(block: &Block, options: &ScoreOptions) -> f64 {
-    let context = BlockContext::new(block, &options.fit);
+    let context = BlockContext::new(block, options.fit());
     let span = DrugRole::BOTH
         .iter()
         .filter_map(|&role| context.monotherapy_fit(role).ok())
@@ -423,19 +423,19 @@ fn assert_transpose_invariant(case: &str, block: &Block) {
             per_cell,
         );
         assert_eq!(
-            swapped.fitted.is_some(),
-            original.fitted.is_some(),
+            swapped.compared.is_some(),
+            original.compared.is_some(),
             "{what}"
         );
-        if let (Some(a), Some(b)) = (&swapped.fitted, &original.fitted) {
+        if let (Some(a), Some(b)) = (swapped.compared.as_ref(), original.compared.as_ref()) {
             assert_cells_within(&format!("{what}: fitted"), &t(a), b, SAME_ARITHMETIC);
         }
         assert_eq!(
-            swapped.combination_index.is_some(),
-            original.combination_index.is_some(),
+            swapped.extra("ci").is_some(),
+            original.extra("ci").is_some(),
             "{what}"
         );
-        if let (Some(a), Some(b)) = (&swapped.combination_index, &original.combination_index) {
+        if let (Some(a), Some(b)) = (swapped.extra("ci"), original.extra("ci")) {
             assert_cells_within(&format!("{what}: CI"), &t(a), b, SAME_ARITHMETIC);
         }
         assert_eq!(swapped.fallback.t(), original.fallback, "{what}: fallback");
@@ -501,10 +501,10 @@ fn multiplying_one_drugs_doses_by_1000_changes_no_score() {
                     &want.synergy,
                     per_cell,
                 );
-                if let (Some(a), Some(b)) = (&got.fitted, &want.fitted) {
+                if let (Some(a), Some(b)) = (got.compared.as_ref(), want.compared.as_ref()) {
                     assert_cells_within(&format!("{what}: fitted"), a, b, per_cell);
                 }
-                if let (Some(a), Some(b)) = (&got.combination_index, &want.combination_index) {
+                if let (Some(a), Some(b)) = (got.extra("ci"), want.extra("ci")) {
                     let fits = monotherapy_curves(&block, &options);
                     assert_ci_unit_invariant(&format!("{what}: CI"), a, (&block, b), &fits);
                 }
@@ -538,7 +538,7 @@ fn identical_arrays(a: &Array2<f64>, b: &Array2<f64>) -> bool {
     a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(&x, &y)| identical(x, y))
 }
 
-fn identical_optional(a: &Option<Array2<f64>>, b: &Option<Array2<f64>>) -> bool {
+fn identical_optional(a: Option<&Array2<f64>>, b: Option<&Array2<f64>>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => identical_arrays(a, b),
         (None, None) => true,
@@ -552,8 +552,8 @@ fn identical_scores(a: &ModelScores, b: &ModelScores) -> bool {
     let (s, t) = (a.summary, b.summary);
     identical_arrays(&a.reference, &b.reference)
         && identical_arrays(&a.synergy, &b.synergy)
-        && identical_optional(&a.fitted, &b.fitted)
-        && identical_optional(&a.combination_index, &b.combination_index)
+        && identical_optional(a.compared.as_ref(), b.compared.as_ref())
+        && identical_optional(a.extra("ci"), b.extra("ci"))
         && a.fallback == b.fallback
         && identical(s.mean, t.mean)
         && identical(s.p_value, t.p_value)
@@ -561,11 +561,7 @@ fn identical_scores(a: &ModelScores, b: &ModelScores) -> bool {
             == (t.cells_used, t.cells_excluded, t.cells_fallback)
 }
 
-fn score_with_threads<'a>(
-    screen: &'a Screen,
-    threads: usize,
-    options: &ScoreOptions,
-) -> Vec<BlockScores<'a>> {
+fn score_with_threads(screen: &Screen, threads: usize, options: &ScoreOptions) -> Vec<BlockScores> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -577,17 +573,20 @@ fn score_with_threads<'a>(
 fn one_thread_and_four_threads_give_identical_scores() {
     // The example dataset: 10 simulated 8 × 8 blocks with 3 noisy replicates per well.
     let path = repo_path("datasets/ave1642_hepatoma.csv");
-    let screen = Screen::from_path(&path, &ReadOptions::default()).expect("read the dataset");
-    assert_eq!(screen.blocks.len(), 10, "datasets/README.md: 10 blocks");
+    let screen = synergist::read_screen(&path, &ReadOptions::default())
+        .map(|read| read.screen)
+        .expect("read the dataset");
+    assert_eq!(screen.blocks().len(), 10, "datasets/README.md: 10 blocks");
     let options = ScoreOptions::default();
     let serial = score_with_threads(&screen, 1, &options);
     let parallel = score_with_threads(&screen, 4, &options);
-    assert_eq!(serial.len(), screen.blocks.len());
-    assert_eq!(parallel.len(), screen.blocks.len());
-    for ((one, four), block) in serial.iter().zip(&parallel).zip(&screen.blocks) {
-        // Input order is kept: each result is the result of the block at its position.
-        assert!(std::ptr::eq(one.block, block), "serial order");
-        assert!(std::ptr::eq(four.block, block), "parallel order");
+    assert_eq!(serial.len(), screen.blocks().len());
+    assert_eq!(parallel.len(), screen.blocks().len());
+    for ((one, four), block) in serial.iter().zip(&parallel).zip(screen.blocks()) {
+        // Input order is kept: each result is the result of the block at its position (the
+        // ten block ids are distinct).
+        assert_eq!(one.block_id, block.id(), "serial order");
+        assert_eq!(four.block_id, block.id(), "parallel order");
         assert_eq!(one.combination_cells, four.combination_cells);
         assert_eq!(one.models.len(), four.models.len());
         for ((model, a), (other, b)) in one.models.iter().zip(&four.models) {

@@ -491,12 +491,12 @@ fn simulated_csv_reads_back_as_the_spec_describes() {
     let path = scratch_dir("simulate_read_back").join("small.csv");
     simulate_csv(&spec, std::fs::File::create(&path).unwrap()).unwrap();
     let screen = synergist::read_screen(
-        &synergist::InputSource::Path(path),
+        synergist::InputSource::Path(path),
         &synergist::ReadOptions::default(),
     )
     .expect("the reader accepts simulated output");
-    assert_eq!(screen.blocks.len(), spec.blocks().len());
-    for (read, simulated) in screen.blocks.iter().zip(spec.blocks()) {
+    assert_eq!(screen.screen.blocks().len(), spec.blocks().len());
+    for (read, simulated) in screen.screen.blocks().iter().zip(spec.blocks()) {
         assert_eq!(read.id(), simulated.block_id());
         assert_eq!(
             read.drug(synergist::DrugRole::Drug1).unit,

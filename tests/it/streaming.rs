@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use synergist::io::{BlockReader, Grouped, InputError, InputSource, ReadOptions};
-use synergist::stream::BATCH_BLOCKS;
+use synergist::input::{BlockReader, Grouped, InputError, InputSource, ReadOptions};
+use synergist::score::stream::BATCH_BLOCKS;
 
 use crate::common::{repo_path, scratch_dir, stderr, synergist};
 

@@ -10,7 +10,8 @@ use std::io::Write;
 
 use serde::ser::{SerializeMap, Serializer};
 
-use super::write::{csv_to_io, format_float, Format};
+use super::format::{csv_to_io, Format};
+use crate::input::format_float;
 
 /// One field of an output row.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,6 +20,37 @@ pub enum InputSource {
     Stdin,
 }
 
+impl From<&Path> for InputSource {
+    fn from(path: &Path) -> InputSource {
+        InputSource::Path(path.to_path_buf())
+    }
+}
+
+impl From<PathBuf> for InputSource {
+    fn from(path: PathBuf) -> InputSource {
+        InputSource::Path(path)
+    }
+}
+
+impl From<&PathBuf> for InputSource {
+    fn from(path: &PathBuf) -> InputSource {
+        InputSource::Path(path.clone())
+    }
+}
+
+impl From<&str> for InputSource {
+    /// A path; `-` is a file named `-` here ([`InputSource::from_arg`] reads it as stdin).
+    fn from(path: &str) -> InputSource {
+        InputSource::Path(PathBuf::from(path))
+    }
+}
+
+impl From<&InputSource> for InputSource {
+    fn from(source: &InputSource) -> InputSource {
+        source.clone()
+    }
+}
+
 impl InputSource {
     /// `-` means standard input; anything else is a path.
     pub fn from_arg(argument: &str) -> InputSource {

@@ -14,9 +14,9 @@ use csv::StringRecord;
 use super::input_error::{InputError, InputProblem, ProblemList};
 use super::number::{parse_dose, parse_finite, NumberField, NumberFormat};
 use super::plausibility::ResponseChecks;
-use crate::data::schema::{ColumnMapping, MappedColumn};
+use super::response::ResponseConvention;
+use super::schema::{ColumnMapping, MappedColumn};
 use crate::data::{is_valid_response, Block, BlockBuilder, Drug, DrugRole, MAX_RESPONSE_MAGNITUDE};
-use crate::response::ResponseConvention;
 
 /// A block being collected: its builder and what its first row said.
 #[derive(Debug)]
@@ -132,7 +132,7 @@ impl Grouping {
         let mut builder = state.builder;
         for (column, value) in self.mapping.metadata().iter().zip(state.metadata) {
             if let Some(value) = value {
-                builder = builder.metadata(column.header.clone(), value);
+                builder.metadata(column.header.clone(), value);
             }
         }
         builder

@@ -4,11 +4,11 @@
 //! settled before any row is read; then every row is parsed once into one reused record and
 //! added to its block ([`Grouping`]). [`read_screen`] holds every block, so rows of a block
 //! may come in any order; [`BlockReader`] streams grouped input one block at a time. Bad rows
-//! do not stop the reading: up to [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS)
+//! do not stop the reading: up to [`MAX_LISTED_PROBLEMS`](crate::input::MAX_LISTED_PROBLEMS)
 //! problems are collected, each naming file, line, column and value.
 //!
 //! Before any of that, the input is guarded: a UTF-8 byte-order mark is skipped and UTF-16
-//! refused, a line longer than [`MAX_LINE_BYTES`](crate::io::MAX_LINE_BYTES) stops reading
+//! refused, a line longer than [`MAX_LINE_BYTES`](crate::input::MAX_LINE_BYTES) stops reading
 //! (so one enormous line is never held whole), and a header read as a single column that
 //! holds `;`, tab or `,` is reported with the `--delimiter` to use. Blank lines and rows
 //! whose fields are all empty (spreadsheets write them below a table) are skipped silently.
@@ -24,10 +24,10 @@ use super::input_error::{InputError, InputProblem};
 use super::line_ends::LfLineEnds;
 use super::line_limit::{LineLimit, LineTooLong};
 use super::number::NumberFormat;
+use super::response::{ResponseConvention, ResponseKind, ResponseScale};
+use super::schema::{ColumnMapping, ColumnOverrides};
 use super::source::InputSource;
-use crate::data::schema::{ColumnMapping, ColumnOverrides};
 use crate::data::{Block, Screen};
-use crate::response::{ResponseConvention, ResponseKind, ResponseScale};
 
 /// The UTF-8 encoding of U+FEFF, which some tools write at the start of a text file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -51,6 +51,21 @@ pub struct ReadOptions {
     pub decimal_comma: bool,
 }
 
+/// A screen as read: its blocks, and how the input was read.
+#[derive(Debug, Clone)]
+pub struct ReadScreen {
+    /// The blocks, in order of first appearance in the input.
+    pub screen: Screen,
+    /// Which input column was used for which role.
+    pub mapping: ColumnMapping,
+    /// How the response column was read.
+    pub convention: ResponseConvention,
+    /// What reading found suspicious without refusing the input: responses far outside
+    /// the percent scale, controls that look like the other response kind (see
+    /// [`BlockReader::warnings`]).
+    pub warnings: Vec<InputProblem>,
+}
+
 /// Reads a long-format screen: one row per well, grouped into blocks by `block_id`.
 ///
 /// Rows of a block may come in any order and blocks may interleave; blocks keep the order
@@ -61,19 +76,21 @@ pub struct ReadOptions {
 /// # Errors
 /// [`InputError`]: the input cannot be opened or decoded, has no header or no rows, its
 /// columns do not match the schema, the response kind is unstated or contradicted, or rows
-/// have problems (all listed, up to [`MAX_LISTED_PROBLEMS`](crate::io::MAX_LISTED_PROBLEMS)).
-pub fn read_screen(source: &InputSource, options: &ReadOptions) -> Result<Screen, InputError> {
-    let mut reader = BlockReader::open(source, options, Grouped::No)?;
+/// have problems (all listed, up to [`MAX_LISTED_PROBLEMS`](crate::input::MAX_LISTED_PROBLEMS)).
+pub fn read_screen(
+    source: impl Into<InputSource>,
+    options: &ReadOptions,
+) -> Result<ReadScreen, InputError> {
+    let mut reader = BlockReader::open(&source.into(), options, Grouped::No)?;
     let mut blocks = Vec::new();
     while let Some(block) = reader.next_block()? {
         blocks.push(block);
     }
     let warnings = reader.warnings();
-    Ok(Screen {
-        source: reader.table.file,
+    Ok(ReadScreen {
+        screen: Screen::new(reader.table.file, blocks),
         mapping: Rc::unwrap_or_clone(reader.table.mapping),
         convention: reader.table.convention,
-        blocks,
         warnings,
     })
 }
@@ -207,7 +224,7 @@ impl BlockReader {
     }
 
     /// Warnings about the responses that do not stop reading: values far outside the
-    /// percent scale (beyond ±[`PLAUSIBLE_RESPONSE_LIMIT`](crate::io::PLAUSIBLE_RESPONSE_LIMIT)
+    /// percent scale (beyond ±[`PLAUSIBLE_RESPONSE_LIMIT`](crate::input::PLAUSIBLE_RESPONSE_LIMIT)
     /// % inhibition), and control wells (both doses 0) that look like the other response
     /// kind. Complete once the last block was read; each names file, column and, where one
     /// value is at fault, line and value.

@@ -1,6 +1,6 @@
 //! One point of a dose-response series, summarising its replicate wells.
 
-use crate::data::CellStats;
+use super::CellStats;
 
 /// One dose of a series: the mean response of its replicate wells, their count and
 /// standard deviation. Fitting the means weighted by the counts gives the same curve as
@@ -29,27 +29,29 @@ impl Observation {
         }
     }
 
-    /// The summary of a measured cell at a dose.
-    pub fn from_cell(dose: f64, cell: &CellStats) -> Self {
-        Observation {
-            dose,
-            response: cell.mean,
-            replicates: cell.n,
-            replicate_sd: if cell.n > 1 { cell.sd } else { 0.0 },
-        }
-    }
-
     /// Weight of this point in the least-squares fit (its replicate count).
-    pub(crate) fn weight(&self) -> f64 {
+    pub fn weight(&self) -> f64 {
         f64::from(self.replicates)
     }
 
     /// Sum of squared deviations of the replicates from their mean: (n − 1)·sd².
-    pub(crate) fn within_sum_of_squares(&self) -> f64 {
+    pub fn within_sum_of_squares(&self) -> f64 {
         if self.replicates > 1 {
             f64::from(self.replicates - 1) * self.replicate_sd * self.replicate_sd
         } else {
             0.0
+        }
+    }
+}
+
+impl CellStats {
+    /// This measured cell as one point of a series at a dose: its mean, count and spread.
+    pub fn observation(&self, dose: f64) -> Observation {
+        Observation {
+            dose,
+            response: self.mean,
+            replicates: self.n,
+            replicate_sd: if self.n > 1 { self.sd } else { 0.0 },
         }
     }
 }

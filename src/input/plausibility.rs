@@ -6,8 +6,8 @@
 //! controls reads thousands of percent.
 
 use super::input_error::InputProblem;
-use crate::data::schema::ColumnMapping;
-use crate::response::{ResponseConvention, ResponseKind, ResponseScale};
+use super::response::{ResponseConvention, ResponseKind, ResponseScale};
+use super::schema::ColumnMapping;
 
 /// Responses beyond ± this many % inhibition are flagged: ten times the full scale. Assay
 /// noise and growth stimulation stay well inside it; beyond it a value is raw signal, a
@@ -90,7 +90,7 @@ impl ResponseChecks {
                 message: format!(
                     "is {} % inhibition, beyond ±{PLAUSIBLE_RESPONSE_LIMIT} %{more}; \
                      it is scored as given{hint}",
-                    crate::io::write::format_float(first.inhibition)
+                    super::number::format_float(first.inhibition)
                 ),
             });
         }

@@ -1,34 +1,11 @@
-//! Writing results: number formatting that round-trips, and the fit table in CSV or JSON.
+//! The fit table: one row per block and drug with its monotherapy's 4PL fit, in CSV or JSON.
 
 use std::io::Write;
 
+use super::format::{csv_to_io, Format};
+use crate::curve::{FitError, HillFit};
 use crate::data::{Block, DrugRole};
-use crate::monotherapy::MonotherapyFit;
-
-/// Output file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Comma-separated values with a header row.
-    #[default]
-    Csv,
-    /// A JSON array of objects, one per row; undefined numbers are `null`.
-    Json,
-}
-
-/// Formats a float so that parsing it back gives the same f64: plain decimal notation for
-/// magnitudes in [1e-5, 1e16), shortest scientific notation outside; NaN (undefined) as an
-/// empty field; infinities as `inf` / `-inf`.
-pub fn format_float(value: f64) -> String {
-    if value.is_nan() {
-        String::new()
-    } else if value.is_infinite() {
-        if value > 0.0 { "inf" } else { "-inf" }.to_string()
-    } else if value == 0.0 || (1e-5..1e16).contains(&value.abs()) {
-        format!("{value}")
-    } else {
-        format!("{value:e}")
-    }
-}
+use crate::input::format_float;
 
 /// One row of the fit table: one block × drug.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -79,18 +56,20 @@ pub const FIT_COLUMNS: [&str; 13] = [
 ];
 
 impl FitRow {
-    /// The row for one monotherapy fit of a block.
-    pub fn new(block: &Block, fit: &MonotherapyFit) -> FitRow {
-        let drug = block.drug(fit.role);
+    /// The row for the monotherapy fit of one drug of a block (as
+    /// [`BlockContext::monotherapy_series_fit`](crate::model::BlockContext::monotherapy_series_fit)
+    /// makes it).
+    pub fn new(block: &Block, role: DrugRole, fit: &Result<HillFit, FitError>) -> FitRow {
+        let drug = block.drug(role);
         let n_points = block
-            .monotherapy(fit.role)
+            .monotherapy(role)
             .iter()
             .map(|o| u64::from(o.replicates))
             .sum();
         let base = FitRow {
             block_id: block.id().to_string(),
             drug: drug.name.clone(),
-            role: fit.role,
+            role,
             e0: None,
             emax: None,
             ec50: None,
@@ -102,7 +81,7 @@ impl FitRow {
             iterations: None,
             conc_unit: drug.unit.clone(),
         };
-        match &fit.result {
+        match fit {
             Ok(hill_fit) => FitRow {
                 e0: Some(hill_fit.e0()),
                 emax: Some(hill_fit.emax()),
@@ -162,40 +141,5 @@ pub fn write_fit_rows<W: Write>(rows: &[FitRow], format: Format, writer: W) -> s
             writer.write_all(b"\n")?;
             writer.flush()
         }
-    }
-}
-
-/// The I/O error inside a csv error (writing can fail only on I/O), or one describing it.
-pub(crate) fn csv_to_io(error: csv::Error) -> std::io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(io_error) => io_error,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn floats_round_trip_and_nan_is_empty() {
-        for value in [
-            0.0,
-            1.0,
-            -2.5,
-            0.1 + 0.2,
-            1e-7,
-            3.3e300,
-            123456.789,
-            1e16,
-            -4e-300,
-        ] {
-            let text = format_float(value);
-            assert_eq!(text.parse::<f64>().unwrap(), value, "{text}");
-        }
-        assert_eq!(format_float(f64::NAN), "");
-        assert_eq!(format_float(1.0), "1");
-        assert_eq!(format_float(1e300), "1e300");
-        assert_eq!(format_float(f64::NEG_INFINITY), "-inf");
     }
 }

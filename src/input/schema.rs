@@ -9,8 +9,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::DrugRole;
-use crate::response::ResponseKind;
+use super::response::ResponseKind;
+use crate::data::DrugRole;
 
 /// What an input column means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,5 +1,6 @@
-//! Number fields: doses and responses as written, with a decimal point or (on request) a
-//! decimal comma, and why a field is not a usable number, with the hint that fits.
+//! Numbers as text: doses and responses as written, with a decimal point or (on request) a
+//! decimal comma, and why a field is not a usable number, with the hint that fits; and
+//! floats formatted so that reading them back gives the same value ([`format_float`]).
 
 /// Which kind of number a field holds, for the wording of its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +113,21 @@ pub(super) fn parse_dose(text: &str, format: NumberFormat) -> Result<f64, Number
     Ok(dose + 0.0)
 }
 
+/// Formats a float so that parsing it back gives the same f64: plain decimal notation for
+/// magnitudes in [1e-5, 1e16), shortest scientific notation outside; NaN (undefined) as an
+/// empty field; infinities as `inf` / `-inf`.
+pub fn format_float(value: f64) -> String {
+    if value.is_nan() {
+        String::new()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if value == 0.0 || (1e-5..1e16).contains(&value.abs()) {
+        format!("{value}")
+    } else {
+        format!("{value:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +170,27 @@ mod tests {
             Err(NumberProblem::PointWithDecimalComma)
         );
         assert_eq!(parse_finite("1,2,3", COMMA), Err(NumberProblem::NotANumber));
+    }
+
+    #[test]
+    fn floats_round_trip_and_nan_is_empty() {
+        for value in [
+            0.0,
+            1.0,
+            -2.5,
+            0.1 + 0.2,
+            1e-7,
+            3.3e300,
+            123456.789,
+            1e16,
+            -4e-300,
+        ] {
+            let text = format_float(value);
+            assert_eq!(text.parse::<f64>().unwrap(), value, "{text}");
+        }
+        assert_eq!(format_float(f64::NAN), "");
+        assert_eq!(format_float(1.0), "1");
+        assert_eq!(format_float(1e300), "1e300");
+        assert_eq!(format_float(f64::NEG_INFINITY), "-inf");
     }
 }

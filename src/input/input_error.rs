@@ -4,8 +4,8 @@
 use std::fmt;
 use std::io;
 
-use crate::data::schema::SchemaError;
-use crate::response::ResponseKind;
+use super::response::ResponseKind;
+use super::schema::SchemaError;
 
 /// How many problems an [`InputError::Problems`] lists; the rest are only counted.
 pub const MAX_LISTED_PROBLEMS: usize = 100;
@@ -81,9 +81,9 @@ pub enum InputError {
         /// The byte-order mark found, as hex bytes.
         bom: &'static str,
     },
-    /// A line is longer than [`MAX_LINE_BYTES`](crate::io::MAX_LINE_BYTES): the input is not
+    /// A line is longer than [`MAX_LINE_BYTES`](crate::input::MAX_LINE_BYTES): the input is not
     /// a table with one row per line.
-    #[error("{file}:{line}: the line is longer than {limit} bytes, the longest accepted; is this a table with one row per line?", limit = crate::io::MAX_LINE_BYTES)]
+    #[error("{file}:{line}: the line is longer than {limit} bytes, the longest accepted; is this a table with one row per line?", limit = crate::input::MAX_LINE_BYTES)]
     LineTooLong {
         /// Display name of the input.
         file: String,

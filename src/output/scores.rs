@@ -3,7 +3,7 @@
 //!
 //! Both formats carry the same columns in the same order: a JSON file is an array of
 //! objects whose keys are the CSV header, written in that order. Floats are written so
-//! that parsing them back gives the same f64 ([`format_float`](super::write::format_float) in CSV, the shortest
+//! that parsing them back gives the same f64 ([`format_float`](crate::input::format_float) in CSV, the shortest
 //! round-tripping form in JSON); an undefined number (NaN) is an empty CSV field and a
 //! JSON `null`. A model that could not score a block leaves its columns empty in both
 //! tables; the block table's `status` says why.
@@ -11,27 +11,30 @@
 use std::io::Write;
 
 use crate::data::{Block, DrugRole};
-use crate::model::Model;
+use crate::model::{CellValue, Model, SummaryValue};
 use crate::score::{BlockScores, ModelScores};
 
+use super::format::Format;
 use super::table::{Field, RenderedRows, TableWriter};
-use super::write::Format;
 
 /// Columns of the block table for these models and metadata names, in order:
-/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, per model
-/// `<model>_synergy, <model>_p_value, <model>_excluded` (and `loewe_undefined` for
-/// Loewe), then `status`.
+/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, each model's
+/// summary columns ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
+/// `<model>_synergy, <model>_p_value, <model>_excluded`, and `loewe_undefined` for Loewe),
+/// then `status`.
 ///
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
 pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
     let mut score_columns = vec!["n_cells".to_string()];
     for model in models {
-        let name = model.name();
-        score_columns.extend(["synergy", "p_value", "excluded"].map(|s| format!("{name}_{s}")));
-        if *model == Model::Loewe {
-            score_columns.push("loewe_undefined".to_string());
-        }
+        let definition = model.reference_model();
+        score_columns.extend(
+            definition
+                .summary_columns()
+                .iter()
+                .map(|column| format!("{}_{}", definition.name(), column.suffix)),
+        );
     }
     score_columns.push("status".to_string());
     let mut columns: Vec<String> = BLOCK_ID_COLUMNS.map(String::from).to_vec();
@@ -50,9 +53,10 @@ pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
 const BLOCK_ID_COLUMNS: [&str; 5] = ["block_id", "drug1", "drug2", "conc_unit1", "conc_unit2"];
 
 /// Columns of the cell table for these models, in order: `block_id, conc1, conc2,
-/// response, n_replicates, response_sd`, then per model `zip_fit, zip_ref, zip_synergy`
-/// (ZIP), `loewe_ref, loewe_synergy, loewe_ci` (Loewe), `<model>_ref, <model>_synergy`
-/// (HSA, Bliss).
+/// response, n_replicates, response_sd`, then each model's cell columns
+/// ([`ReferenceModel::cell_columns`](crate::model::ReferenceModel::cell_columns):
+/// `zip_fit, zip_ref, zip_synergy` for ZIP, `loewe_ref, loewe_synergy, loewe_ci` for Loewe,
+/// `<model>_ref, <model>_synergy` for HSA and Bliss).
 pub fn cell_columns(models: &[Model]) -> Vec<String> {
     let mut columns: Vec<String> = [
         "block_id",
@@ -65,12 +69,13 @@ pub fn cell_columns(models: &[Model]) -> Vec<String> {
     .map(String::from)
     .to_vec();
     for model in models {
-        let suffixes: &[&str] = match model {
-            Model::Zip => &["fit", "ref", "synergy"],
-            Model::Loewe => &["ref", "synergy", "ci"],
-            Model::Hsa | Model::Bliss => &["ref", "synergy"],
-        };
-        columns.extend(suffixes.iter().map(|s| format!("{}_{s}", model.name())));
+        let definition = model.reference_model();
+        columns.extend(
+            definition
+                .cell_columns()
+                .iter()
+                .map(|column| format!("{}_{}", definition.name(), column.suffix)),
+        );
     }
     columns
 }
@@ -135,41 +140,50 @@ impl ScoreTable {
     }
 
     /// One block's rows: its row of the block table, or its measured cells.
-    pub fn render(&self, scores: &BlockScores<'_>) -> RenderedRows {
+    pub fn render(&self, block: &Block, scores: &BlockScores) -> RenderedRows {
         match &self.metadata {
             Some(metadata) => {
-                let row = block_row(scores, &self.models, metadata);
+                let row = block_row(block, scores, &self.models, metadata);
                 RenderedRows::render(&self.columns, std::iter::once(row), self.format)
             }
-            None => {
-                RenderedRows::render(&self.columns, cell_rows(scores, &self.models), self.format)
-            }
+            None => RenderedRows::render(
+                &self.columns,
+                cell_rows(block, scores, &self.models),
+                self.format,
+            ),
         }
     }
 
     /// Writes the whole table: the header, then every block's rows in the order given.
-    fn write_all<W: Write>(&self, scores: &[BlockScores<'_>], writer: W) -> std::io::Result<()> {
+    fn write_all<W: Write>(
+        &self,
+        blocks: &[Block],
+        scores: &[BlockScores],
+        writer: W,
+    ) -> std::io::Result<()> {
         let mut writer = self.begin(writer)?;
-        for block_scores in scores {
-            writer.append(&self.render(block_scores))?;
+        for (block, block_scores) in blocks.iter().zip(scores) {
+            writer.append(&self.render(block, block_scores))?;
         }
         writer.finish().map(drop)
     }
 }
 
-/// Writes the block table: one row per block, in the order given. See [`block_columns`];
-/// the metadata columns are the first block's ([`metadata_names`]).
+/// Writes the block table: one row per block, in the order given (`scores[i]` are the
+/// scores of `blocks[i]`). See [`block_columns`]; the metadata columns are the first
+/// block's ([`metadata_names`]).
 ///
 /// # Errors
 /// Any I/O error of the writer.
 pub fn write_block_table<W: Write>(
-    scores: &[BlockScores<'_>],
+    blocks: &[Block],
+    scores: &[BlockScores],
     models: &[Model],
     format: Format,
     writer: W,
 ) -> std::io::Result<()> {
-    let metadata = metadata_names(scores.first().map(|scores| scores.block));
-    ScoreTable::blocks(models, metadata, format).write_all(scores, writer)
+    let metadata = metadata_names(blocks.first());
+    ScoreTable::blocks(models, metadata, format).write_all(blocks, scores, writer)
 }
 
 /// Writes the cell table: one row per measured cell, blocks in the order given, then
@@ -178,16 +192,21 @@ pub fn write_block_table<W: Write>(
 /// # Errors
 /// Any I/O error of the writer.
 pub fn write_cell_table<W: Write>(
-    scores: &[BlockScores<'_>],
+    blocks: &[Block],
+    scores: &[BlockScores],
     models: &[Model],
     format: Format,
     writer: W,
 ) -> std::io::Result<()> {
-    ScoreTable::cells(models, format).write_all(scores, writer)
+    ScoreTable::cells(models, format).write_all(blocks, scores, writer)
 }
 
-fn block_row(scores: &BlockScores<'_>, models: &[Model], metadata: &[String]) -> Vec<Field> {
-    let block = scores.block;
+fn block_row(
+    block: &Block,
+    scores: &BlockScores,
+    models: &[Model],
+    metadata: &[String],
+) -> Vec<Field> {
     let text = |value: &str| Field::Text(value.to_string());
     let mut row = vec![
         text(block.id()),
@@ -202,39 +221,35 @@ fn block_row(scores: &BlockScores<'_>, models: &[Model], metadata: &[String]) ->
     }
     row.push(Field::Count(scores.combination_cells as u64));
     for &model in models {
-        row.extend(model_summary_fields(model, model_scores(scores, model)));
+        row.extend(model_summary_fields(model, scores.scores(model)));
     }
-    row.push(Field::Text(scores.status()));
+    row.push(Field::Text(scores.status().to_string()));
     row
 }
 
-/// The scores of a model, if it was requested and scored the block.
-fn model_scores<'s>(scores: &'s BlockScores<'_>, model: Model) -> Option<&'s ModelScores> {
-    scores.model(model).and_then(|result| result.as_ref().ok())
-}
-
+/// A model's block columns; empty when it could not score the block.
 fn model_summary_fields(model: Model, scores: Option<&ModelScores>) -> Vec<Field> {
-    let width = if model == Model::Loewe { 4 } else { 3 };
+    let columns = model.reference_model().summary_columns();
     let Some(scores) = scores else {
-        return vec![Field::Empty; width];
+        return vec![Field::Empty; columns.len()];
     };
     let summary = &scores.summary;
-    let mut fields = vec![
-        Field::Number(summary.mean),
-        Field::Number(summary.p_value),
-        Field::Count(summary.cells_excluded as u64),
-    ];
-    if model == Model::Loewe {
-        fields.push(Field::Count(summary.cells_fallback as u64));
-    }
-    fields
+    columns
+        .iter()
+        .map(|column| match column.value {
+            SummaryValue::Mean => Field::Number(summary.mean),
+            SummaryValue::PValue => Field::Number(summary.p_value),
+            SummaryValue::Excluded => Field::Count(summary.cells_excluded as u64),
+            SummaryValue::Fallback => Field::Count(summary.cells_fallback as u64),
+        })
+        .collect()
 }
 
 fn cell_rows<'a>(
-    scores: &'a BlockScores<'a>,
+    block: &'a Block,
+    scores: &'a BlockScores,
     models: &'a [Model],
 ) -> impl Iterator<Item = Vec<Field>> + 'a {
-    let block = scores.block;
     block
         .cells()
         .indexed_iter()
@@ -250,12 +265,13 @@ fn cell_rows<'a>(
                 Field::Number(if cell.n > 1 { cell.sd } else { f64::NAN }),
             ];
             for &model in models {
-                row.extend(model_cell_fields(model, model_scores(scores, model), index));
+                row.extend(model_cell_fields(model, scores.scores(model), index));
             }
             row
         })
 }
 
+/// A model's cell columns at one cell; empty when it could not score the block.
 fn model_cell_fields(
     model: Model,
     scores: Option<&ModelScores>,
@@ -267,28 +283,24 @@ fn model_cell_fields(
                 .map_or(f64::NAN, |v| *v),
         )
     };
-    let reference = at(scores.map(|s| &s.reference));
-    let synergy = at(scores.map(|s| &s.synergy));
-    match model {
-        Model::Zip => vec![
-            at(scores.and_then(|s| s.fitted.as_ref())),
-            reference,
-            synergy,
-        ],
-        Model::Loewe => vec![
-            reference,
-            synergy,
-            at(scores.and_then(|s| s.combination_index.as_ref())),
-        ],
-        Model::Hsa | Model::Bliss => vec![reference, synergy],
-    }
+    model
+        .reference_model()
+        .cell_columns()
+        .iter()
+        .map(|column| match column.value {
+            CellValue::Reference => at(scores.map(|s| &s.reference)),
+            CellValue::Synergy => at(scores.map(|s| &s.synergy)),
+            CellValue::Compared => at(scores.and_then(|s| s.compared.as_ref())),
+            CellValue::Extra(key) => at(scores.and_then(|s| s.extra(key))),
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::{BlockBuilder, Drug};
-    use crate::io::write::format_float;
+    use crate::input::format_float;
     use crate::score::{score_block, ScoreOptions};
 
     fn drug(name: &str) -> Drug {
@@ -300,8 +312,8 @@ mod tests {
 
     /// A 3 × 3 block with one replicated well, every response given by hand.
     fn block() -> Block {
-        let mut builder =
-            BlockBuilder::new("b,1", drug("a"), drug("b")).metadata("cell_line", "HepG2");
+        let mut builder = BlockBuilder::new("b,1", drug("a"), drug("b"));
+        builder.metadata("cell_line", "HepG2");
         for (conc1, conc2, response) in [
             (0.0, 0.0, 0.0),
             (1.0, 0.0, 20.0),
@@ -335,10 +347,14 @@ mod tests {
 
     #[test]
     fn cell_table_skips_missing_wells_and_matches_json() {
-        let block = block();
-        let scores = vec![score_block(&block, &[Model::Hsa], &ScoreOptions::default())];
+        let blocks = [block()];
+        let scores = vec![score_block(
+            &blocks[0],
+            &[Model::Hsa],
+            &ScoreOptions::default(),
+        )];
         let mut csv_text = Vec::new();
-        write_cell_table(&scores, &[Model::Hsa], Format::Csv, &mut csv_text).unwrap();
+        write_cell_table(&blocks, &scores, &[Model::Hsa], Format::Csv, &mut csv_text).unwrap();
         let csv_text = String::from_utf8(csv_text).unwrap();
         let lines: Vec<&str> = csv_text.lines().collect();
         // 8 wells over 7 dose pairs: (1, 2) and (2, 1) are missing, (1, 1) is replicated.
@@ -351,7 +367,14 @@ mod tests {
         assert_eq!(lines[4], "\"b,1\",1,0,20,1,,20,0");
 
         let mut json_text = Vec::new();
-        write_cell_table(&scores, &[Model::Hsa], Format::Json, &mut json_text).unwrap();
+        write_cell_table(
+            &blocks,
+            &scores,
+            &[Model::Hsa],
+            Format::Json,
+            &mut json_text,
+        )
+        .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&json_text).unwrap();
         let rows = json.as_array().unwrap();
         assert_eq!(rows.len(), 7);
@@ -375,10 +398,14 @@ mod tests {
         // Drug2 is never at dose 0: drug1 has no monotherapy, so HSA cannot score.
         let mut builder = BlockBuilder::new("x", drug("a"), drug("b"));
         builder.well(0.0, 1.0, 5.0).well(1.0, 1.0, 9.0);
-        let block = builder.build().unwrap();
-        let scores = vec![score_block(&block, &[Model::Hsa], &ScoreOptions::default())];
+        let blocks = [builder.build().unwrap()];
+        let scores = vec![score_block(
+            &blocks[0],
+            &[Model::Hsa],
+            &ScoreOptions::default(),
+        )];
         let mut text = Vec::new();
-        write_block_table(&scores, &[Model::Hsa], Format::Csv, &mut text).unwrap();
+        write_block_table(&blocks, &scores, &[Model::Hsa], Format::Csv, &mut text).unwrap();
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),

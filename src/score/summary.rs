@@ -1,0 +1,123 @@
+//! The scoring rules, in one place: synergy = compared − reference on combination cells,
+//! 0 on monotherapy and control cells, and the block summary (mean and t-test) over the
+//! combination cells with a score.
+
+use ndarray::Array2;
+
+use super::statistics::one_sample_t_test;
+use crate::model::{BlockContext, ReferenceSurface};
+
+/// A model's summary over a block's combination cells (both doses > 0, measured).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelSummary {
+    /// Mean synergy over the cells used, percentage points of inhibition (positive =
+    /// synergy); NaN when no cell could be scored.
+    pub mean: f64,
+    /// Two-sided one-sample t-test of the cells' synergy against 0 (SynergyFinder 3.15);
+    /// NaN for fewer than 2 cells or constant scores.
+    pub p_value: f64,
+    /// Combination cells in the mean.
+    pub cells_used: usize,
+    /// Measured combination cells left out because the model had no reference there.
+    pub cells_excluded: usize,
+    /// Combination cells whose reference came from a fallback rule (Loewe's
+    /// `--loewe-undefined`), whether or not the rule gave a value.
+    pub cells_fallback: usize,
+}
+
+/// One model's scores over a block, every array indexed like
+/// [`Block::cells`](crate::data::Block::cells).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelScores {
+    /// Reference response per cell (% inhibition); the observed response on monotherapy
+    /// and control cells; NaN where undefined or the well is missing.
+    pub reference: Array2<f64>,
+    /// Synergy per cell (percentage points, positive = synergy); 0 on monotherapy and
+    /// control cells; NaN where undefined or missing.
+    pub synergy: Array2<f64>,
+    /// The surface compared with the reference when it is not the observed one (ZIP's
+    /// row/column-fitted surface; observed on monotherapy cells); None for the others.
+    pub compared: Option<Array2<f64>>,
+    /// The model's own per-cell surfaces by key (Loewe's combination index at the observed
+    /// response, `ci`); NaN on monotherapy, control and missing cells.
+    pub extras: Vec<(&'static str, Array2<f64>)>,
+    /// Cells whose reference came from a fallback rule.
+    pub fallback: Array2<bool>,
+    /// The block summary.
+    pub summary: ModelSummary,
+}
+
+impl ModelScores {
+    /// One of the model's own surfaces by key, if it has it.
+    pub fn extra(&self, key: &str) -> Option<&Array2<f64>> {
+        self.extras
+            .iter()
+            .find(|(candidate, _)| *candidate == key)
+            .map(|(_, surface)| surface)
+    }
+}
+
+/// Applies the scoring rules to a model's reference surface.
+pub(super) fn scores_from(context: &BlockContext<'_>, surface: ReferenceSurface) -> ModelScores {
+    let observed = context.observed();
+    let ReferenceSurface {
+        mut reference,
+        mut compared,
+        fallback,
+        mut extras,
+    } = surface;
+    let mut synergy = Array2::from_elem(observed.raw_dim(), f64::NAN);
+    let mut values = Vec::new();
+    let mut cells_excluded = 0;
+    let mut cells_fallback = 0;
+    for ((row, column), &response) in observed.indexed_iter() {
+        let cell = (row, column);
+        if response.is_nan() {
+            reference[cell] = f64::NAN;
+            if let Some(compared) = compared.as_mut() {
+                compared[cell] = f64::NAN;
+            }
+            continue;
+        }
+        if !context.is_combination(row, column) {
+            // Monotherapy and control cells: the reference is the observation itself.
+            reference[cell] = response;
+            synergy[cell] = 0.0;
+            if let Some(compared) = compared.as_mut() {
+                compared[cell] = response;
+            }
+            for (_, extra) in &mut extras {
+                extra[cell] = f64::NAN;
+            }
+            continue;
+        }
+        let compared_response = compared
+            .as_ref()
+            .map_or(response, |compared| compared[cell]);
+        let score = compared_response - reference[cell];
+        synergy[cell] = score;
+        if fallback[cell] {
+            cells_fallback += 1;
+        }
+        if score.is_nan() {
+            cells_excluded += 1;
+        } else {
+            values.push(score);
+        }
+    }
+    let (mean, p_value) = one_sample_t_test(&values);
+    ModelScores {
+        reference,
+        synergy,
+        compared,
+        extras,
+        fallback,
+        summary: ModelSummary {
+            mean,
+            p_value,
+            cells_used: values.len(),
+            cells_excluded,
+            cells_fallback,
+        },
+    }
+}
