@@ -4,9 +4,13 @@
 
 use std::path::PathBuf;
 
-/// The `../shared` folder beside the repository, if present. When it is absent the tests
-/// that need it say so and pass, unless `SYNERGIST_REQUIRE_SHARED` is set (as `.ci/run`
-/// does), in which case its absence is a failure.
+/// The `../shared` folder beside the repository (the reference data), if present.
+///
+/// Every test that needs it is marked
+/// `#[cfg_attr(shared_absent, ignore = "needs ../shared …")]`: `build.rs` sets
+/// `shared_absent` when the folder is missing, so those tests show as *ignored*, with the
+/// reason, rather than passing. With `SYNERGIST_REQUIRE_SHARED` set (as `.ci/run` does)
+/// they are never ignored and an absent folder fails them here.
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
     if dir.is_dir() {
@@ -15,7 +19,7 @@ pub fn shared_dir() -> Option<PathBuf> {
     if std::env::var_os("SYNERGIST_REQUIRE_SHARED").is_some() {
         panic!("../shared is required (SYNERGIST_REQUIRE_SHARED is set) but {dir:?} is absent");
     }
-    eprintln!("note: ../shared is absent; skipping a test that needs it");
+    eprintln!("note: ../shared is absent; a test that needs it should be marked ignored");
     None
 }
 

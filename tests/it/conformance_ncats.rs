@@ -183,6 +183,10 @@ fn quantile(values: &mut [f64], q: f64) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn hsa_and_bliss_match_synergyfinder_on_the_ncats_malaria_screen() {
     let Some(shared) = shared_dir() else { return };
     let path = reference_path(&shared);
@@ -322,6 +326,10 @@ impl Agreement {
 /// other tests; every 10th block alone: 11–16 s). Should it become slow again, score every
 /// 10th block (`step_by(10)`) rather than drop the report.
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn loewe_and_zip_compared_with_synergyfinder_2019_on_the_ncats_malaria_screen() {
     let Some(shared) = shared_dir() else { return };
     let path = reference_path(&shared);

@@ -409,6 +409,10 @@ struct MeanRow {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn synergy_scores_match_synergyfinder_3_15() {
     let Some(shared) = shared_dir() else { return };
     let options = ScoreOptions::default();
@@ -621,6 +625,10 @@ const PRINTED_VALUE_TOLERANCE: f64 = 1e-6;
 /// max_i f_i(x1 + x2) on drc's curves. Its Loewe is therefore quantised to the grid step,
 /// which the test prints per block.
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn synergyfinder_loewe_reference_lies_on_its_grid() {
     let Some(shared) = shared_dir() else { return };
     for name in FOLDERS {

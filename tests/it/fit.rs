@@ -391,6 +391,10 @@ const EXCLUSIONS: [(&str, &str, &str, Exclusion); 5] = [
 ];
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn fits_match_or_beat_drc_on_synergyfinder_examples() {
     let Some(shared) = shared_dir() else { return };
     let reference = shared.join("reference/synergyfinder-3.15.0");

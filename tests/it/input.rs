@@ -109,6 +109,10 @@ fn raw_response(path: &Path, positions: [usize; 4], wanted: [&str; 3]) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn mathews_needs_a_response_kind_and_reads_two_6x6_viability_blocks() {
     let Some(shared) = shared_dir() else { return };
     let path = shared.join("datasets/synergyfinder/mathews_screening_data.csv");
@@ -150,6 +154,10 @@ fn mathews_needs_a_response_kind_and_reads_two_6x6_viability_blocks() {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
     let Some(shared) = shared_dir() else { return };
     let path = shared.join("datasets/synergyfinder/ONEIL_screening_data.csv");
@@ -199,6 +207,10 @@ fn oneil_has_four_replicates_per_cell_a_shared_unit_and_the_cell_line() {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn ncats_10023_keeps_only_metadata_constant_within_a_block() {
     let Some(shared) = shared_dir() else { return };
     let path = shared.join("datasets/synergyfinder/NCATS_10023_2drug_12blocks.csv");
@@ -227,6 +239,10 @@ fn ncats_10023_keeps_only_metadata_constant_within_a_block() {
 }
 
 #[test]
+#[cfg_attr(
+    shared_absent,
+    ignore = "needs ../shared beside the repository; CI requires it"
+)]
 fn ncats_malaria_screen_reads_2340_blocks_of_10x10() {
     let Some(shared) = shared_dir() else { return };
     let path = shared.join("datasets/ncats_malaria_mott2015/responses_long.csv");

@@ -1,7 +1,20 @@
-//! Integration tests, one binary: input reading, the malformed-input corpus, fitting,
-//! simulation, scoring (invariants, null surfaces, conformance with other tools), command
-//! line, robustness (per-block isolation, --strict, interrupts, broken pipes), and the
-//! README's commands.
+//! Integration tests, one binary. Where to find the tests of each part:
+//!
+//! | subject | files |
+//! |---|---|
+//! | the shape of the library (layers, file sizes) | `layering.rs` |
+//! | every output, pinned by hash | `golden.rs` (`tests/golden/hashes.txt`) |
+//! | reading (`src/input`) | `input.rs`, `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
+//! | fitting (`src/curve`) | `fit.rs`, `properties.rs` |
+//! | models and scoring (`src/model`, `src/score`) | `score_invariants.rs`, `null_surfaces.rs`, `conformance_synergyfinder.rs`, `conformance_ncats.rs`, `properties.rs` |
+//! | figures (`src/plot`) | `plot.rs`, `isobologram.rs` |
+//! | simulation (`src/simulate`) | `simulate.rs` |
+//! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs` |
+//! | `synergist check`, `fit`, `plot`, `simulate` | `cli.rs`, `malformed.rs`, `robustness.rs`, `plot.rs` |
+//! | the README's commands | `readme.rs` |
+//!
+//! Tests that need `../shared` (the reference data beside the repository) are ignored, with
+//! the reason, when it is absent (`build.rs`); CI requires it.
 
 mod cli;
 mod common;
@@ -12,6 +25,7 @@ mod fuzz_regressions;
 mod golden;
 mod input;
 mod isobologram;
+mod layering;
 mod malformed;
 mod null_surfaces;
 mod plot;
