@@ -47,7 +47,7 @@ pub struct RoleSpec {
     pub aliases: &'static [&'static str],
 }
 
-/// The schema: every role with its accepted header names (METHODS.md §2), in display order.
+/// The schema: every role with its accepted header names (SynergyFinder's column names and the aliases it and DrugComb accept), in display order.
 pub const SCHEMA: [RoleSpec; 9] = [
     RoleSpec {
         role: ColumnRole::BlockId,

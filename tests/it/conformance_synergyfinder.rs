@@ -31,10 +31,11 @@ const FOLDERS: [&str; 2] = [
 const OBSERVED_MODEL_TOLERANCE: f64 = 1e-6;
 
 /// ZIP and Loewe block means, percentage points. Both depend on fits: drc's optimum
-/// itself moves by ~1e-3 relative when only the row order changes (METHODS §3), our fits
+/// itself moves by ~1e-3 relative when only the row order changes (drc fits by unbounded
+/// BFGS with numerical gradients), our fits
 /// are bounded (|hill| ≤ 10, ec50 within the tested doses ± 2 decades), and SynergyFinder
 /// 3.15 finds Loewe's y* by a search on a 100-point grid between the lowest and highest
-/// fitted asymptote (METHODS §5.2; checked on its files by
+/// fitted asymptote (its `CalculateLoewe`; checked on its files by
 /// [`synergyfinder_loewe_reference_lies_on_its_grid`]), so its Loewe reference is
 /// quantised to 1/99 of that span: 0.8–1.4 points on these blocks. Per cell Loewe may
 /// therefore differ from the exact root by about half a step, sometimes more (on ONEIL
@@ -611,7 +612,7 @@ fn synergy_scores_match_synergyfinder_3_15() {
 }
 
 /// SynergyFinder 3.15 searches Loewe's y* on this many equally spaced points from the
-/// lowest to the highest of the four fitted asymptotes (METHODS §5.2).
+/// lowest to the highest of the four fitted asymptotes (its `CalculateLoewe`).
 const LOEWE_GRID_POINTS: f64 = 100.0;
 
 /// How far (points of inhibition) a printed Loewe reference may lie from a grid point or

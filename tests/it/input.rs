@@ -147,7 +147,7 @@ fn mathews_needs_a_response_kind_and_reads_two_6x6_viability_blocks() {
     // Columns: block_id 0, conc_r 3, conc_c 4, response 5.
     let viability = raw_response(&path, [0, 3, 4, 5], ["1", "0", "0"]);
     let control = block.cell_at(0.0, 0.0).expect("control well");
-    // METHODS.md §1: inhibition = 100 − viability (percent). README: (0,0) is 122.96.
+    // Inhibition = 100 − viability (percent). README: (0,0) is 122.96.
     assert!((control.mean - (100.0 - viability)).abs() < CONVERSION_TOLERANCE);
     assert!((viability - 122.96).abs() < 0.01);
     assert!(block.metadata().is_empty());
@@ -487,7 +487,7 @@ fn fraction_viability_is_converted_to_percent_inhibition() {
     };
     let read = read_ok(&path, &options);
     let block = &read.screen.blocks()[0];
-    // METHODS.md §1: inhibition = 100·(1 − v) for a viability fraction.
+    // Inhibition = 100·(1 − v) for a viability fraction.
     for (conc1, conc2, viability) in [(0.0, 0.0, 1.0), (1.0, 0.0, 0.75), (1.0, 1.0, 0.125)] {
         let cell = block.cell_at(conc1, conc2).expect("well");
         assert!((cell.mean - 100.0 * (1.0 - viability)).abs() < CONVERSION_TOLERANCE);

@@ -1,4 +1,4 @@
-//! Isobologram geometry (METHODS §8) on surfaces whose answer is known in closed form: a
+//! Isobologram geometry on surfaces whose answer is known in closed form: a
 //! sham combination puts the observed isobole on the Loewe additive line; BRAID surfaces
 //! with kappa > 0 (synergy) put it below, kappa < 0 (antagonism) above.
 

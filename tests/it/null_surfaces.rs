@@ -1,8 +1,8 @@
-//! Layer 4 of the tests (DESIGN.md, "Tests, in layers"): null surfaces. A surface built to
+//! Null surfaces (ARCHITECTURE.md, "Testing"). A surface built to
 //! be exactly what a model calls "no interaction" must score ≈ 0 under that model; BRAID
 //! surfaces (Twarog et al. 2016) with kappa > 0 or < 0 must score with the sign the reference
 //! model allows; and where the Loewe equation has no solution, the fallback rules do what
-//! METHODS §5.2 says.
+//! `synergist::model::LoeweUndefined` says.
 //!
 //! Every surface is noise-free and built here from closed forms (`HillCurve::response`,
 //! `BraidSurface::effect`, the Bliss and HSA formulas, a bisection of the Loewe equation on
@@ -370,7 +370,8 @@ fn loewe_reference_of_curves_differing_only_in_ec50_is_the_closed_form() {
 // ---------------------------------------------------------------- Loewe: different curves
 
 /// The dose of a rising curve with e0 = 0 that gives y: ec50·(y/(emax − y))^(1/hill) inside
-/// (0, emax), +∞ at or above emax (a partial drug never reaches it; METHODS §5.2).
+/// (0, emax), +∞ at or above emax (a partial drug never reaches it: Loewe additivity
+/// for partial agonists).
 fn equivalent_dose(curve: &HillCurve, y: f64) -> f64 {
     if y >= curve.emax() {
         f64::INFINITY
@@ -632,7 +633,8 @@ fn braid_kappa_gives_the_sign_of_every_models_block_mean() {
 #[test]
 fn loewe_without_a_solution_follows_the_chosen_fallback() {
     // Drug1 rises (0 → 80 % inhibition), drug2 falls (0 → −40: it stimulates growth): the
-    // additivity equation has no solution at any dose pair (METHODS §5.2), whatever the
+    // additivity equation has no solution at any dose pair (the curves move in opposite
+    // directions), whatever the
     // combination does. The combination here is the sum of the two effects.
     let drug1 = curve(0.0, 80.0, 0.3, 1.2);
     let drug2 = curve(0.0, -40.0, 0.5, 1.5);
@@ -711,7 +713,7 @@ fn loewe_without_a_solution_follows_the_chosen_fallback() {
 #[test]
 fn loewe_with_two_inert_drugs_has_no_solution() {
     // Both monotherapies constant (flat fits, which reach no other effect): the equation
-    // has no solution (METHODS §5.3: a flat curve is a named outcome, not an arbitrary
+    // has no solution (a flat curve is a named outcome, not an arbitrary
     // EC50), so every combination cell falls back.
     let doses = design(0.01, 6);
     let block = block_of(

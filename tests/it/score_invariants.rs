@@ -1,9 +1,9 @@
-//! Layer 3 of the tests (DESIGN.md, "Tests, in layers"): invariants every model must pass.
+//! Invariants every model must pass (ARCHITECTURE.md, "Testing" and "Invariants"):
 //!
-//! - monotherapy and control cells score 0 (METHODS §4), and the block mean is over the
-//!   combination cells only (METHODS §6);
+//! - monotherapy and control cells score 0, and the block mean is over the
+//!   combination cells only (ARCHITECTURE.md, "Invariants");
 //! - swapping drug1 and drug2 transposes every per-cell array and leaves the summary alone;
-//! - multiplying one drug's doses by 1000 changes no score (METHODS §1, "Doses");
+//! - multiplying one drug's doses by 1000 changes no score (doses are used in each drug's own unit);
 //! - the number of threads changes nothing.
 //!
 //! The blocks are BRAID surfaces (`synergist::simulate::BraidSurface`, closed form), some with
@@ -306,7 +306,7 @@ fn scores_of(scores: &BlockScores, model: Model) -> &ModelScores {
 
 /// Monotherapy and control cells: reference = observed, synergy = 0, ZIP's fitted = observed,
 /// no combination index. Set by one rule in `score.rs`, so exact. The block mean is the mean
-/// of the combination cells' scores (METHODS §6), not of the whole matrix.
+/// of the combination cells' scores (as SynergyFinder ≥ 3.5.2), not of the whole matrix.
 fn assert_monotherapy_cells_score_zero(case: &str, block: &Block, scores: &BlockScores) {
     let measured_combinations = block
         .cells()
