@@ -29,6 +29,9 @@ pub enum Error {
     /// A row or column of a block could not be fitted.
     #[error(transparent)]
     Slice(#[from] crate::model::SliceError),
+    /// A name that is neither `inhibition` nor `viability`.
+    #[error(transparent)]
+    UnknownResponseKind(#[from] crate::input::UnknownResponseKind),
     /// A name that is not a model.
     #[error(transparent)]
     UnknownModel(#[from] crate::model::UnknownModel),

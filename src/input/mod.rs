@@ -23,6 +23,6 @@ pub use line_limit::MAX_LINE_BYTES;
 pub use number::format_float;
 pub use plausibility::PLAUSIBLE_RESPONSE_LIMIT;
 pub use reader::{read_screen, BlockReader, Grouped, ReadOptions, ReadScreen};
-pub use response::{ResponseConvention, ResponseKind, ResponseScale};
+pub use response::{ResponseConvention, ResponseKind, ResponseScale, UnknownResponseKind};
 pub use source::InputSource;
 pub use survey::{survey, Regrouped, Survey};

@@ -83,15 +83,23 @@ impl fmt::Display for ResponseKind {
     }
 }
 
+/// A name that is neither `inhibition` nor `viability`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown response kind \"{name}\" (expected inhibition or viability)")]
+pub struct UnknownResponseKind {
+    /// The name given, trimmed and lower-cased.
+    pub name: String,
+}
+
 impl FromStr for ResponseKind {
-    type Err = String;
+    type Err = UnknownResponseKind;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.trim().to_ascii_lowercase().as_str() {
             "inhibition" => Ok(ResponseKind::Inhibition),
             "viability" => Ok(ResponseKind::Viability),
-            other => Err(format!(
-                "unknown response kind \"{other}\" (expected inhibition or viability)"
-            )),
+            other => Err(UnknownResponseKind {
+                name: other.to_string(),
+            }),
         }
     }
 }
