@@ -8,8 +8,9 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use synergist::plot::isobologram::IsobologramOptions;
-use synergist::plot::{render_block, render_overview, ImageFormat, PlotKind, PlotOptions};
+use synergist::plot::{
+    render_block, render_overview, ImageFormat, IsobologramOptions, PlotKind, PlotOptions,
+};
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
 use super::args::{output_name, parse_jobs, thread_pool};

@@ -4,14 +4,14 @@
 //! Each kind of figure is a type implementing [`Figure`]; [`render`] turns one into the
 //! bytes of an image file. The figures only draw: every number they show comes from the
 //! scoring code ([`crate::score`], [`crate::model`]) or, for the isobologram, from
-//! [`isobologram::Isobologram::compute`], which is public so that its geometry can be
+//! [`crate::model::Isobologram::compute`], which is public so that its geometry can be
 //! used and tested without drawing.
 
 mod canvas;
 mod curves;
 mod font;
 mod heatmap;
-pub mod isobologram;
+mod isobologram;
 mod kind;
 mod overview;
 mod report;

@@ -3,8 +3,7 @@
 //! with kappa > 0 (synergy) put it below, kappa < 0 (antagonism) above.
 
 use synergist::data::BlockBuilder;
-use synergist::model::BlockContext;
-use synergist::plot::isobologram::{IsoboleLevel, Isobologram};
+use synergist::model::{BlockContext, IsoboleLevel, Isobologram};
 use synergist::simulate::{BraidDrug, BraidSurface};
 use synergist::{Block, FitOptions};
 
