@@ -224,8 +224,9 @@ fn single_dose(context: &BlockContext<'_>, role: DrugRole, effect: f64) -> Singl
     }
 }
 
-/// Every tested pair (x1, x2, y) at (x1/X1(y), x2/X2(y)), by the Loewe inverse, where its
-/// combination index is defined; none without both monotherapy fits.
+/// Every tested pair (x1, x2, y) at (x1/X1(y), x2/X2(y)), Xi by the Loewe inverse, where
+/// its combination index is defined (so that the coordinates sum to its `loewe_ci`); none
+/// without both monotherapy fits.
 fn combination_points(context: &BlockContext<'_>, tested: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
     let (Ok(fit1), Ok(fit2)) = (
         context.monotherapy_fit(DrugRole::Drug1),
@@ -236,9 +237,8 @@ fn combination_points(context: &BlockContext<'_>, tested: &[(f64, f64, f64)]) ->
     tested
         .iter()
         .filter_map(|&(dose1, dose2, response)| {
-            let single1 = fit1.curve()?.dose_for(response)?;
-            let single2 = fit2.curve()?.dose_for(response)?;
-            Some((dose1 / single1, dose2 / single2))
+            let equivalent_doses = [fit1, fit2].map(|fit| loewe_equivalent_dose(fit, response));
+            dose_fractions([dose1, dose2], equivalent_doses).map(|[first, second]| (first, second))
         })
         .collect()
 }
