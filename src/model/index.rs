@@ -71,7 +71,8 @@ pub fn loewe_equivalent_dose(fit: &HillFit, response: f64) -> f64 {
 /// reached by neither drug alone.
 ///
 /// # Formula
-/// CI = x1/X1(y) + x2/X2(y), Xi by [`loewe_equivalent_dose`] (see the [module](self)).
+/// CI = x1/X1(y) + x2/X2(y), Xi by [`loewe_equivalent_dose`] (0 at or beyond e0, +∞ at or
+/// beyond emax), undefined as [`combination_index`] says.
 pub fn loewe_combination_index(fits: [&HillFit; 2], doses: [f64; 2], response: f64) -> f64 {
     if response.is_nan() {
         return f64::NAN;

@@ -21,8 +21,10 @@
 //! searched on a grid as SynergyFinder 3 does. Where the equation has no solution (the
 //! two curves move in opposite directions, or neither moves) [`LoeweUndefined`] says what
 //! the reference is; by default there is none and the cell is counted. The combination
-//! index, written once for Loewe cells and the isobologram in [`super::index`], is undefined
-//! (NaN) where y is at or beyond a drug's e0 or where neither drug alone reaches y. Monotherapy and control cells score 0 ([`crate::score`]).
+//! index, written once for Loewe cells and the isobologram
+//! ([`loewe_combination_index`](super::loewe_combination_index)), is undefined (NaN) where y
+//! is at or beyond a drug's e0 or where neither drug alone reaches y. Monotherapy and
+//! control cells score 0 ([`crate::score`]).
 
 use std::fmt;
 use std::str::FromStr;

@@ -11,7 +11,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::heatmap::draw_title;
+use super::axis::with_headroom;
+use super::layout::{draw_title, split_footer, split_title};
 use super::style;
 use super::{Figure, PlotError};
 use crate::data::DrugRole;
@@ -49,16 +50,7 @@ pub struct IsobologramFigure<'a> {
     pub options: &'a IsobologramOptions,
 }
 
-/// One colour per effect level, cycled.
-const LEVEL_COLOURS: [RGBColor; 5] = [
-    RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x56, 0xB4, 0xE9),
-];
-/// Pixel heights of the title band and of each note line.
-const TITLE_HEIGHT: u32 = 64;
+/// Height of each note line under the chart, pixels.
 const NOTE_LINE_HEIGHT: u32 = 20;
 /// Dose axes reach at most this many times the highest tested dose, even when an additive
 /// intercept X_i(E) lies further out (that part of the line is extrapolation).
@@ -73,7 +65,7 @@ impl Figure for IsobologramFigure<'_> {
         let block = self.context.block();
         let isobologram = Isobologram::compute(self.context, &self.options.effects);
         let notes = notes(&isobologram, self.context);
-        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, body) = split_title(area);
         let effects = self
             .options
             .effects
@@ -96,9 +88,9 @@ impl Figure for IsobologramFigure<'_> {
             &format!("block {} · effect {effects} inhibition", block.id()),
         )?;
         let (_, body_height) = body.dim_in_pixel();
+        // The notes get at most a third of the body: the chart keeps the rest.
         let notes_height = (NOTE_LINE_HEIGHT * notes.len() as u32 + 8).min(body_height / 3);
-        let (chart_area, notes_area) =
-            body.split_vertically(body_height.saturating_sub(notes_height));
+        let (chart_area, notes_area) = split_footer(&body, notes_height);
         if self.options.normalised {
             draw_normalised(&chart_area, &isobologram, self.context)?;
         } else {
@@ -168,8 +160,9 @@ fn draw_notes<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The colour of the effect level at `index`: the palette's series colours, cycled.
 fn level_colour(index: usize) -> RGBColor {
-    LEVEL_COLOURS[index % LEVEL_COLOURS.len()]
+    style::SERIES[index % style::SERIES.len()]
 }
 
 /// The isobologram on dose axes (linear or logarithmic).
@@ -354,18 +347,6 @@ fn legend_entries(isobologram: &Isobologram) -> usize {
 fn legend_fraction(entries: usize, area_height: u32) -> f64 {
     let plot_height = (f64::from(area_height) - CHART_FRAME_PIXELS).max(1.0);
     ((entries as f64 * LEGEND_ROW_PIXELS + 16.0) / plot_height).min(MAX_LEGEND_FRACTION)
-}
-
-/// The axis range `(low, top)` raised so that the old range fills `1 − fraction` of it,
-/// on a linear or a logarithmic axis.
-fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool) -> (f64, f64) {
-    let (low, top) = range;
-    let stretch = 1.0 / (1.0 - fraction);
-    if logarithmic {
-        (low, low * (top / low).powf(stretch))
-    } else {
-        (low, low + (top - low) * stretch)
-    }
 }
 
 /// The series legend, in the upper right corner.
@@ -586,17 +567,6 @@ fn draw_normalised<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headroom_leaves_the_old_range_in_the_lower_share() {
-        // Half the plot for the legend doubles a linear span and squares a log span's ratio.
-        assert_eq!(with_headroom((0.0, 10.0), 0.5, false), (0.0, 20.0));
-        let (low, top) = with_headroom((1.0, 100.0), 0.5, true);
-        assert_eq!(low, 1.0);
-        // powf of exact powers of ten: within a few ulps of 1e4.
-        assert!((top - 1e4).abs() < 1e-9, "{top}");
-        assert_eq!(with_headroom((2.0, 5.0), 0.0, false), (2.0, 5.0));
-    }
 
     #[test]
     fn legend_share_grows_with_rows_and_is_capped() {

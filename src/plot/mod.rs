@@ -6,18 +6,27 @@
 //! scoring code ([`crate::score`], [`crate::model`]) or, for the isobologram, from
 //! [`crate::model::Isobologram::compute`], which is public so that its geometry can be
 //! used and tested without drawing.
+//!
+//! What the figures share is a small toolkit: `layout` (the title, body and footer bands),
+//! `text` (measuring, shortening and packing text), `axis` (ticks, the log dose axis with
+//! its control break), `legend` (a legend on one row) and `style` (the palette, text sizes,
+//! colour scales and number formats).
 
+mod axis;
 mod canvas;
 mod curves;
 mod font;
 mod heatmap;
 mod isobologram;
 mod kind;
+mod layout;
+mod legend;
 mod overview;
 mod report;
 mod response_map;
 mod style;
 mod synergy_map;
+mod text;
 
 pub use canvas::{render, Figure, ImageFormat};
 pub use curves::Curves;

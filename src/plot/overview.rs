@@ -12,8 +12,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::heatmap::draw_title;
+use super::axis::YScale;
+use super::layout::{draw_title, split_footer, split_title, TITLE_HEIGHT};
+use super::legend::{Entry, Marker, RowLegend};
 use super::style;
+use super::text::{shorten, text_width};
 use super::{Figure, PlotError};
 use crate::data::{Block, DrugRole};
 use crate::model::Model;
@@ -25,8 +28,6 @@ const SIGNIFICANCE_LEVEL: f64 = 0.05;
 const MAX_BARS: usize = 40;
 /// Width of the figure, pixels.
 const WIDTH: u32 = 1000;
-/// Height of the title band, pixels.
-const TITLE_HEIGHT: u32 = 64;
 /// Height of one bar's row in the bar chart, pixels.
 const BAR_ROW_HEIGHT: u32 = 22;
 /// Bar chart height besides its rows: top margin and the x-axis area, pixels.
@@ -54,14 +55,14 @@ const NAME_CLEARANCE: i32 = 24;
 const MIN_TICK_GAP: u32 = 18;
 /// Unscored blocks listed by id in the footer.
 const LISTED_UNSCORED: usize = 5;
-/// How much a faded colour moves towards white (0 = unchanged, 1 = white).
-const FADE: f64 = 0.6;
 /// Block means beyond ± this many percentage points (impossible for responses within
 /// 0–100 % and a sign of bad wells) cut bars short and put the rank plot on a signed log
 /// scale.
 const LINEAR_LIMIT: f64 = 150.0;
 /// Colour of grid lines.
 const GRID: RGBColor = RGBColor(0xE6, 0xE6, 0xE6);
+/// Space between two entries of the legend, pixels.
+const LEGEND_SPACING: i32 = 28;
 
 /// Every block of a screen ranked by one model's mean synergy, with p-values.
 #[derive(Debug)]
@@ -90,11 +91,10 @@ impl Figure for Overview<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let ranking = Ranking::new(self.blocks, self.scores, self.model);
-        let (title_band, rest) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, rest) = split_title(area);
         draw_title(&title_band, &self.title(), &ranking.subtitle())?;
-        let (_, rest_height) = rest.dim_in_pixel();
         let footer_size = footer_height(ranking.ranked.len(), ranking.unscored.len());
-        let (body, footer) = rest.split_vertically(rest_height.saturating_sub(footer_size));
+        let (body, footer) = split_footer(&rest, footer_size);
         match ranking.ranked.len() {
             0 => self.draw_nothing_ranked(&body)?,
             count if count <= MAX_BARS => draw_bars(&body, &ranking.ranked, self.model)?,
@@ -199,7 +199,7 @@ impl RankedBlock<'_> {
         if self.is_significant() {
             colour
         } else {
-            fade(colour)
+            style::fade(colour)
         }
     }
 
@@ -238,18 +238,6 @@ fn cell_line(metadata: &[(String, String)]) -> Option<&str> {
         .iter()
         .find(|(name, value)| name.to_ascii_lowercase().contains("cell") && !value.is_empty())
         .map(|(_, value)| value.as_str())
-}
-
-/// A colour moved towards white by [`FADE`].
-fn fade(colour: RGBColor) -> RGBColor {
-    let RGBColor(red, green, blue) = colour;
-    let towards_white =
-        |channel: u8| (f64::from(channel) + (255.0 - f64::from(channel)) * FADE).round() as u8;
-    RGBColor(
-        towards_white(red),
-        towards_white(green),
-        towards_white(blue),
-    )
 }
 
 /// The blocks the model scored, most synergistic first, and those it did not.
@@ -304,49 +292,10 @@ fn count_of(count: usize, singular: &str, plural: &str) -> String {
     format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
-/// Width of a text in pixels (an estimate from its length if the font cannot measure it).
-fn text_width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-) -> u32 {
-    area.estimate_text_size(text, style)
-        .map(|(width, _)| width)
-        .unwrap_or_else(|_| text.chars().count() as u32 * 8)
-}
-
-/// The text, cut short with `…` when it is wider than `max_width` pixels.
-fn fit_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-    max_width: u32,
-) -> String {
-    if text_width(area, text, style) <= max_width {
-        return text.to_string();
-    }
-    let characters: Vec<char> = text.chars().collect();
-    let shortened = |length: usize| -> String {
-        let kept: String = characters[..length].iter().collect();
-        format!("{}…", kept.trim_end())
-    };
-    // Binary search for the longest prefix that fits: `fits` fits, `too_long` does not.
-    let (mut fits, mut too_long) = (0, characters.len());
-    while too_long - fits > 1 {
-        let middle = (fits + too_long) / 2;
-        if text_width(area, &shortened(middle), style) <= max_width {
-            fits = middle;
-        } else {
-            too_long = middle;
-        }
-    }
-    shortened(fits)
-}
-
 /// The x axis of the bar chart, `low..high` around 0, leaving room beside every bar for
 /// its value text (`(mean, text width)`): right of positive bars, left of negative ones.
 /// Symmetric when there are bars on both sides; otherwise the empty side is a stub.
-fn bar_axis(bars: &[(f64, u32)], plot_width: u32) -> (f64, f64) {
+fn bar_axis(bars: &[(f64, i32)], plot_width: u32) -> (f64, f64) {
     const STUB: f64 = 0.04;
     const GAP: f64 = 24.0;
     let has_negative = bars.iter().any(|&(mean, _)| mean < 0.0);
@@ -389,11 +338,11 @@ fn draw_bars<DB: DrawingBackend>(
     const RIGHT_MARGIN: u32 = 20;
     let tick_style = style::text(style::TICK_SIZE);
     let values: Vec<String> = ranked.iter().map(RankedBlock::value_text).collect();
-    let bars: Vec<(f64, u32)> = ranked
+    let bars = ranked
         .iter()
         .zip(&values)
-        .map(|(block, value)| (bar_end(block.mean), text_width(area, value, &tick_style)))
-        .collect();
+        .map(|(block, value)| Ok((bar_end(block.mean), text_width(area, value, &tick_style)?)))
+        .collect::<Result<Vec<_>, PlotError>>()?;
     let (width, _) = area.dim_in_pixel();
     // A few pixels less than the plotting area will have, to be safe.
     let plot_width = width.saturating_sub(LEFT_MARGIN + RIGHT_MARGIN + BAR_LABEL_COLUMN + 4);
@@ -455,9 +404,12 @@ fn draw_bars<DB: DrawingBackend>(
         .map_err(PlotError::drawing)?;
     let label_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
     let label_width = BAR_LABEL_COLUMN - 16;
+    let labels = ranked
+        .iter()
+        .map(|block| shorten(area, &block.label(), &label_style, label_width))
+        .collect::<Result<Vec<_>, PlotError>>()?;
     chart
-        .draw_series(ranked.iter().enumerate().map(|(row, block)| {
-            let label = fit_text(area, &block.label(), &label_style, label_width);
+        .draw_series(labels.into_iter().enumerate().map(|(row, label)| {
             EmptyElement::at((low, centre(row))) + Text::new(label, (-10, 0), label_style.clone())
         }))
         .map_err(PlotError::drawing)?;
@@ -565,121 +517,6 @@ fn spread(desired: &[i32], step: i32, low: i32, high: i32) -> Vec<i32> {
     placed
 }
 
-/// How the rank plot's y axis places a mean.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum YScale {
-    /// At the mean itself.
-    Linear,
-    /// At asinh(mean): linear within ±1, logarithmic beyond. For screens with means
-    /// beyond ±[`LINEAR_LIMIT`], whose bulk would otherwise be squashed flat.
-    SignedLog,
-}
-
-impl YScale {
-    /// Linear, unless a mean is beyond ±[`LINEAR_LIMIT`].
-    fn for_means(means: &[f64]) -> YScale {
-        if means.iter().any(|mean| mean.abs() > LINEAR_LIMIT) {
-            YScale::SignedLog
-        } else {
-            YScale::Linear
-        }
-    }
-
-    /// The axis position of a mean.
-    fn position(self, mean: f64) -> f64 {
-        match self {
-            YScale::Linear => mean,
-            YScale::SignedLog => mean.asinh(),
-        }
-    }
-
-    /// The labelled means between axis positions `low` and `high`, at least `gap` apart
-    /// (in axis positions).
-    fn ticks(self, low: f64, high: f64, gap: f64) -> Vec<f64> {
-        match self {
-            YScale::Linear => linear_ticks(low, high),
-            YScale::SignedLog => signed_log_ticks(low, high, gap),
-        }
-    }
-
-    /// The label of a tick: the number, powers of 10 from 10⁴ on as `1e4`, `-1e5`.
-    fn tick_label(self, value: f64) -> String {
-        if self == YScale::SignedLog && value.abs() >= 1e4 {
-            let sign = if value < 0.0 { "-" } else { "" };
-            format!("{sign}1e{}", value.abs().log10().round())
-        } else {
-            style::format_number(value)
-        }
-    }
-
-    /// The axis description.
-    fn description(self, model: Model) -> String {
-        let scale = match self {
-            YScale::Linear => "",
-            YScale::SignedLog => ", signed log scale",
-        };
-        format!(
-            "mean {} synergy (% inhibition{scale})",
-            model.display_name()
-        )
-    }
-}
-
-/// About 8 round values between `low` and `high`.
-fn linear_ticks(low: f64, high: f64) -> Vec<f64> {
-    let step = tick_step((high - low) / 8.0);
-    let first = (low / step).ceil();
-    (0..=32)
-        .map(|index| (first + f64::from(index)) * step + 0.0)
-        .take_while(|&value| value <= high)
-        .collect()
-}
-
-/// The smallest tick step of 1, 2, 2.5 or 5 × 10^k at or above `value` (1 for a value
-/// that is not finite and positive).
-fn tick_step(value: f64) -> f64 {
-    if !(value.is_finite() && value > 0.0) {
-        return 1.0;
-    }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|step| step * power)
-        .find(|&step| step >= value * (1.0 - 1e-12))
-        .unwrap_or(10.0 * power)
-}
-
-/// 0 and ±powers of 10 whose asinh lies between `low` and `high`, at least `gap` apart:
-/// 0 first, then ±1, ±10⁸, ±10¹⁶…, then ±10⁴, ±10¹²…, then the even powers, then the
-/// rest, each kept if far enough from those already kept.
-fn signed_log_ticks(low: f64, high: f64, gap: f64) -> Vec<f64> {
-    let priority = |exponent: &i32| match exponent {
-        exponent if exponent % 8 == 0 => 0,
-        exponent if exponent % 4 == 0 => 1,
-        exponent if exponent % 2 == 0 => 2,
-        _ => 3,
-    };
-    let mut exponents: Vec<i32> = (0..=308).collect();
-    exponents.sort_by_key(|exponent| (priority(exponent), *exponent));
-    let candidates = std::iter::once(0.0).chain(exponents.into_iter().flat_map(|exponent| {
-        let power = 10f64.powi(exponent);
-        [power, -power]
-    }));
-    let mut kept: Vec<f64> = Vec::new();
-    for value in candidates {
-        let position = value.asinh();
-        if (low..=high).contains(&position)
-            && kept
-                .iter()
-                .all(|other| (other.asinh() - position).abs() >= gap)
-        {
-            kept.push(value);
-        }
-    }
-    kept.sort_by(f64::total_cmp);
-    kept
-}
-
 /// The rank plot: mean synergy against rank, one point per block, the ends named.
 fn draw_ranks<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -693,7 +530,8 @@ fn draw_ranks<DB: DrawingBackend>(
     // Room for the names' rows, a margin at the plot's edge and a clearance inside.
     let band_pixels = RANK_LABEL_STEP * (LABELLED_PER_END as i32 - 1) + NAME_EDGE + NAME_CLEARANCE;
     let means: Vec<f64> = ranked.iter().map(|block| block.mean).collect();
-    let scale = YScale::for_means(&means);
+    // Means beyond ±LINEAR_LIMIT would squash the bulk of the screen flat.
+    let scale = YScale::for_values(&means, LINEAR_LIMIT);
     let positions: Vec<f64> = means.iter().map(|&mean| scale.position(mean)).collect();
     let count = ranked.len();
     // Blocks between the named ones and their names' column (a little under, to be safe).
@@ -725,7 +563,11 @@ fn draw_ranks<DB: DrawingBackend>(
         .label_style(style::text(style::TICK_SIZE))
         .x_label_formatter(&|value| format!("{}", value.round() as i64))
         .x_desc("rank (1 = most synergistic)")
-        .y_desc(scale.description(model))
+        .y_desc(format!(
+            "mean {} synergy (% inhibition{})",
+            model.display_name(),
+            scale.description_note()
+        ))
         .axis_desc_style(style::text(style::LABEL_SIZE))
         .draw()
         .map_err(PlotError::drawing)?;
@@ -830,7 +672,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
             top,
             top + self.band - NAME_EDGE - NAME_CLEARANCE,
         );
-        let max_width = (self.plot_x.end - column - 8).clamp(40, 360) as u32;
+        let max_width = (self.plot_x.end - column - 8).clamp(40, 360);
         self.draw_names(blocks, points, &rows, column, HPos::Left, max_width)
     }
 
@@ -851,7 +693,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
             bottom - self.band + NAME_EDGE + NAME_CLEARANCE,
             bottom,
         );
-        let max_width = (column - self.plot_x.start - 8).clamp(40, 360) as u32;
+        let max_width = (column - self.plot_x.start - 8).clamp(40, 360);
         self.draw_names(blocks, points, &rows, column, HPos::Right, max_width)
     }
 
@@ -863,7 +705,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
         rows: &[i32],
         column: i32,
         anchor: HPos,
-        max_width: u32,
+        max_width: i32,
     ) -> Result<(), PlotError> {
         let (base_x, base_y) = self.area.get_base_pixel();
         let side = if matches!(anchor, HPos::Left) { 1 } else { -1 };
@@ -871,9 +713,9 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
         let leader_style = style::GREY.mix(0.7).stroke_width(1);
         for ((block, &(x, y)), &row) in blocks.iter().zip(points).zip(rows) {
             let value = format!(" · {}", style::format_number(block.mean));
-            let value_width = text_width(self.area, &value, &name_style);
-            let label_width = max_width.saturating_sub(value_width).max(20);
-            let name = fit_text(self.area, &block.label(), &name_style, label_width) + &value;
+            let value_width = text_width(self.area, &value, &name_style)?;
+            let label_width = u32::try_from((max_width - value_width).max(20)).unwrap_or(0);
+            let name = shorten(self.area, &block.label(), &name_style, label_width)? + &value;
             self.area
                 .draw(&PathElement::new(
                     vec![
@@ -926,7 +768,7 @@ fn draw_footer<DB: DrawingBackend>(
         (reasons_note(&ranking.unscored), reasons_style),
     ];
     for (text, text_style) in lines {
-        let text = fit_text(area, &text, &text_style, max_width);
+        let text = shorten(area, &text, &text_style, max_width)?;
         area.draw(&Text::new(
             text,
             ((width / 2) as i32, footer_row(line)),
@@ -992,49 +834,34 @@ fn draw_legend<DB: DrawingBackend>(
     line: i32,
     cut_bars: bool,
 ) -> Result<(), PlotError> {
-    const SWATCH: i32 = 12;
-    const SPACING: i32 = 28;
     let level = SIGNIFICANCE_LEVEL;
+    let entry = |marker: Marker, text: String| Entry { marker, text };
     let mut entries = vec![
-        (Some(style::SYNERGY), format!("synergy, p < {level}")),
-        (Some(fade(style::SYNERGY)), format!("synergy, p ≥ {level}")),
-        (Some(style::ANTAGONISM), format!("antagonism, p < {level}")),
-        (
-            Some(fade(style::ANTAGONISM)),
+        entry(
+            Marker::Swatch(style::SYNERGY),
+            format!("synergy, p < {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::fade(style::SYNERGY)),
+            format!("synergy, p ≥ {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::ANTAGONISM),
+            format!("antagonism, p < {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::fade(style::ANTAGONISM)),
             format!("antagonism, p ≥ {level}"),
         ),
     ];
     if cut_bars {
-        entries.push((None, format!("// bar cut at ±{LINEAR_LIMIT}")));
+        entries.push(entry(
+            Marker::Nothing,
+            format!("// bar cut at ±{LINEAR_LIMIT}"),
+        ));
     }
-    let entry_style =
-        style::coloured_text(style::NOTE_SIZE, style::GREY).pos(Pos::new(HPos::Left, VPos::Center));
-    let swatch_width = |colour: &Option<RGBColor>| if colour.is_some() { SWATCH + 6 } else { 0 };
-    let widths: Vec<i32> = entries
-        .iter()
-        .map(|(colour, text)| swatch_width(colour) + text_width(area, text, &entry_style) as i32)
-        .collect();
-    let total = widths.iter().sum::<i32>() + SPACING * (entries.len() as i32 - 1);
-    let (width, _) = area.dim_in_pixel();
-    let mut x = ((width as i32 - total) / 2).max(4);
-    let y = footer_row(line);
-    for ((colour, text), entry_width) in entries.iter().zip(widths) {
-        if let Some(colour) = colour {
-            area.draw(&Rectangle::new(
-                [(x, y - SWATCH / 2), (x + SWATCH, y + SWATCH / 2)],
-                colour.filled(),
-            ))
-            .map_err(PlotError::drawing)?;
-        }
-        area.draw(&Text::new(
-            text.clone(),
-            (x + swatch_width(colour), y),
-            entry_style.clone(),
-        ))
-        .map_err(PlotError::drawing)?;
-        x += entry_width + SPACING;
-    }
-    Ok(())
+    let text_style = style::coloured_text(style::NOTE_SIZE, style::GREY);
+    RowLegend::new(&entries, text_style, LEGEND_SPACING).draw_centred(area, footer_row(line))
 }
 
 #[cfg(test)]
@@ -1330,18 +1157,5 @@ mod tests {
         assert!(low.is_finite() && high.is_finite() && low < 0.0 && high > 0.0);
         let (low, high) = bar_axis(&[(10.0, 80), (-5.0, 80)], 600);
         assert!(low < -10.0 && high > 10.0 && (low + high).abs() < 1e-9);
-        assert!(linear_ticks(-1.0, 1.0).contains(&0.0));
-    }
-
-    #[test]
-    fn signed_log_ticks_keep_their_distance() {
-        let gap = 1.0;
-        let ticks = signed_log_ticks((-1e6f64).asinh(), 1e5f64.asinh(), gap);
-        assert!(ticks.contains(&0.0) && ticks.contains(&1e4) && ticks.contains(&-1e4));
-        for pair in ticks.windows(2) {
-            assert!(pair[1].asinh() - pair[0].asinh() >= gap, "{ticks:?}");
-        }
-        assert_eq!(YScale::SignedLog.tick_label(-1e5), "-1e5");
-        assert_eq!(YScale::SignedLog.tick_label(100.0), "100");
     }
 }
