@@ -59,8 +59,6 @@ const LISTED_UNSCORED: usize = 5;
 /// 0–100 % and a sign of bad wells) cut bars short and put the rank plot on a signed log
 /// scale.
 const LINEAR_LIMIT: f64 = 150.0;
-/// Colour of grid lines.
-const GRID: RGBColor = RGBColor(0xE6, 0xE6, 0xE6);
 /// Space between two entries of the legend, pixels.
 const LEGEND_SPACING: i32 = 28;
 
@@ -363,7 +361,7 @@ fn draw_bars<DB: DrawingBackend>(
         .y_labels(0)
         .x_labels(9)
         .max_light_lines(0)
-        .bold_line_style(GRID)
+        .bold_line_style(style::GRID)
         .x_label_style(style::text(style::TICK_SIZE))
         .x_label_formatter(&|value| style::format_number(*value))
         .x_desc(x_description)
@@ -556,7 +554,7 @@ fn draw_ranks<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .max_light_lines(0)
-        .bold_line_style(GRID)
+        .bold_line_style(style::GRID)
         .disable_y_mesh()
         .x_labels(8)
         .y_labels(0)
@@ -578,11 +576,9 @@ fn draw_ranks<DB: DrawingBackend>(
         .map(|value| (scale.position(value), scale.tick_label(value)))
         .collect();
     chart
-        .draw_series(
-            ticks.iter().map(|&(y, _)| {
-                PathElement::new(vec![(0.0, y), (last_rank, y)], GRID.stroke_width(1))
-            }),
-        )
+        .draw_series(ticks.iter().map(|&(y, _)| {
+            PathElement::new(vec![(0.0, y), (last_rank, y)], style::GRID.stroke_width(1))
+        }))
         .map_err(PlotError::drawing)?;
     let tick_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
     chart
