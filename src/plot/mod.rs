@@ -22,11 +22,16 @@ mod kind;
 mod layout;
 mod legend;
 mod overview;
+mod ranking;
 mod report;
 mod response_map;
 mod style;
 mod synergy_map;
 mod text;
+
+#[cfg(test)]
+#[path = "tests/svg.rs"]
+mod test_svg;
 
 pub use canvas::{render, Figure, ImageFormat};
 pub use curves::Curves;

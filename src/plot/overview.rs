@@ -6,7 +6,7 @@
 //! synergistic and most antagonistic blocks named. Blocks the model could not score are
 //! counted in the subtitle and listed in a note at the bottom.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,15 +15,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axis::YScale;
 use super::layout::{draw_title, split_footer, split_title, TITLE_HEIGHT};
 use super::legend::{Entry, Marker, RowLegend};
+use super::ranking::{summary_of, RankedBlock, Ranking, SIGNIFICANCE_LEVEL};
 use super::style;
 use super::text::{shorten, text_width};
 use super::{Figure, PlotError};
-use crate::data::{Block, DrugRole};
+use crate::data::Block;
 use crate::model::Model;
 use crate::score::BlockScores;
 
-/// Blocks with a p-value below this are drawn in full colour, the others faded.
-const SIGNIFICANCE_LEVEL: f64 = 0.05;
 /// Screens with up to this many ranked blocks get a bar chart, larger ones a rank plot.
 const MAX_BARS: usize = 40;
 /// Width of the figure, pixels.
@@ -53,8 +52,6 @@ const NAME_EDGE: i32 = 10;
 const NAME_CLEARANCE: i32 = 24;
 /// Smallest vertical distance between two tick labels, pixels.
 const MIN_TICK_GAP: u32 = 18;
-/// Unscored blocks listed by id in the footer.
-const LISTED_UNSCORED: usize = 5;
 /// Block means beyond ± this many percentage points (impossible for responses within
 /// 0–100 % and a sign of bad wells) cut bars short and put the rank plot on a signed log
 /// scale.
@@ -146,148 +143,6 @@ fn footer_height(ranked: usize, unscored: usize) -> u32 {
     let legend = if ranked > 0 { 1 } else { 0 };
     let notes = if unscored > 0 { 2 } else { 0 };
     (legend + notes) * FOOTER_LINE_HEIGHT + 12
-}
-
-/// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
-fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
-    match scores.model(model) {
-        Some(Ok(model_scores)) if model_scores.summary.mean.is_finite() => {
-            let summary = &model_scores.summary;
-            Some((summary.mean + 0.0, summary.p_value))
-        }
-        _ => None,
-    }
-}
-
-/// Why a model has no block mean for a block.
-fn unscored_reason(scores: &BlockScores, model: Model) -> String {
-    match scores.model(model) {
-        Some(Err(error)) => error.to_string(),
-        Some(Ok(_)) => "no combination cell could be scored".to_string(),
-        None => format!("{} was not computed", model.display_name()),
-    }
-}
-
-/// A block the model scored.
-struct RankedBlock<'a> {
-    /// The block.
-    block: &'a Block,
-    /// Mean synergy (finite).
-    mean: f64,
-    /// p-value of the mean (may be NaN).
-    p_value: f64,
-}
-
-impl RankedBlock<'_> {
-    /// True when the p-value is below the significance level.
-    fn is_significant(&self) -> bool {
-        self.p_value < SIGNIFICANCE_LEVEL
-    }
-
-    /// The colour of the block's bar or point: by the sign of its mean, faded when not
-    /// significant.
-    fn colour(&self) -> RGBColor {
-        let colour = if self.mean > 0.0 {
-            style::SYNERGY
-        } else if self.mean < 0.0 {
-            style::ANTAGONISM
-        } else {
-            style::GREY
-        };
-        if self.is_significant() {
-            colour
-        } else {
-            style::fade(colour)
-        }
-    }
-
-    /// `id: drug1 × drug2`, followed by the cell line in brackets when the block has one
-    /// that its id does not already name.
-    fn label(&self) -> String {
-        let block = self.block;
-        let mut label = format!(
-            "{}: {} × {}",
-            block.id(),
-            block.drug(DrugRole::Drug1).name,
-            block.drug(DrugRole::Drug2).name
-        );
-        if let Some(cell_line) = cell_line(block.metadata()) {
-            if !block.id().contains(cell_line) {
-                label.push_str(&format!(" ({cell_line})"));
-            }
-        }
-        label
-    }
-
-    /// The mean and its p-value, e.g. `15.2 (p = 2.6e-20)`.
-    fn value_text(&self) -> String {
-        format!(
-            "{} (p = {})",
-            style::format_number(self.mean),
-            style::format_p_value(self.p_value)
-        )
-    }
-}
-
-/// The value of the first non-empty metadata entry naming a cell line (`cell_line`,
-/// `cell line name`, …), if any.
-fn cell_line(metadata: &[(String, String)]) -> Option<&str> {
-    metadata
-        .iter()
-        .find(|(name, value)| name.to_ascii_lowercase().contains("cell") && !value.is_empty())
-        .map(|(_, value)| value.as_str())
-}
-
-/// The blocks the model scored, most synergistic first, and those it did not.
-struct Ranking<'a> {
-    /// Ranked blocks: mean descending, ties in input order.
-    ranked: Vec<RankedBlock<'a>>,
-    /// Blocks without a mean: id and reason, in input order.
-    unscored: Vec<(&'a str, String)>,
-}
-
-impl<'a> Ranking<'a> {
-    /// Ranks the blocks by the model's mean synergy.
-    fn new(blocks: &'a [Block], scores: &'a [BlockScores], model: Model) -> Ranking<'a> {
-        let mut ranked = Vec::new();
-        let mut unscored = Vec::new();
-        for (block, block_scores) in blocks.iter().zip(scores) {
-            match summary_of(block_scores, model) {
-                Some((mean, p_value)) => ranked.push(RankedBlock {
-                    block,
-                    mean,
-                    p_value,
-                }),
-                None => unscored.push((block.id(), unscored_reason(block_scores, model))),
-            }
-        }
-        // A stable sort: equal means keep their input order.
-        ranked.sort_by(|first, second| second.mean.total_cmp(&first.mean));
-        Ranking { ranked, unscored }
-    }
-
-    /// `N blocks ranked by mean synergy · K with p < 0.05`, and `· M not scored` when
-    /// some were not.
-    fn subtitle(&self) -> String {
-        let significant = self
-            .ranked
-            .iter()
-            .filter(|block| block.is_significant())
-            .count();
-        let mut subtitle = format!(
-            "{} ranked by mean synergy · {significant} with p < {SIGNIFICANCE_LEVEL}",
-            count_of(self.ranked.len(), "block", "blocks")
-        );
-        if !self.unscored.is_empty() {
-            subtitle.push_str(&format!(" · {} not scored", self.unscored.len()));
-        }
-        subtitle
-    }
-}
-
-/// `1 block`, `3 blocks`.
-fn count_of(count: usize, singular: &str, plural: &str) -> String {
-    format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
 /// The x axis of the bar chart, `low..high` around 0, leaving room beside every bar for
@@ -760,8 +615,8 @@ fn draw_footer<DB: DrawingBackend>(
     let reasons_style = style::coloured_text(style::NOTE_SIZE, style::GREY)
         .pos(Pos::new(HPos::Center, VPos::Center));
     let lines = [
-        (unscored_note(&ranking.unscored, model), note_style),
-        (reasons_note(&ranking.unscored), reasons_style),
+        (ranking.unscored_note(model), note_style),
+        (ranking.reasons_note(), reasons_style),
     ];
     for (text, text_style) in lines {
         let text = shorten(area, &text, &text_style, max_width)?;
@@ -779,48 +634,6 @@ fn draw_footer<DB: DrawingBackend>(
 /// The pixel row of the centre of footer line `line`.
 fn footer_row(line: i32) -> i32 {
     6 + FOOTER_LINE_HEIGHT as i32 * line + FOOTER_LINE_HEIGHT as i32 / 2
-}
-
-/// `Not scored by ZIP (3): a, b, c`, at most [`LISTED_UNSCORED`] ids, then `and N more`.
-fn unscored_note(unscored: &[(&str, String)], model: Model) -> String {
-    let ids: Vec<&str> = unscored
-        .iter()
-        .take(LISTED_UNSCORED)
-        .map(|(id, _)| *id)
-        .collect();
-    let mut note = format!(
-        "Not ranked by {} ({}): {}",
-        model.display_name(),
-        unscored.len(),
-        ids.join(", ")
-    );
-    if unscored.len() > LISTED_UNSCORED {
-        note.push_str(&format!(" and {} more", unscored.len() - LISTED_UNSCORED));
-    }
-    note
-}
-
-/// The commonest reasons blocks were not scored, with their counts, e.g.
-/// `reasons: drug1 monotherapy fit failed: … (12); …`.
-fn reasons_note(unscored: &[(&str, String)]) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, reason) in unscored {
-        *counts.entry(reason.as_str()).or_default() += 1;
-    }
-    let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
-    // Stable: equal counts stay in alphabetical order.
-    by_count.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
-    let listed: Vec<String> = by_count
-        .iter()
-        .take(3)
-        .map(|(reason, count)| format!("{reason} ({count})"))
-        .collect();
-    let label = if by_count.len() == 1 {
-        "reason"
-    } else {
-        "reasons"
-    };
-    format!("{label}: {}", listed.join("; "))
 }
 
 /// The colour legend on footer line `line`: full colour for p < 0.05, faded otherwise;
@@ -861,297 +674,5 @@ fn draw_legend<DB: DrawingBackend>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::{Block, BlockBuilder, Drug};
-    use crate::plot::{render, ImageFormat};
-    use crate::score::{score_block, ScoreOptions};
-
-    fn drug(name: String) -> Drug {
-        Drug {
-            name,
-            unit: "uM".to_string(),
-        }
-    }
-
-    /// A 3 × 3 block whose HSA synergy on its four combination cells is `shift` ± a
-    /// little (mean exactly `shift`).
-    fn block(id: &str, shift: f64) -> Block {
-        let mut builder =
-            BlockBuilder::new(id, drug(format!("{id}-one")), drug(format!("{id}-two")));
-        builder.well(0.0, 0.0, 0.0);
-        for (dose, response) in [(1.0, 10.0), (2.0, 20.0)] {
-            builder.well(dose, 0.0, response);
-            builder.well(0.0, dose, response);
-        }
-        let noise = [1.0, -1.0, 0.5, -0.5];
-        for (index, (dose1, dose2)) in [(1.0, 1.0), (1.0, 2.0), (2.0, 1.0), (2.0, 2.0)]
-            .into_iter()
-            .enumerate()
-        {
-            let strongest = 10.0 * f64::max(dose1, dose2);
-            builder.well(dose1, dose2, strongest + shift + noise[index]);
-        }
-        builder.build().unwrap()
-    }
-
-    /// A block without drug1 monotherapy (drug2 is never at dose 0): no model scores it.
-    fn broken_block(id: &str) -> Block {
-        let mut builder = BlockBuilder::new(id, drug("x".to_string()), drug("y".to_string()));
-        for (dose1, dose2, response) in [(0.0, 1.0, 5.0), (1.0, 1.0, 30.0), (2.0, 1.0, 50.0)] {
-            builder.well(dose1, dose2, response);
-        }
-        builder.build().unwrap()
-    }
-
-    fn score(blocks: &[Block]) -> Vec<BlockScores> {
-        blocks
-            .iter()
-            .map(|block| score_block(block, &[Model::Hsa], &ScoreOptions::default()))
-            .collect()
-    }
-
-    fn svg(blocks: &[Block], model: Model) -> String {
-        let scores = score(blocks);
-        let figure = Overview {
-            blocks,
-            scores: &scores,
-            model,
-        };
-        let bytes = render(&figure, ImageFormat::Svg).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        assert!(!text.contains("NaN"), "NaN in the SVG");
-        assert!(!text.contains("inf"), "inf in the SVG");
-        text
-    }
-
-    /// Every text of an SVG with its y coordinate.
-    fn texts(svg: &str) -> Vec<(f64, String)> {
-        svg.split("<text ")
-            .skip(1)
-            .filter_map(|element| {
-                let y_start = element.find(" y=\"")? + 4;
-                let y_end = y_start + element[y_start..].find('"')?;
-                let y = element[y_start..y_end].parse().ok()?;
-                let content_start = element.find('>')? + 1;
-                let content_end = element.find("</text>")?;
-                Some((y, element[content_start..content_end].trim().to_string()))
-            })
-            .collect()
-    }
-
-    /// The y coordinate of the text starting with `prefix`.
-    fn row_of(texts: &[(f64, String)], prefix: &str) -> f64 {
-        texts
-            .iter()
-            .find(|(_, text)| text.starts_with(prefix))
-            .map(|(y, _)| *y)
-            .unwrap_or_else(|| panic!("no text starting with {prefix}"))
-    }
-
-    #[test]
-    fn ranks_by_mean_descending_with_ties_in_input_order() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            block("beta", 15.0),
-            block("gamma", -8.0),
-            block("delta", 15.0),
-            broken_block("broken"),
-        ];
-        let scores = score(&blocks);
-        let ranking = Ranking::new(&blocks, &scores, Model::Hsa);
-        let order: Vec<&str> = ranking
-            .ranked
-            .iter()
-            .map(|block| block.block.id())
-            .collect();
-        assert_eq!(order, ["beta", "delta", "alpha", "gamma"]);
-        assert!((ranking.ranked[0].mean - 15.0).abs() < 1e-9);
-        assert_eq!(ranking.unscored.len(), 1);
-        assert_eq!(ranking.unscored[0].0, "broken");
-    }
-
-    #[test]
-    fn bar_labels_are_drawn_top_to_bottom_in_ranked_order() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            block("beta", 15.0),
-            block("gamma", -8.0),
-            block("delta", 15.0),
-        ];
-        let svg = svg(&blocks, Model::Hsa);
-        let texts = texts(&svg);
-        let rows: Vec<f64> = ["beta:", "delta:", "alpha:", "gamma:"]
-            .into_iter()
-            .map(|prefix| row_of(&texts, prefix))
-            .collect();
-        assert!(rows.windows(2).all(|pair| pair[0] < pair[1]), "{rows:?}");
-        assert!(svg.contains("beta: beta-one × beta-two"));
-        assert!(svg.contains("HSA synergy across the screen"));
-        assert!(svg.contains("4 blocks ranked by mean synergy"));
-        // The value and p-value at the end of the bar.
-        assert!(texts.iter().any(|(_, text)| text.starts_with("15 (p = ")));
-        assert!(!svg.contains("not scored"));
-    }
-
-    #[test]
-    fn failed_blocks_are_counted_and_listed() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            broken_block("broken"),
-            block("beta", -3.0),
-        ];
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("2 blocks ranked by mean synergy"), "{svg}");
-        assert!(svg.contains("· 1 not scored"));
-        assert!(svg.contains("Not ranked by HSA (1): broken"));
-        assert!(svg.contains("no monotherapy of drug1"));
-    }
-
-    #[test]
-    fn at_most_five_unscored_ids_are_listed() {
-        let blocks: Vec<Block> = (0..8)
-            .map(|index| broken_block(&format!("b{index}")))
-            .collect();
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("Not ranked by HSA (8): b0, b1, b2, b3, b4 and 3 more"));
-        assert!(svg.contains("HSA could not score any of the 8 blocks."));
-        assert!(svg.contains("0 blocks ranked"));
-    }
-
-    #[test]
-    fn a_model_that_was_not_computed_is_named() {
-        let blocks = vec![block("alpha", 5.0)];
-        let svg = svg(&blocks, Model::Zip);
-        assert!(svg.contains("ZIP was not computed (1)"), "{svg}");
-        assert!(svg.contains("ZIP could not score the block."));
-    }
-
-    #[test]
-    fn empty_screen_renders() {
-        let figure = Overview {
-            blocks: &[],
-            scores: &[],
-            model: Model::Bliss,
-        };
-        let (width, height) = figure.size();
-        assert!(width > 0 && height > 0);
-        let svg = svg(&[], Model::Bliss);
-        assert!(svg.contains("No blocks to show."));
-        assert!(svg.contains("Bliss synergy across the screen"));
-        assert!(render(&figure, ImageFormat::Png).is_ok());
-    }
-
-    #[test]
-    fn one_block_and_equal_means_render() {
-        let one = vec![block("only", 2.0)];
-        let svg_one = svg(&one, Model::Hsa);
-        assert!(svg_one.contains("1 block ranked"));
-        let equal: Vec<Block> = (0..3)
-            .map(|index| block(&format!("e{index}"), 0.0))
-            .collect();
-        let texts = texts(&svg(&equal, Model::Hsa));
-        let rows: Vec<f64> = ["e0:", "e1:", "e2:"]
-            .into_iter()
-            .map(|prefix| row_of(&texts, prefix))
-            .collect();
-        assert!(rows.windows(2).all(|pair| pair[0] < pair[1]), "{rows:?}");
-        let equal_many: Vec<Block> = (0..50)
-            .map(|index| block(&format!("e{index}"), 3.0))
-            .collect();
-        svg(&equal_many, Model::Hsa);
-    }
-
-    #[test]
-    fn large_screens_get_a_rank_plot_naming_both_ends() {
-        let blocks: Vec<Block> = (0..60)
-            .map(|index| block(&format!("s{index}"), f64::from(index) - 30.0))
-            .collect();
-        let scores = score(&blocks);
-        let figure = Overview {
-            blocks: &blocks,
-            scores: &scores,
-            model: Model::Hsa,
-        };
-        assert_eq!(
-            figure.size().1,
-            TITLE_HEIGHT + RANK_PLOT_HEIGHT + footer_height(60, 0)
-        );
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("rank (1 = most synergistic)"));
-        assert!(!svg.contains("signed log"));
-        let texts = texts(&svg);
-        // Most synergistic (s59 … s50) and most antagonistic (s9 … s0) are named; the
-        // middle is not.
-        for named in ["s59: ", "s50: ", "s9: ", "s0: "] {
-            assert!(
-                texts.iter().any(|(_, text)| text.starts_with(named)),
-                "{named}"
-            );
-        }
-        assert!(!texts.iter().any(|(_, text)| text.starts_with("s30: ")));
-        // Names in ranked order, top to bottom, at each end.
-        assert!(row_of(&texts, "s59: ") < row_of(&texts, "s50: "));
-        assert!(row_of(&texts, "s50: ") < row_of(&texts, "s9: "));
-        assert!(row_of(&texts, "s9: ") < row_of(&texts, "s0: "));
-    }
-
-    #[test]
-    fn extreme_means_cut_bars_and_put_the_rank_plot_on_a_log_scale() {
-        let few = vec![block("huge", 2500.0), block("small", 4.0)];
-        let svg_few = svg(&few, Model::Hsa);
-        assert!(svg_few.contains("bar cut at ±150"));
-        assert!(svg_few.contains("2500 (p = "));
-        let many: Vec<Block> = (0..45)
-            .map(|index| block(&format!("m{index}"), f64::from(index * index) - 300.0))
-            .chain(std::iter::once(block("huge", 40000.0)))
-            .collect();
-        let svg_many = svg(&many, Model::Hsa);
-        assert!(svg_many.contains("signed log scale"));
-        assert!(svg_many.contains("huge: huge-one × huge-two · 40000"));
-    }
-
-    #[test]
-    fn size_grows_with_the_bars_and_is_deterministic() {
-        let two: Vec<Block> = (0..2)
-            .map(|index| block(&format!("t{index}"), 1.0))
-            .collect();
-        let five: Vec<Block> = (0..5)
-            .map(|index| block(&format!("f{index}"), 1.0))
-            .collect();
-        let size = |blocks: &[Block]| {
-            Overview {
-                blocks,
-                scores: &score(blocks),
-                model: Model::Hsa,
-            }
-            .size()
-        };
-        assert_eq!(size(&two), size(&two));
-        assert_eq!(size(&five).1 - size(&two).1, 3 * BAR_ROW_HEIGHT);
-    }
-
-    #[test]
-    fn labels_spread_apart_within_bounds() {
-        let placed = spread(&[100, 101, 102, 300], 15, 90, 320);
-        assert_eq!(placed, [100, 115, 130, 300]);
-        let crowded = spread(&[318, 319, 320], 15, 0, 320);
-        assert_eq!(crowded, [290, 305, 320]);
-        let above = spread(&[0, 0], 15, 50, 320);
-        assert_eq!(above, [50, 65]);
-    }
-
-    #[test]
-    fn axes_are_finite_and_not_empty() {
-        let equal = vec![4.0; 30];
-        let (low, high) = rank_axis(&equal, 0.3, 0);
-        assert!(low.is_finite() && high.is_finite() && low < high && low <= 0.0 && high >= 4.0);
-        let zeros = vec![0.0; 30];
-        let (low, high) = rank_axis(&zeros, 0.3, 2);
-        assert!(low.is_finite() && high.is_finite() && low < high);
-        let (low, high) = bar_axis(&[(0.0, 80)], 600);
-        assert!(low.is_finite() && high.is_finite() && low < 0.0 && high > 0.0);
-        let (low, high) = bar_axis(&[(10.0, 80), (-5.0, 80)], 600);
-        assert!(low < -10.0 && high > 10.0 && (low + high).abs() < 1e-9);
-    }
-}
+#[path = "tests/overview.rs"]
+mod tests;
