@@ -113,7 +113,7 @@ pub struct PlotArgs {
     model: Model,
     /// Isobologram effect levels, % inhibition, comma-separated.
     #[arg(long, value_name = "LIST", default_value = "50", value_parser = parse_effects)]
-    effect: EffectLevels,
+    effect: IsobologramOptions,
     /// Isobologram axes divided by each drug's dose alone for the effect (one shared
     /// additive line from (1, 0) to (0, 1)).
     #[arg(long)]
@@ -137,21 +137,18 @@ pub struct PlotArgs {
     quiet: bool,
 }
 
-/// Effect levels of the isobologram.
-#[derive(Debug, Clone, PartialEq)]
-struct EffectLevels(Vec<f64>);
-
 /// Runs `synergist plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
     let kind = PlotKind::from(args.kind);
     let format = image_format(args.format, args.output.as_deref())?;
     let options = PlotOptions::new()
         .with_model(args.model)
-        .with_isobologram(IsobologramOptions {
-            effects: args.effect.0.clone(),
-            normalised: args.normalised,
-            log_doses: args.log_doses,
-        })
+        .with_isobologram(
+            args.effect
+                .clone()
+                .with_normalised(args.normalised)
+                .with_log_doses(args.log_doses),
+        )
         .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined));
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
@@ -427,21 +424,21 @@ fn parse_model(text: &str) -> Result<Model, String> {
     }
 }
 
-fn parse_effects(text: &str) -> Result<EffectLevels, String> {
+/// The isobologram's effect levels from `--effect` (`30,50%,70`), checked by the library's
+/// rule; a message names the level as typed.
+fn parse_effects(text: &str) -> Result<IsobologramOptions, String> {
     let levels = text
         .split(',')
         .map(|item| {
             let item = item.trim().trim_end_matches('%');
-            match item.parse::<f64>() {
-                Ok(value) if value.is_finite() && value > 0.0 && value < 100.0 => Ok(value),
-                Ok(_) => Err(format!(
-                    "\"{item}\": effect levels lie strictly between 0 and 100 (% inhibition)"
-                )),
-                Err(_) => Err(format!("\"{item}\" is not a number")),
-            }
+            let value = item
+                .parse::<f64>()
+                .map_err(|_| format!("\"{item}\" is not a number"))?;
+            IsobologramOptions::check_effect(value)
+                .map_err(|error| format!("\"{item}\": effect levels lie {}", error.requirement))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(EffectLevels(levels))
+    IsobologramOptions::new(levels).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -487,10 +484,16 @@ mod tests {
     #[test]
     fn effect_levels_parse_with_or_without_percent() {
         assert_eq!(
-            parse_effects("30, 50%,70").unwrap(),
-            EffectLevels(vec![30.0, 50.0, 70.0])
+            parse_effects("30, 50%,70").unwrap().effects(),
+            [30.0, 50.0, 70.0]
         );
         assert!(parse_effects("0").is_err());
         assert!(parse_effects("fifty").is_err());
+        // The messages name the level as typed (pinned: tests/it/plot.rs).
+        assert_eq!(
+            parse_effects("150.0%").unwrap_err(),
+            "\"150.0\": effect levels lie strictly between 0 and 100 (% inhibition)"
+        );
+        assert_eq!(parse_effects("5,x").unwrap_err(), "\"x\" is not a number");
     }
 }

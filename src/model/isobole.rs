@@ -108,6 +108,17 @@ impl IsoboleLevel {
     pub fn additive_intercepts(&self) -> Option<(f64, f64)> {
         Some((self.single_doses[0].dose()?, self.single_doses[1].dose()?))
     }
+
+    /// Drug2's dose on the Loewe additive isobole at drug1's dose `dose1`: when both drugs
+    /// alone reach the effect and `dose1` is at most X1(E).
+    ///
+    /// # Formula
+    /// x2 = X2(E) · (1 − x1/X1(E)), from x1/X1(E) + x2/X2(E) = 1.
+    pub fn additive_dose2(&self, dose1: f64) -> Option<f64> {
+        let (intercept1, intercept2) = self.additive_intercepts()?;
+        let dose2 = intercept2 * (1.0 - dose1 / intercept1);
+        (dose2 >= 0.0).then_some(dose2)
+    }
 }
 
 /// Isoboles of one block at several effect levels.

@@ -13,33 +13,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::with_headroom;
 use super::layout::{draw_title, split_footer, split_title};
+use super::legend::{draw_series_legend, series_legend_height};
+use super::options::IsobologramOptions;
 use super::style;
 use super::{Figure, PlotError};
 use crate::data::DrugRole;
 use crate::model::{BlockContext, IsoboleLevel, Isobologram, SingleDose};
-
-/// How an isobologram is drawn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IsobologramOptions {
-    /// Effect levels, % inhibition.
-    pub effects: Vec<f64>,
-    /// Axes divided by X_i(E), so that every level shares the additive line from (1, 0) to
-    /// (0, 1).
-    pub normalised: bool,
-    /// Logarithmic dose axes (the additive isobole is then a curve; points at dose 0
-    /// cannot be shown).
-    pub log_doses: bool,
-}
-
-impl Default for IsobologramOptions {
-    fn default() -> Self {
-        IsobologramOptions {
-            effects: vec![50.0],
-            normalised: false,
-            log_doses: false,
-        }
-    }
-}
 
 /// The isobologram of one block.
 #[derive(Debug)]
@@ -63,17 +42,17 @@ impl Figure for IsobologramFigure<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let block = self.context.block();
-        let isobologram = Isobologram::compute(self.context, &self.options.effects);
+        let isobologram = Isobologram::compute(self.context, self.options.effects());
         let notes = notes(&isobologram, self.context);
         let (title_band, body) = split_title(area);
         let effects = self
             .options
-            .effects
+            .effects()
             .iter()
             .map(|effect| format!("{}%", style::format_number(*effect)))
             .collect::<Vec<_>>()
             .join(", ");
-        let kind = if self.options.normalised {
+        let kind = if self.options.normalised() {
             "normalised isobologram"
         } else {
             "isobologram"
@@ -91,14 +70,14 @@ impl Figure for IsobologramFigure<'_> {
         // The notes get at most a third of the body: the chart keeps the rest.
         let notes_height = (NOTE_LINE_HEIGHT * notes.len() as u32 + 8).min(body_height / 3);
         let (chart_area, notes_area) = split_footer(&body, notes_height);
-        if self.options.normalised {
+        if self.options.normalised() {
             draw_normalised(&chart_area, &isobologram, self.context)?;
         } else {
             draw_doses(
                 &chart_area,
                 &isobologram,
                 self.context,
-                self.options.log_doses,
+                self.options.log_doses(),
             )?;
         }
         draw_notes(&notes_area, &notes)
@@ -279,8 +258,8 @@ where
     for (index, level) in isobologram.levels.iter().enumerate() {
         let colour = level_colour(index);
         let effect = style::format_number(level.effect);
-        if let Some((intercept1, intercept2)) = level.additive_intercepts() {
-            let line = additive_line(intercept1, intercept2, ranges);
+        if level.additive_intercepts().is_some() {
+            let line = additive_line(level, ranges.0 .1);
             chart
                 .draw_series(DashedLineSeries::new(
                     line.into_iter().filter(keep),
@@ -321,12 +300,9 @@ where
             .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.stroke_width(1)));
     }
     draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
-    draw_legend(&mut chart)
+    draw_series_legend(&mut chart)
 }
 
-/// Height of one legend row in pixels: plotters' row for [`style::TICK_SIZE`] text
-/// (measured on a rendered figure: 8 rows in 143 px).
-const LEGEND_ROW_PIXELS: f64 = 18.0;
 /// Vertical pixels of a dose chart's area that are not plotting area: the x label area
 /// and the margins (see `draw_doses`).
 const CHART_FRAME_PIXELS: f64 = 52.0 + 2.0 * 16.0;
@@ -346,41 +322,20 @@ fn legend_entries(isobologram: &Isobologram) -> usize {
 /// The share of the plotting area's height that the legend takes.
 fn legend_fraction(entries: usize, area_height: u32) -> f64 {
     let plot_height = (f64::from(area_height) - CHART_FRAME_PIXELS).max(1.0);
-    ((entries as f64 * LEGEND_ROW_PIXELS + 16.0) / plot_height).min(MAX_LEGEND_FRACTION)
+    (series_legend_height(entries) / plot_height).min(MAX_LEGEND_FRACTION)
 }
 
-/// The series legend, in the upper right corner.
-fn draw_legend<'a, DB, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-) -> Result<(), PlotError>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(style::GREY)
-        .label_font(style::text(style::TICK_SIZE))
-        .draw()
-        .map_err(PlotError::drawing)
-}
-
-/// Points of the additive isobole x1/X1 + x2/X2 = 1 across the axes (many points, so
-/// that it stays a true line on log axes, where it curves).
-fn additive_line(
-    intercept1: f64,
-    intercept2: f64,
-    ranges: ((f64, f64), (f64, f64)),
-) -> Vec<(f64, f64)> {
+/// Points of a level's additive isobole up to drug1's dose `highest_dose1` (many points,
+/// so that it stays a true line on log axes, where it curves); none without one.
+fn additive_line(level: &IsoboleLevel, highest_dose1: f64) -> Vec<(f64, f64)> {
     const POINTS: usize = 200;
-    let end = intercept1.min(ranges.0 .1);
+    let Some((intercept1, _)) = level.additive_intercepts() else {
+        return Vec::new();
+    };
+    let end = intercept1.min(highest_dose1);
     (0..=POINTS)
         .map(|step| end * step as f64 / POINTS as f64)
-        .map(|dose1| (dose1, intercept2 * (1.0 - dose1 / intercept1)))
-        .filter(|&(_, dose2)| dose2 >= 0.0)
+        .filter_map(|dose1| Some((dose1, level.additive_dose2(dose1)?)))
         .collect()
 }
 
@@ -561,7 +516,7 @@ fn draw_normalised<DB: DrawingBackend>(
             )))
             .map_err(PlotError::drawing)?;
     }
-    draw_legend(&mut chart)
+    draw_series_legend(&mut chart)
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
-//! A legend on one row: each entry a marker (as drawn on the chart) followed by its text.
-//! The dose-response curves put one in the box under each chart; the overview one,
-//! centred, in its footer.
+//! Legends. A legend on one row ([`RowLegend`]): each entry a marker (as drawn on the
+//! chart) followed by its text; the dose-response curves put one in the box under each
+//! chart, the overview one, centred, in its footer. And plotters' series legend, one row
+//! per labelled series in a box at the chart's upper right ([`draw_series_legend`]), as the
+//! isobologram draws it.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::style;
 use super::text::text_width;
 use super::PlotError;
 
@@ -17,6 +20,11 @@ const SWATCH: i32 = 12;
 const MARKER_GAP: i32 = 6;
 /// Smallest distance from a centred legend to the area's left edge, pixels.
 const MIN_MARGIN: i32 = 4;
+/// Height of one row of the series legend, pixels: plotters' row for [`style::TICK_SIZE`]
+/// text (measured on a rendered figure: 8 rows in 143 px).
+const SERIES_ROW_PIXELS: f64 = 18.0;
+/// Height of the series legend's box besides its rows (its padding), pixels.
+const SERIES_BOX_PIXELS: f64 = 16.0;
 
 /// How a legend entry is marked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,4 +202,32 @@ impl<'a> RowLegend<'a> {
         let left = ((width as i32 - total) / 2).max(MIN_MARGIN);
         self.draw(area, (left, y))
     }
+}
+
+/// The height of a series legend of `rows` rows, pixels.
+pub(crate) fn series_legend_height(rows: usize) -> f64 {
+    rows as f64 * SERIES_ROW_PIXELS + SERIES_BOX_PIXELS
+}
+
+/// Draws the chart's series legend (each series' `label` and `legend` marker) in its upper
+/// right corner, on a white box that lets the data show through a little.
+///
+/// # Errors
+/// [`PlotError::Drawing`] when the backend fails.
+pub(crate) fn draw_series_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(style::GREY)
+        .label_font(style::text(style::TICK_SIZE))
+        .draw()
+        .map_err(PlotError::drawing)
 }

@@ -92,14 +92,13 @@ fn every_model_and_isobologram_variant_renders() {
     let block = &screen.blocks()[0];
     for model in Model::ALL {
         for (normalised, log_doses) in [(false, false), (true, false), (false, true)] {
-            let options =
-                PlotOptions::new()
-                    .with_model(model)
-                    .with_isobologram(IsobologramOptions {
-                        effects: vec![30.0, 50.0, 70.0],
-                        normalised,
-                        log_doses,
-                    });
+            let isobologram = IsobologramOptions::new([30.0, 50.0, 70.0])
+                .expect("valid levels")
+                .with_normalised(normalised)
+                .with_log_doses(log_doses);
+            let options = PlotOptions::new()
+                .with_model(model)
+                .with_isobologram(isobologram);
             let what = format!("{model}, normalised {normalised}, log {log_doses}");
             assert_well_formed(&what, &svg(PlotKind::Report, block, &options));
         }
