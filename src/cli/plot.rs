@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context};
-use clap::{Args, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Args;
 use rayon::prelude::*;
 
 use synergist::plot::{
@@ -29,44 +30,18 @@ The figure:
   report        the four block figures on one page;
   overview      every block ranked by --model's mean synergy, with p-values.";
 
-/// The kind of figure, as a command-line value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum KindArg {
-    Isobologram,
-    SynergyMap,
-    Curves,
-    ResponseMap,
-    Report,
-    Overview,
+/// The kinds of figure as command-line values: the library's names, parsed by its
+/// `FromStr` (clap lists them in the help and in errors).
+fn kind_parser() -> impl TypedValueParser<Value = PlotKind> {
+    PossibleValuesParser::new(PlotKind::ALL.map(PlotKind::name))
+        .try_map(|name| name.parse::<PlotKind>())
 }
 
-impl From<KindArg> for PlotKind {
-    fn from(kind: KindArg) -> PlotKind {
-        match kind {
-            KindArg::Isobologram => PlotKind::Isobologram,
-            KindArg::SynergyMap => PlotKind::SynergyMap,
-            KindArg::Curves => PlotKind::Curves,
-            KindArg::ResponseMap => PlotKind::ResponseMap,
-            KindArg::Report => PlotKind::Report,
-            KindArg::Overview => PlotKind::Overview,
-        }
-    }
-}
-
-/// Image format, as a command-line value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ImageFormatArg {
-    Svg,
-    Png,
-}
-
-impl From<ImageFormatArg> for ImageFormat {
-    fn from(format: ImageFormatArg) -> ImageFormat {
-        match format {
-            ImageFormatArg::Svg => ImageFormat::Svg,
-            ImageFormatArg::Png => ImageFormat::Png,
-        }
-    }
+/// The image formats as command-line values: the library's extensions.
+fn format_parser() -> impl TypedValueParser<Value = ImageFormat> {
+    PossibleValuesParser::new(ImageFormat::ALL.map(ImageFormat::extension)).try_map(|name| {
+        ImageFormat::from_extension(&name).ok_or("not an image format (svg or png)")
+    })
 }
 
 const EXIT_STATUS_HELP: &str = "\
@@ -88,8 +63,8 @@ A broken pipe on stdout ends quietly with status 0.";
 #[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
     /// isobologram, synergy-map, curves, response-map, report or overview.
-    #[arg(value_enum, value_name = "KIND", long_help = KIND_HELP)]
-    kind: KindArg,
+    #[arg(value_name = "KIND", long_help = KIND_HELP, value_parser = kind_parser())]
+    kind: PlotKind,
     #[command(flatten)]
     input: InputArgs,
     /// The block to draw (required when the input has several blocks).
@@ -106,8 +81,8 @@ pub struct PlotArgs {
     #[arg(short, long, value_name = "FILE", conflicts_with = "all_blocks")]
     output: Option<PathBuf>,
     /// Image format (default: from the output's extension, else svg).
-    #[arg(long, value_enum)]
-    format: Option<ImageFormatArg>,
+    #[arg(long, value_parser = format_parser())]
+    format: Option<ImageFormat>,
     /// Model of synergy-map, report and overview: zip, hsa, bliss or loewe.
     #[arg(long, value_name = "MODEL", default_value = "zip", value_parser = parse_model)]
     model: Model,
@@ -139,7 +114,7 @@ pub struct PlotArgs {
 
 /// Runs `synergist plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
-    let kind = PlotKind::from(args.kind);
+    let kind = args.kind;
     let format = image_format(args.format, args.output.as_deref())?;
     let options = PlotOptions::new()
         .with_model(args.model)
@@ -393,14 +368,11 @@ fn example_ids(blocks: &[Block]) -> String {
 
 /// The image format: --format, else the output's extension, else SVG; a contradiction
 /// between --format and the extension is an error.
-fn image_format(
-    format: Option<ImageFormatArg>,
-    output: Option<&Path>,
-) -> anyhow::Result<ImageFormat> {
+fn image_format(format: Option<ImageFormat>, output: Option<&Path>) -> anyhow::Result<ImageFormat> {
     let from_extension = output
         .filter(|path| path.extension().is_some())
         .map(ImageFormat::from_path);
-    match (format.map(ImageFormat::from), from_extension) {
+    match (format, from_extension) {
         (Some(chosen), Some(implied)) if chosen != implied => bail!(
             "--format {} contradicts the output's extension (.{}); change one",
             chosen.extension(),
@@ -478,7 +450,7 @@ mod tests {
         let png = Some(Path::new("figure.png"));
         assert_eq!(image_format(None, png).unwrap(), ImageFormat::Png);
         assert_eq!(image_format(None, None).unwrap(), ImageFormat::Svg);
-        assert!(image_format(Some(ImageFormatArg::Svg), png).is_err());
+        assert!(image_format(Some(ImageFormat::Svg), png).is_err());
     }
 
     #[test]
