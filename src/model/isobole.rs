@@ -81,7 +81,7 @@ impl IsobolePoint {
     /// defined.
     ///
     /// # Formula
-    /// ([`dose_fractions`]) (x1/X1(E), x2/X2(E)).
+    /// (x1/X1(E), x2/X2(E)), None where the index is undefined ([`dose_fractions`]).
     pub fn normalised(&self, single_doses: (f64, f64)) -> Option<(f64, f64)> {
         dose_fractions([self.dose1, self.dose2], [single_doses.0, single_doses.1])
             .map(|[first, second]| (first, second))
@@ -194,6 +194,8 @@ fn observed_isobole(
         let varied = fixed.other();
         for slice in context.slice_fits(fixed).iter().flatten() {
             let Ok(fit) = &slice.result else { continue };
+            // Where the slice's own curve gives E: its strict inverse, not an equivalent
+            // dose (a slice that never gives E has no point; 0 or +inf would be no place).
             let Some(dose) = fit.curve().and_then(|curve| curve.dose_for(effect)) else {
                 continue;
             };

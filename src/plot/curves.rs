@@ -207,10 +207,10 @@ impl<'a> Panel<'a> {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<BoxContent, PlotError> {
         let (width, _) = area.dim_in_pixel();
-        let text_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
+        let line_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
         Ok(BoxContent {
             legend: self.legend_entries(),
-            notes: self.wrapped_notes(area, text_width)?,
+            notes: self.wrapped_notes(area, line_width)?,
         })
     }
 
