@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context};
-use clap::{Args, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Args;
 use rayon::prelude::*;
 
-use synergist::plot::isobologram::IsobologramOptions;
-use synergist::plot::{render_block, render_overview, ImageFormat, PlotKind, PlotOptions};
+use synergist::plot::{
+    render_block, render_overview, ImageFormat, IsobologramOptions, PlotKind, PlotOptions,
+};
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
 use super::args::{output_name, parse_jobs, thread_pool};
@@ -28,44 +30,18 @@ The figure:
   report        the four block figures on one page;
   overview      every block ranked by --model's mean synergy, with p-values.";
 
-/// The kind of figure, as a command-line value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum KindArg {
-    Isobologram,
-    SynergyMap,
-    Curves,
-    ResponseMap,
-    Report,
-    Overview,
+/// The kinds of figure as command-line values: the library's names, parsed by its
+/// `FromStr` (clap lists them in the help and in errors).
+fn kind_parser() -> impl TypedValueParser<Value = PlotKind> {
+    PossibleValuesParser::new(PlotKind::ALL.map(PlotKind::name))
+        .try_map(|name| name.parse::<PlotKind>())
 }
 
-impl From<KindArg> for PlotKind {
-    fn from(kind: KindArg) -> PlotKind {
-        match kind {
-            KindArg::Isobologram => PlotKind::Isobologram,
-            KindArg::SynergyMap => PlotKind::SynergyMap,
-            KindArg::Curves => PlotKind::Curves,
-            KindArg::ResponseMap => PlotKind::ResponseMap,
-            KindArg::Report => PlotKind::Report,
-            KindArg::Overview => PlotKind::Overview,
-        }
-    }
-}
-
-/// Image format, as a command-line value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ImageFormatArg {
-    Svg,
-    Png,
-}
-
-impl From<ImageFormatArg> for ImageFormat {
-    fn from(format: ImageFormatArg) -> ImageFormat {
-        match format {
-            ImageFormatArg::Svg => ImageFormat::Svg,
-            ImageFormatArg::Png => ImageFormat::Png,
-        }
-    }
+/// The image formats as command-line values: the library's extensions.
+fn format_parser() -> impl TypedValueParser<Value = ImageFormat> {
+    PossibleValuesParser::new(ImageFormat::ALL.map(ImageFormat::extension)).try_map(|name| {
+        ImageFormat::from_extension(&name).ok_or("not an image format (svg or png)")
+    })
 }
 
 const EXIT_STATUS_HELP: &str = "\
@@ -87,8 +63,8 @@ A broken pipe on stdout ends quietly with status 0.";
 #[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
     /// isobologram, synergy-map, curves, response-map, report or overview.
-    #[arg(value_enum, value_name = "KIND", long_help = KIND_HELP)]
-    kind: KindArg,
+    #[arg(value_name = "KIND", long_help = KIND_HELP, value_parser = kind_parser())]
+    kind: PlotKind,
     #[command(flatten)]
     input: InputArgs,
     /// The block to draw (required when the input has several blocks).
@@ -105,14 +81,14 @@ pub struct PlotArgs {
     #[arg(short, long, value_name = "FILE", conflicts_with = "all_blocks")]
     output: Option<PathBuf>,
     /// Image format (default: from the output's extension, else svg).
-    #[arg(long, value_enum)]
-    format: Option<ImageFormatArg>,
+    #[arg(long, value_parser = format_parser())]
+    format: Option<ImageFormat>,
     /// Model of synergy-map, report and overview: zip, hsa, bliss or loewe.
     #[arg(long, value_name = "MODEL", default_value = "zip", value_parser = parse_model)]
     model: Model,
     /// Isobologram effect levels, % inhibition, comma-separated.
     #[arg(long, value_name = "LIST", default_value = "50", value_parser = parse_effects)]
-    effect: EffectLevels,
+    effect: IsobologramOptions,
     /// Isobologram axes divided by each drug's dose alone for the effect (one shared
     /// additive line from (1, 0) to (0, 1)).
     #[arg(long)]
@@ -136,21 +112,18 @@ pub struct PlotArgs {
     quiet: bool,
 }
 
-/// Effect levels of the isobologram.
-#[derive(Debug, Clone, PartialEq)]
-struct EffectLevels(Vec<f64>);
-
 /// Runs `synergist plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
-    let kind = PlotKind::from(args.kind);
+    let kind = args.kind;
     let format = image_format(args.format, args.output.as_deref())?;
     let options = PlotOptions::new()
         .with_model(args.model)
-        .with_isobologram(IsobologramOptions {
-            effects: args.effect.0.clone(),
-            normalised: args.normalised,
-            log_doses: args.log_doses,
-        })
+        .with_isobologram(
+            args.effect
+                .clone()
+                .with_normalised(args.normalised)
+                .with_log_doses(args.log_doses),
+        )
         .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined));
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
@@ -395,14 +368,11 @@ fn example_ids(blocks: &[Block]) -> String {
 
 /// The image format: --format, else the output's extension, else SVG; a contradiction
 /// between --format and the extension is an error.
-fn image_format(
-    format: Option<ImageFormatArg>,
-    output: Option<&Path>,
-) -> anyhow::Result<ImageFormat> {
+fn image_format(format: Option<ImageFormat>, output: Option<&Path>) -> anyhow::Result<ImageFormat> {
     let from_extension = output
         .filter(|path| path.extension().is_some())
         .map(ImageFormat::from_path);
-    match (format.map(ImageFormat::from), from_extension) {
+    match (format, from_extension) {
         (Some(chosen), Some(implied)) if chosen != implied => bail!(
             "--format {} contradicts the output's extension (.{}); change one",
             chosen.extension(),
@@ -426,21 +396,21 @@ fn parse_model(text: &str) -> Result<Model, String> {
     }
 }
 
-fn parse_effects(text: &str) -> Result<EffectLevels, String> {
+/// The isobologram's effect levels from `--effect` (`30,50%,70`), checked by the library's
+/// rule; a message names the level as typed.
+fn parse_effects(text: &str) -> Result<IsobologramOptions, String> {
     let levels = text
         .split(',')
         .map(|item| {
             let item = item.trim().trim_end_matches('%');
-            match item.parse::<f64>() {
-                Ok(value) if value.is_finite() && value > 0.0 && value < 100.0 => Ok(value),
-                Ok(_) => Err(format!(
-                    "\"{item}\": effect levels lie strictly between 0 and 100 (% inhibition)"
-                )),
-                Err(_) => Err(format!("\"{item}\" is not a number")),
-            }
+            let value = item
+                .parse::<f64>()
+                .map_err(|_| format!("\"{item}\" is not a number"))?;
+            IsobologramOptions::check_effect(value)
+                .map_err(|error| format!("\"{item}\": effect levels lie {}", error.requirement))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(EffectLevels(levels))
+    IsobologramOptions::new(levels).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -480,16 +450,22 @@ mod tests {
         let png = Some(Path::new("figure.png"));
         assert_eq!(image_format(None, png).unwrap(), ImageFormat::Png);
         assert_eq!(image_format(None, None).unwrap(), ImageFormat::Svg);
-        assert!(image_format(Some(ImageFormatArg::Svg), png).is_err());
+        assert!(image_format(Some(ImageFormat::Svg), png).is_err());
     }
 
     #[test]
     fn effect_levels_parse_with_or_without_percent() {
         assert_eq!(
-            parse_effects("30, 50%,70").unwrap(),
-            EffectLevels(vec![30.0, 50.0, 70.0])
+            parse_effects("30, 50%,70").unwrap().effects(),
+            [30.0, 50.0, 70.0]
         );
         assert!(parse_effects("0").is_err());
         assert!(parse_effects("fifty").is_err());
+        // The messages name the level as typed (pinned: tests/it/plot.rs).
+        assert_eq!(
+            parse_effects("150.0%").unwrap_err(),
+            "\"150.0\": effect levels lie strictly between 0 and 100 (% inhibition)"
+        );
+        assert_eq!(parse_effects("5,x").unwrap_err(), "\"x\" is not a number");
     }
 }

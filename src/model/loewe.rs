@@ -15,19 +15,23 @@
 //! ```
 //!
 //! Xi is defined only strictly between e0 and emax; beyond emax it is +∞ (a response the
-//! drug never reaches alone) and on the far side of e0 it is 0. y* is solved to full
+//! drug never reaches alone) and on the far side of e0 it is 0 (the Loewe inverse,
+//! [`loewe_equivalent_dose`](super::loewe_equivalent_dose)). y* is solved to full
 //! precision by a bracketed, safeguarded Newton iteration ([`loewe_reference`]), not
 //! searched on a grid as SynergyFinder 3 does. Where the equation has no solution (the
 //! two curves move in opposite directions, or neither moves) [`LoeweUndefined`] says what
 //! the reference is; by default there is none and the cell is counted. The combination
-//! index is undefined (NaN) where y is at or beyond a drug's e0 or beyond what either drug
-//! reaches. Monotherapy and control cells score 0 ([`crate::score`]).
+//! index, written once for Loewe cells and the isobologram
+//! ([`loewe_combination_index`](super::loewe_combination_index)), is undefined (NaN) where y
+//! is at or beyond a drug's e0 or where neither drug alone reaches y. Monotherapy and
+//! control cells score 0 ([`crate::score`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use ndarray::Array2;
 
+use super::index::loewe_combination_index;
 use super::{
     BlockContext, CellColumn, CellValue, ModelError, ModelOptions, ReferenceModel,
     ReferenceSurface, SummaryColumn, SummaryValue, STANDARD_CELL_COLUMNS, STANDARD_SUMMARY_COLUMNS,
@@ -109,8 +113,9 @@ impl FromStr for LoeweUndefined {
 /// reference(x1, x2) = y* solving x1/X1(y*) + x2/X2(y*) = 1, where Xi(y) is the dose of
 /// drug i alone that gives y ([`HillCurve::equivalent_dose`]); solved to full precision by
 /// a bracketed, safeguarded Newton iteration ([`loewe_reference`]).
-/// Combination index at the observed y: CI = x1/X1(y) + x2/X2(y) (< 1 synergy), undefined
-/// where y is at or beyond a drug's e0 (Xi = 0) or beyond what either drug reaches. Where
+/// Combination index at the observed y: CI = x1/X1(y) + x2/X2(y) (< 1 synergy,
+/// [`loewe_combination_index`](super::loewe_combination_index)), undefined where y is at or
+/// beyond a drug's e0 (Xi = 0) or where neither drug alone reaches y. Where
 /// the equation has no solution, [`ModelOptions::loewe_undefined`] says what the reference
 /// is.
 #[derive(Debug, Clone, Copy, Default)]
@@ -212,29 +217,10 @@ impl ReferenceModel for Loewe {
                 }
             };
             index[(row, column)] =
-                combination_index(fit1, fit2, dose1, dose2, observed[(row, column)]);
+                loewe_combination_index([fit1, fit2], [dose1, dose2], observed[(row, column)]);
         }
         surface.extras.push((COMBINATION_INDEX, index));
         Ok(surface)
-    }
-}
-
-/// The Loewe combination index x1/X1(y) + x2/X2(y) at a response y; NaN where it is
-/// undefined: y at or beyond either drug's e0 (a zero dose would divide), y beyond what
-/// either drug reaches (0/0 in spirit), or y missing.
-pub fn combination_index(fit1: &HillFit, fit2: &HillFit, dose1: f64, dose2: f64, y: f64) -> f64 {
-    if y.is_nan() {
-        return f64::NAN;
-    }
-    let (equivalent1, equivalent2) = (fit1.equivalent_dose(y), fit2.equivalent_dose(y));
-    if equivalent1 == 0.0 || equivalent2 == 0.0 {
-        return f64::NAN;
-    }
-    let index = dose1 / equivalent1 + dose2 / equivalent2;
-    if index > 0.0 && index.is_finite() {
-        index
-    } else {
-        f64::NAN
     }
 }
 
@@ -429,7 +415,7 @@ mod tests {
                 (got - expected).abs() < FITTED,
                 "{x1},{x2}: {got} vs {expected}"
             );
-            let index = combination_index(&fit, &fit, x1, x2, expected);
+            let index = loewe_combination_index([&fit, &fit], [x1, x2], expected);
             assert!((index - 1.0).abs() < 1e-6, "CI {index}");
         }
     }
@@ -484,10 +470,10 @@ mod tests {
     fn index_is_undefined_beyond_both_drugs() {
         let a = exact_fit(&HillCurve::new(0.0, 50.0, 1.0, 1.0).unwrap());
         let b = exact_fit(&HillCurve::new(0.0, 60.0, 1.0, 1.0).unwrap());
-        assert!(combination_index(&a, &b, 1.0, 1.0, 70.0).is_nan());
-        assert!(combination_index(&a, &b, 1.0, 1.0, -5.0).is_nan());
+        assert!(loewe_combination_index([&a, &b], [1.0, 1.0], 70.0).is_nan());
+        assert!(loewe_combination_index([&a, &b], [1.0, 1.0], -5.0).is_nan());
         // Reachable by b only: CI = x2 / X2(55) with X2(55) = (55/5)^1 = 11.
-        let index = combination_index(&a, &b, 1.0, 1.0, 55.0);
+        let index = loewe_combination_index([&a, &b], [1.0, 1.0], 55.0);
         assert!((index - 1.0 / 11.0).abs() < 1e-6, "{index}");
     }
 }

@@ -14,10 +14,16 @@
 //! | [`Model::Bliss`] | y1 + y2 − y1·y2/100, observed monotherapies | the zero row and column |
 //! | [`Model::Loewe`] | y* solving x1/X1(y*) + x2/X2(y*) = 1 | both monotherapy fits |
 //! | [`Model::Zip`] | p1 + p2 − p1·p2/100, fitted monotherapies | both fits, one fit per row and column |
+//!
+//! Beside the models: the combination index x1/X1(y) + x2/X2(y), written once with its
+//! inverse convention ([`combination_index`], [`loewe_combination_index`]), and the
+//! isoboles of a block ([`Isobologram`]), which the isobologram figure draws.
 
 mod bliss;
 mod context;
 mod hsa;
+mod index;
+mod isobole;
 mod loewe;
 mod registry;
 mod surface;
@@ -31,9 +37,12 @@ use crate::data::DrugRole;
 pub use bliss::{bliss_expectation, Bliss};
 pub use context::{BlockContext, SliceError, SliceFit};
 pub use hsa::Hsa;
+pub use index::{
+    combination_index, dose_fractions, loewe_combination_index, loewe_equivalent_dose,
+};
+pub use isobole::{IsoboleLevel, IsobolePoint, Isobologram, SingleDose};
 pub use loewe::{
-    combination_index, loewe_reference, Loewe, LoeweSolution, LoeweUndefined, UnknownLoeweRule,
-    COMBINATION_INDEX,
+    loewe_reference, Loewe, LoeweSolution, LoeweUndefined, UnknownLoeweRule, COMBINATION_INDEX,
 };
 pub use registry::{Model, UnknownModel};
 pub use surface::{FittedSurface, SurfaceModel, SurfaceParameter};

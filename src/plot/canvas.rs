@@ -17,13 +17,23 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
+    /// Every format.
+    pub const ALL: [ImageFormat; 2] = [ImageFormat::Svg, ImageFormat::Png];
+
+    /// The format whose file extension is `extension` (`svg`, `png`, any case), if any.
+    pub fn from_extension(extension: &str) -> Option<ImageFormat> {
+        ImageFormat::ALL
+            .into_iter()
+            .find(|format| format.extension().eq_ignore_ascii_case(extension))
+    }
+
     /// The format named by a path's extension: `.png` is PNG, anything else (`.svg`, or no
     /// extension) SVG.
     pub fn from_path(path: &Path) -> ImageFormat {
-        match path.extension().and_then(|extension| extension.to_str()) {
-            Some(extension) if extension.eq_ignore_ascii_case("png") => ImageFormat::Png,
-            _ => ImageFormat::Svg,
-        }
+        path.extension()
+            .and_then(|extension| extension.to_str())
+            .and_then(ImageFormat::from_extension)
+            .unwrap_or(ImageFormat::Svg)
     }
 
     /// The file extension, without the dot.
@@ -116,5 +126,8 @@ mod tests {
         );
         assert_eq!(ImageFormat::from_path(Path::new("b.svg")), ImageFormat::Svg);
         assert_eq!(ImageFormat::from_path(Path::new("b")), ImageFormat::Svg);
+        assert_eq!(ImageFormat::from_path(Path::new("b.jpg")), ImageFormat::Svg);
+        assert_eq!(ImageFormat::from_extension("SVG"), Some(ImageFormat::Svg));
+        assert_eq!(ImageFormat::from_extension("gif"), None);
     }
 }

@@ -13,16 +13,17 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::heatmap::draw_title;
+use super::axis::{draw_axis_break, DoseAxis, DoseTick, TICK_LABEL_GAP};
+use super::layout::{draw_title, split_title};
+use super::legend::{Entry, Marker, RowLegend};
 use super::style;
+use super::text::{pack, shorten, text_width, words};
 use super::{Figure, PlotError};
 use crate::curve::{CurveShape, HillFit};
 use crate::data::Observation;
 use crate::data::{Block, Drug, DrugRole};
 use crate::model::{BlockContext, ModelError};
 
-/// Height of the title band, pixels.
-const TITLE_HEIGHT: u32 = 64;
 /// Height of the drug name above each chart, pixels.
 const HEADER_HEIGHT: u32 = 24;
 /// Height of one line of text in the box below a chart, pixels.
@@ -37,15 +38,13 @@ const BOX_INSET: u32 = 12;
 const CURVE_POINTS: usize = 200;
 /// Radius of an observed point's marker, pixels.
 const MARKER_RADIUS: u32 = 5;
-/// Smallest gap between two dose tick labels, pixels.
-const TICK_LABEL_GAP: i32 = 16;
-/// Most dose ticks on one axis.
-const MAX_TICKS: usize = 8;
+/// Stroke width of the fitted curve, pixels.
+const CURVE_WIDTH: u32 = 2;
 /// How far (percentage points) the fitted curve may widen the response axis beyond the
 /// observed data (and 0–100): a wild extrapolation must not squash the data.
 const CURVE_ALLOWANCE: f64 = 50.0;
-/// Light guide lines.
-const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+/// Space between two entries of the key, pixels.
+const LEGEND_SPACING: i32 = 22;
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -63,7 +62,7 @@ impl Figure for Curves<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let block = self.context.block();
-        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, body) = split_title(area);
         let title = format!(
             "Dose-response: {} × {}",
             block.drug(DrugRole::Drug1).name,
@@ -103,138 +102,6 @@ fn drug_colour(role: DrugRole) -> RGBColor {
         DrugRole::Drug2 => style::DRUG2,
     }
 }
-
-/// The dose axis of one panel, in log10 dose units: the control (dose 0) sits one dilution
-/// step left of the lowest positive dose, separated from the positive doses by a break
-/// half-way between them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct DoseAxis {
-    /// Where dose 0 is drawn.
-    control: f64,
-    /// The break between the control and the positive doses.
-    separator: f64,
-    /// Left end of the axis.
-    start: f64,
-    /// Right end of the axis.
-    end: f64,
-    /// The dilution step: from the control to the lowest positive dose.
-    step: f64,
-    /// Whether the drug has any positive dose (otherwise only the control is labelled).
-    has_positive_dose: bool,
-}
-
-impl DoseAxis {
-    /// The axis of a drug's doses (any order; zero, negative and non-finite doses add
-    /// nothing but the control). Always finite, with `start < separator < end`.
-    fn new(doses: &[f64]) -> DoseAxis {
-        let mut logs: Vec<f64> = doses
-            .iter()
-            .filter(|dose| dose.is_finite() && **dose > 0.0)
-            .map(|dose| dose.log10())
-            .filter(|log| log.is_finite())
-            .collect();
-        logs.sort_by(f64::total_cmp);
-        logs.dedup();
-        let (lowest, highest) = match (logs.first(), logs.last()) {
-            (Some(&lowest), Some(&highest)) => (lowest, highest),
-            _ => (0.0, 0.0),
-        };
-        let step = typical_step(&logs)
-            .clamp(0.1, 1.0)
-            .max((highest - lowest) / 10.0);
-        DoseAxis {
-            control: lowest - step,
-            separator: lowest - step / 2.0,
-            start: lowest - 1.5 * step,
-            end: highest + step / 2.0,
-            step,
-            has_positive_dose: !logs.is_empty(),
-        }
-    }
-
-    /// Where a dose is drawn: the control position for 0, log10 of a positive dose; None
-    /// for a dose that cannot be drawn.
-    fn position(&self, dose: f64) -> Option<f64> {
-        if dose == 0.0 {
-            Some(self.control)
-        } else if dose > 0.0 && dose.is_finite() {
-            Some(dose.log10()).filter(|log| log.is_finite())
-        } else {
-            None
-        }
-    }
-
-    /// The whole axis.
-    fn range(&self) -> Range<f64> {
-        self.start..self.end
-    }
-
-    /// Where dose ticks may go: from a little below the lowest positive dose (clear of
-    /// the break) to the right end.
-    fn tick_range(&self) -> Range<f64> {
-        (self.separator + 0.2 * self.step)..self.end
-    }
-}
-
-/// The median distance between consecutive sorted log doses (a dilution step); one
-/// decade when there are fewer than two doses.
-fn typical_step(sorted_logs: &[f64]) -> f64 {
-    let mut steps: Vec<f64> = sorted_logs
-        .windows(2)
-        .map(|pair| pair[1] - pair[0])
-        .filter(|step| step.is_finite() && *step > 0.0)
-        .collect();
-    if steps.is_empty() {
-        return 1.0;
-    }
-    steps.sort_by(f64::total_cmp);
-    steps[steps.len() / 2]
-}
-
-/// A labelled dose on the axis.
-#[derive(Debug, Clone, PartialEq)]
-struct DoseTick {
-    /// log10 of the dose.
-    position: f64,
-    /// The label.
-    label: String,
-}
-
-/// Round doses inside `range` (log10 units): each mantissa of every `stride`-th decade.
-fn round_dose_ticks(range: &Range<f64>, mantissas: &[f64], stride: i32) -> Vec<DoseTick> {
-    if !(range.start.is_finite() && range.end.is_finite()) {
-        return Vec::new();
-    }
-    let first = (range.start.floor() as i32).clamp(-330, 330);
-    let last = (range.end.ceil() as i32).clamp(-330, 330);
-    (first..=last)
-        .filter(|decade| decade.rem_euclid(stride.max(1)) == 0)
-        .flat_map(|decade| {
-            mantissas
-                .iter()
-                .map(move |&mantissa| mantissa * 10f64.powi(decade))
-        })
-        .filter_map(|dose| {
-            let position = dose.log10();
-            range.contains(&position).then(|| DoseTick {
-                position,
-                label: style::format_number(dose),
-            })
-        })
-        .collect()
-}
-
-/// Candidate tick sets, densest first: (mantissas, decade stride).
-const TICK_SETS: [(&[f64], i32); 8] = [
-    (&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1),
-    (&[1.0, 2.0, 5.0], 1),
-    (&[1.0, 3.0], 1),
-    (&[1.0], 1),
-    (&[1.0], 2),
-    (&[1.0], 3),
-    (&[1.0], 5),
-    (&[1.0], 10),
-];
 
 /// Everything a panel shows, gathered before drawing.
 struct Panel<'a> {
@@ -340,10 +207,10 @@ impl<'a> Panel<'a> {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<BoxContent, PlotError> {
         let (width, _) = area.dim_in_pixel();
-        let text_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
+        let line_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
         Ok(BoxContent {
             legend: self.legend_entries(),
-            notes: self.wrapped_notes(area, text_width)?,
+            notes: self.wrapped_notes(area, line_width)?,
         })
     }
 
@@ -394,14 +261,18 @@ impl<'a> Panel<'a> {
             .x_labels(0)
             .y_labels(10)
             .max_light_lines(0)
-            .bold_line_style(GRID)
+            .bold_line_style(style::GRID)
             .y_label_formatter(&|value| style::format_number(*value))
             .y_label_style(style::text(style::TICK_SIZE))
             .y_desc("% inhibition")
             .axis_desc_style(style::text(style::LABEL_SIZE))
             .draw()
             .map_err(PlotError::drawing)?;
-        let ticks = self.dose_ticks(area, &chart)?;
+        let ticks = self
+            .axis
+            .ticks(self.block.doses(self.role), area, |position| {
+                chart.backend_coord(&(position, 0.0)).0
+            })?;
         self.draw_guides(&mut chart, &ticks)?;
         self.draw_curve(&mut chart)?;
         self.draw_points(&mut chart)?;
@@ -410,96 +281,6 @@ impl<'a> Panel<'a> {
             self.draw_notice(area, &chart)?;
         }
         Ok(chart)
-    }
-
-    /// The densest set of round dose ticks whose labels do not collide (at least two),
-    /// else the lowest and highest tested doses (the only one, when there is one).
-    fn dose_ticks<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        chart: &Chart<'_, DB>,
-    ) -> Result<Vec<DoseTick>, PlotError> {
-        if !self.axis.has_positive_dose {
-            return Ok(Vec::new());
-        }
-        let positive_doses = self
-            .block
-            .doses(self.role)
-            .iter()
-            .filter(|dose| dose.is_finite() && **dose > 0.0)
-            .count();
-        if positive_doses == 1 {
-            return self.tested_dose_ticks(area, chart);
-        }
-        let positive = self.axis.tick_range();
-        for (mantissas, stride) in TICK_SETS {
-            let ticks = round_dose_ticks(&positive, mantissas, stride);
-            if ticks.len() > MAX_TICKS {
-                continue;
-            }
-            if ticks.len() < 2 {
-                break;
-            }
-            if self.labels_fit(area, chart, &ticks)? {
-                return Ok(ticks);
-            }
-        }
-        self.tested_dose_ticks(area, chart)
-    }
-
-    /// The lowest and highest tested positive doses as ticks, or only the lowest when
-    /// their labels would collide.
-    fn tested_dose_ticks<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        chart: &Chart<'_, DB>,
-    ) -> Result<Vec<DoseTick>, PlotError> {
-        let positive: Vec<f64> = self
-            .block
-            .doses(self.role)
-            .iter()
-            .copied()
-            .filter(|dose| dose.is_finite() && *dose > 0.0)
-            .collect();
-        let ends = [positive.first(), positive.last()];
-        let mut ticks: Vec<DoseTick> = Vec::new();
-        for dose in ends.into_iter().flatten() {
-            let label = style::format_number(*dose);
-            if ticks.iter().any(|tick| tick.label == label) {
-                continue;
-            }
-            ticks.push(DoseTick {
-                position: dose.log10(),
-                label,
-            });
-        }
-        if ticks.len() > 1 && !self.labels_fit(area, chart, &ticks)? {
-            ticks.truncate(1);
-        }
-        Ok(ticks)
-    }
-
-    /// Whether tick labels, centred on their ticks, keep clear of each other and of the
-    /// control's label.
-    fn labels_fit<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        chart: &Chart<'_, DB>,
-        ticks: &[DoseTick],
-    ) -> Result<bool, PlotError> {
-        let tick_style = style::text(style::TICK_SIZE);
-        let control_x = chart.backend_coord(&(self.axis.control, 0.0)).0;
-        let control_width = text_width(area, "0", &tick_style)?;
-        let mut previous_right = control_x + control_width / 2;
-        for tick in ticks {
-            let width = text_width(area, &tick.label, &tick_style)?;
-            let centre = chart.backend_coord(&(tick.position, 0.0)).0;
-            if centre - width / 2 < previous_right + TICK_LABEL_GAP {
-                return Ok(false);
-            }
-            previous_right = centre + width / 2;
-        }
-        Ok(true)
     }
 
     /// Vertical guides at the dose ticks, the dashed break between the control and the
@@ -514,7 +295,7 @@ impl<'a> Panel<'a> {
             .draw_series(ticks.iter().map(|tick| {
                 PathElement::new(
                     vec![(tick.position, low), (tick.position, high)],
-                    GRID.stroke_width(1),
+                    style::GRID.stroke_width(1),
                 )
             }))
             .map_err(PlotError::drawing)?;
@@ -550,9 +331,9 @@ impl<'a> Panel<'a> {
         let segments = clip_to_band(&self.curve, &self.responses);
         chart
             .draw_series(
-                segments
-                    .into_iter()
-                    .map(|segment| PathElement::new(segment, self.colour.stroke_width(2))),
+                segments.into_iter().map(|segment| {
+                    PathElement::new(segment, self.colour.stroke_width(CURVE_WIDTH))
+                }),
             )
             .map_err(PlotError::drawing)?;
         Ok(())
@@ -611,12 +392,11 @@ impl<'a> Panel<'a> {
             "no monotherapy of {}: {other} is never at dose 0",
             self.drug().name
         );
-        let words: Vec<String> = notice.split(' ').map(str::to_string).collect();
         let notice_style = style::coloured_text(style::LABEL_SIZE, style::WARNING);
         let (pixels_x, pixels_y) = chart.plotting_area().get_pixel_range();
         let (base_x, base_y) = area.get_base_pixel();
         let width = (pixels_x.end - pixels_x.start - 20).max(0) as u32;
-        let lines = pack(area, &words, " ", &notice_style, width)?;
+        let lines = pack(area, &words(&notice), " ", &notice_style, width)?;
         let centre_x = (pixels_x.start + pixels_x.end) / 2 - base_x;
         let line_height = LINE_HEIGHT as i32 + 2;
         let top =
@@ -704,11 +484,12 @@ impl<'a> Panel<'a> {
         .map_err(PlotError::drawing)
     }
 
-    /// What the key explains: (marker, text) pairs.
-    fn legend_entries(&self) -> Vec<(LegendMarker, String)> {
+    /// What the key explains: the markers and the line, in the drug's colour.
+    fn legend_entries(&self) -> Vec<Entry> {
         let Content::Series { points, .. } = &self.content else {
             return Vec::new();
         };
+        let (colour, radius) = (self.colour, MARKER_RADIUS);
         let mut entries = Vec::new();
         if points.iter().any(|point| point.dose > 0.0) {
             let text = if points.iter().any(|point| point.replicates > 1) {
@@ -716,17 +497,29 @@ impl<'a> Panel<'a> {
             } else {
                 "observed"
             };
-            entries.push((LegendMarker::Filled, text.to_string()));
+            entries.push(Entry {
+                marker: Marker::Disc { colour, radius },
+                text: text.to_string(),
+            });
         }
         if points.iter().any(|point| point.dose == 0.0) {
-            entries.push((LegendMarker::Open, "control (dose 0)".to_string()));
+            entries.push(Entry {
+                marker: Marker::OpenDisc { colour, radius },
+                text: "control (dose 0)".to_string(),
+            });
         }
         if let Some(fit) = self.fit() {
             let text = match fit.shape() {
                 CurveShape::Hill(_) => "4PL fit",
                 CurveShape::Flat { .. } => "flat fit",
             };
-            entries.push((LegendMarker::Line, text.to_string()));
+            entries.push(Entry {
+                marker: Marker::Line {
+                    colour,
+                    stroke_width: CURVE_WIDTH,
+                },
+                text: text.to_string(),
+            });
         }
         entries
     }
@@ -752,8 +545,7 @@ impl<'a> Panel<'a> {
             }
         }
         if let Some(warning) = self.warning() {
-            let words: Vec<String> = warning.split(' ').map(str::to_string).collect();
-            for line in pack(area, &words, " ", &note_style, width)? {
+            for line in pack(area, &words(&warning), " ", &note_style, width)? {
                 lines.push((line, style::WARNING));
             }
         }
@@ -801,7 +593,12 @@ impl<'a> Panel<'a> {
         let text_left = left + BOX_PADDING as i32;
         let mut centre_y = (BOX_PADDING + LINE_HEIGHT / 2) as i32;
         if !content.legend.is_empty() {
-            self.draw_legend(area, &content.legend, (text_left, centre_y))?;
+            RowLegend::new(
+                &content.legend,
+                style::text(style::NOTE_SIZE),
+                LEGEND_SPACING,
+            )
+            .draw(area, (text_left, centre_y))?;
             centre_y += LINE_HEIGHT as i32;
         }
         for (line, colour) in &content.notes {
@@ -813,65 +610,12 @@ impl<'a> Panel<'a> {
         }
         Ok(())
     }
-
-    /// The key: each marker followed by its text, on one line starting at `start`.
-    fn draw_legend<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        legend: &[(LegendMarker, String)],
-        start: (i32, i32),
-    ) -> Result<(), PlotError> {
-        let (mut x, y) = start;
-        let radius = MARKER_RADIUS as i32;
-        let text_style = style::text(style::NOTE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-        for (marker, text) in legend {
-            let marker_width = match marker {
-                LegendMarker::Filled => {
-                    area.draw(&Circle::new(
-                        (x + radius, y),
-                        MARKER_RADIUS,
-                        self.colour.filled(),
-                    ))
-                    .map_err(PlotError::drawing)?;
-                    2 * radius
-                }
-                LegendMarker::Open => {
-                    area.draw(&Circle::new(
-                        (x + radius, y),
-                        MARKER_RADIUS,
-                        self.colour.filled(),
-                    ))
-                    .map_err(PlotError::drawing)?;
-                    area.draw(&Circle::new(
-                        (x + radius, y),
-                        MARKER_RADIUS - 2,
-                        WHITE.filled(),
-                    ))
-                    .map_err(PlotError::drawing)?;
-                    2 * radius
-                }
-                LegendMarker::Line => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + 24, y)],
-                        self.colour.stroke_width(2),
-                    ))
-                    .map_err(PlotError::drawing)?;
-                    24
-                }
-            };
-            x += marker_width + 6;
-            area.draw(&Text::new(text.clone(), (x, y), text_style.clone()))
-                .map_err(PlotError::drawing)?;
-            x += text_width(area, text, &text_style)? + 22;
-        }
-        Ok(())
-    }
 }
 
 /// What the box below a chart says.
 struct BoxContent {
     /// The key: what the markers and the line are.
-    legend: Vec<(LegendMarker, String)>,
+    legend: Vec<Entry>,
     /// Parameter and warning lines, already wrapped, each with its colour.
     notes: Vec<(String, RGBColor)>,
 }
@@ -881,17 +625,6 @@ impl BoxContent {
     fn lines(&self) -> usize {
         self.notes.len() + usize::from(!self.legend.is_empty())
     }
-}
-
-/// How a key entry is marked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LegendMarker {
-    /// A filled marker: an observed mean.
-    Filled,
-    /// An open marker: the control.
-    Open,
-    /// A line: the fit.
-    Line,
 }
 
 /// The fitted parameters as `name = value` items: e0, emax, ec50 (with the unit), hill
@@ -1026,371 +759,6 @@ fn clip_segment(
     (enter <= leave && enter.is_finite() && leave.is_finite()).then(|| (point(enter), point(leave)))
 }
 
-/// Marks the break in the dose axis at `at` (a point of the axis line, in `area`'s
-/// pixels): a white gap in the axis line between two slanted strokes.
-fn draw_axis_break<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-) -> Result<(), PlotError> {
-    area.draw(&Rectangle::new(
-        [(x - 3, y - 2), (x + 3, y + 2)],
-        WHITE.filled(),
-    ))
-    .map_err(PlotError::drawing)?;
-    for offset in [-4, 4] {
-        area.draw(&PathElement::new(
-            vec![(x + offset - 3, y + 5), (x + offset + 3, y - 5)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(PlotError::drawing)?;
-    }
-    Ok(())
-}
-
-/// Width of a text in pixels, as drawn on `area`.
-fn text_width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    text_style: &TextStyle<'_>,
-) -> Result<i32, PlotError> {
-    let (width, _) = area
-        .estimate_text_size(text, text_style)
-        .map_err(PlotError::drawing)?;
-    Ok(i32::try_from(width).unwrap_or(i32::MAX))
-}
-
-/// Packs items into lines no wider than `width` pixels, joined by `separator` (an item
-/// wider than a line gets a line of its own).
-fn pack<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    items: &[String],
-    separator: &str,
-    text_style: &TextStyle<'_>,
-    width: u32,
-) -> Result<Vec<String>, PlotError> {
-    let limit = i32::try_from(width).unwrap_or(i32::MAX);
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for item in items.iter().filter(|item| !item.is_empty()) {
-        if current.is_empty() {
-            current = item.clone();
-            continue;
-        }
-        let candidate = format!("{current}{separator}{item}");
-        if text_width(area, &candidate, text_style)? <= limit {
-            current = candidate;
-        } else {
-            lines.push(std::mem::replace(&mut current, item.clone()));
-        }
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
-        .iter()
-        .map(|line| shorten(area, line, text_style, width))
-        .collect()
-}
-
-/// `text`, cut short with `…` if needed to fit in `width` pixels.
-fn shorten<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    text_style: &TextStyle<'_>,
-    width: u32,
-) -> Result<String, PlotError> {
-    let limit = i32::try_from(width).unwrap_or(i32::MAX);
-    if text_width(area, text, text_style)? <= limit {
-        return Ok(text.to_string());
-    }
-    let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
-    // The longest prefix (in characters) that fits with the ellipsis: binary search.
-    let (mut fits, mut too_long) = (0usize, boundaries.len());
-    while too_long - fits > 1 {
-        let middle = (fits + too_long) / 2;
-        let candidate = format!("{}…", &text[..boundaries[middle]]);
-        if text_width(area, &candidate, text_style)? <= limit {
-            fits = middle;
-        } else {
-            too_long = middle;
-        }
-    }
-    let prefix = boundaries.get(fits).map_or(text, |&end| &text[..end]);
-    Ok(format!("{}…", prefix.trim_end()))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::curve::FitOptions;
-    use crate::data::BlockBuilder;
-    use crate::plot::{render, ImageFormat};
-
-    const DOSES1: [f64; 7] = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0];
-    const DOSES2: [f64; 7] = [0.0, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0];
-
-    fn drug(name: &str, unit: &str) -> Drug {
-        Drug {
-            name: name.to_string(),
-            unit: unit.to_string(),
-        }
-    }
-
-    fn sigmoid(dose: f64, ec50: f64, emax: f64) -> f64 {
-        if dose == 0.0 {
-            0.0
-        } else {
-            emax / (1.0 + (ec50 / dose).powf(1.2))
-        }
-    }
-
-    /// A full grid of two drugs with sigmoid monotherapies, in duplicate.
-    fn sigmoid_block() -> Block {
-        let mut builder = BlockBuilder::new("B-7", drug("Alpha", "uM"), drug("Beta", "nM"));
-        for &dose1 in &DOSES1 {
-            for &dose2 in &DOSES2 {
-                let y1 = sigmoid(dose1, 1.0, 90.0);
-                let y2 = sigmoid(dose2, 20.0, 70.0);
-                let mean = y1 + y2 - y1 * y2 / 100.0;
-                builder.well(dose1, dose2, mean - 1.5);
-                builder.well(dose1, dose2, mean + 1.5);
-            }
-        }
-        builder.build().expect("valid block")
-    }
-
-    /// A block from a function of the two doses, one well per dose pair.
-    fn block_from(doses1: &[f64], doses2: &[f64], response: impl Fn(f64, f64) -> f64) -> Block {
-        let mut builder = BlockBuilder::new("odd", drug("Alpha", "uM"), drug("Beta", "nM"));
-        for &dose1 in doses1 {
-            for &dose2 in doses2 {
-                builder.well(dose1, dose2, response(dose1, dose2));
-            }
-        }
-        builder.build().expect("valid block")
-    }
-
-    fn render_svg(context: &BlockContext<'_>) -> String {
-        let bytes = render(&Curves { context }, ImageFormat::Svg).expect("rendered");
-        String::from_utf8(bytes).expect("SVG is UTF-8")
-    }
-
-    fn assert_finite_coordinates(svg: &str) {
-        assert!(!svg.contains("NaN"), "NaN in the SVG");
-        assert!(!svg.to_lowercase().contains("inf"), "inf in the SVG");
-    }
-
-    #[test]
-    fn clean_fits_show_axes_points_curves_and_parameters() {
-        let block = sigmoid_block();
-        let context = BlockContext::new(&block, &FitOptions::default());
-        for role in DrugRole::BOTH {
-            let fit = context.monotherapy_fit(role).expect("fitted");
-            assert!(fit.status().is_clean(), "{role}: {}", fit.status());
-        }
-        let svg = render_svg(&context);
-        for expected in [
-            "Dose-response: Alpha × Beta",
-            "block B-7",
-            "Alpha (uM)",
-            "Beta (nM)",
-            "% inhibition",
-            "control",
-            "observed mean ± sd",
-            "e0 = ",
-            "emax = ",
-            "hill = ",
-            "r² = ",
-        ] {
-            assert!(svg.contains(expected), "missing {expected:?}");
-        }
-        let ec50_items: Vec<&str> = svg
-            .split("ec50 = ")
-            .skip(1)
-            .filter_map(|rest| rest.split("    ").next())
-            .collect();
-        assert_eq!(ec50_items.len(), 2, "{ec50_items:?}");
-        assert!(ec50_items[0].ends_with(" uM"), "{ec50_items:?}");
-        assert!(ec50_items[1].ends_with(" nM"), "{ec50_items:?}");
-        assert!(!svg.contains("fit: "), "no warning for clean fits");
-        assert!(!svg.contains("no fit"));
-        // 7 points per drug, the control's open marker drawn over a filled one.
-        assert!(svg.matches("<circle").count() >= 2 * 7 + 2);
-        assert_finite_coordinates(&svg);
-    }
-
-    #[test]
-    fn unclean_fit_is_flagged_in_the_warning_colour() {
-        // Flat responses: the fit is a flat line, which is not a clean fit.
-        let block = block_from(&DOSES1, &DOSES2, |_, _| 30.0);
-        let context = BlockContext::new(&block, &FitOptions::default());
-        let status = context
-            .monotherapy_fit(DrugRole::Drug1)
-            .expect("fitted")
-            .status();
-        assert!(!status.is_clean());
-        let svg = render_svg(&context);
-        assert!(svg.contains(&format!("fit: {}", status.label())));
-        assert!(svg.contains("flat at 30"));
-        let RGBColor(r, g, b) = style::WARNING;
-        assert!(svg.contains(&format!("fill=\"#{r:02X}{g:02X}{b:02X}\"")));
-        assert_finite_coordinates(&svg);
-    }
-
-    #[test]
-    fn bound_fit_is_flagged() {
-        // A jump between the control and the lowest dose: ec50 is not pinned down.
-        let block = block_from(&DOSES1, &DOSES2, |dose1, dose2| {
-            if dose1 > 0.0 || dose2 > 0.0 {
-                60.0 + dose1.min(1.0) + dose2.min(1.0)
-            } else {
-                -20.0
-            }
-        });
-        let context = BlockContext::new(&block, &FitOptions::default());
-        let svg = render_svg(&context);
-        for role in DrugRole::BOTH {
-            let status = context.monotherapy_fit(role).expect("fitted").status();
-            if !status.is_clean() {
-                assert!(
-                    svg.contains(&format!("fit: {}", status.label())),
-                    "{status}"
-                );
-            }
-        }
-        assert!(svg.contains("fit: "));
-        assert_finite_coordinates(&svg);
-    }
-
-    #[test]
-    fn failed_fit_is_reported_and_points_still_drawn() {
-        let block = block_from(&[0.0, 2.0], &DOSES2, |dose1, dose2| {
-            5.0 + dose1 + dose2 / 10.0
-        });
-        let context = BlockContext::new(&block, &FitOptions::default());
-        let error = context
-            .monotherapy_fit(DrugRole::Drug1)
-            .expect_err("too few doses");
-        let svg = render_svg(&context);
-        assert!(svg.contains("no fit:"));
-        assert!(svg.contains(
-            &error
-                .to_string()
-                .split(' ')
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
-        // Drug1's two points and drug2's seven are drawn.
-        assert!(svg.matches("<circle").count() >= 2 + 7);
-        assert_finite_coordinates(&svg);
-    }
-
-    #[test]
-    fn missing_monotherapy_is_said_instead_of_points() {
-        let block = block_from(&DOSES1, &[1.0, 10.0], |dose1, dose2| dose1 + dose2);
-        let context = BlockContext::new(&block, &FitOptions::default());
-        let svg = render_svg(&context);
-        assert!(svg.contains("no monotherapy of Alpha: Beta is never at dose 0"));
-        assert!(svg.contains("Alpha (uM)"));
-        assert_finite_coordinates(&svg);
-    }
-
-    #[test]
-    fn single_dose_and_equal_responses_render_finitely() {
-        let block = block_from(&[0.0, 3.0], &[0.0, 7.0], |_, _| 42.0);
-        let context = BlockContext::new(&block, &FitOptions::default());
-        let svg = render_svg(&context);
-        assert!(svg.contains("no fit:"));
-        assert_finite_coordinates(&svg);
-        let png = render(&Curves { context: &context }, ImageFormat::Png).expect("rendered");
-        assert!(png.starts_with(b"\x89PNG"));
-    }
-
-    #[test]
-    fn very_long_names_do_not_break_the_layout() {
-        let long = "a-very-long-drug-name ".repeat(20);
-        let mut builder = BlockBuilder::new(long.clone(), drug(&long, &long), drug(&long, "M"));
-        for &dose1 in &[0.0, 1.0] {
-            for &dose2 in &DOSES2 {
-                builder.well(dose1, dose2, dose2);
-            }
-        }
-        let block = builder.build().expect("valid block");
-        let context = BlockContext::new(&block, &FitOptions::default());
-        render(&Curves { context: &context }, ImageFormat::Png).expect("rendered");
-        let svg = render_svg(&context);
-        assert!(svg.contains('…'), "long names are cut short");
-        assert!(svg.contains("no fit:"));
-    }
-
-    #[test]
-    fn dose_axis_is_finite_and_ordered() {
-        let cases: [&[f64]; 6] = [
-            &[],
-            &[0.0],
-            &[0.0, 5.0],
-            &[0.0, 1.0, 1.0000001],
-            &[0.0, 1e-300, 1e300],
-            &[0.0, 0.1, 1.0, 10.0],
-        ];
-        for doses in cases {
-            let axis = DoseAxis::new(doses);
-            let values = [
-                axis.start,
-                axis.control,
-                axis.separator,
-                axis.end,
-                axis.step,
-            ];
-            assert!(values.iter().all(|value| value.is_finite()), "{doses:?}");
-            assert!(
-                axis.start < axis.control && axis.control < axis.separator,
-                "{doses:?}"
-            );
-            assert!(axis.separator < axis.end, "{doses:?}");
-        }
-        let axis = DoseAxis::new(&[0.0, 0.1, 1.0, 10.0]);
-        assert!((axis.control - -2.0).abs() < 1e-12);
-        assert_eq!(axis.position(0.0), Some(axis.control));
-        assert_eq!(axis.position(-1.0), None);
-        assert_eq!(axis.position(f64::NAN), None);
-    }
-
-    #[test]
-    fn response_axis_covers_0_to_100_and_the_data_within_limits() {
-        let points = [
-            Observation::single(0.0, -30.0),
-            Observation::single(1.0, 50.0),
-        ];
-        let range = response_range(&points, &[(0.0, 1e12), (1.0, f64::NAN)]);
-        assert!(range.start < -30.0 && range.end > 100.0);
-        assert!(range.end <= (100.0 + CURVE_ALLOWANCE) * 1.1);
-        let range = response_range(&[], &[]);
-        assert!(range.start < 0.0 && range.end > 100.0);
-    }
-
-    #[test]
-    fn curves_are_clipped_to_the_band() {
-        let points = [
-            (0.0, 0.0),
-            (1.0, 20.0),
-            (2.0, 0.0),
-            (3.0, -20.0),
-            (4.0, 0.0),
-        ];
-        let runs = clip_to_band(&points, &(-10.0..10.0));
-        assert_eq!(runs.len(), 3);
-        assert_eq!(runs[0], vec![(0.0, 0.0), (0.5, 10.0)]);
-        assert_eq!(runs[1], vec![(1.5, 10.0), (2.0, 0.0), (2.5, -10.0)]);
-        assert!(clip_to_band(&[(0.0, 50.0), (1.0, 60.0)], &(0.0..10.0)).is_empty());
-    }
-
-    #[test]
-    fn round_ticks_fall_inside_their_range() {
-        let ticks = round_dose_ticks(&(-1.1..1.2), &[1.0, 2.0, 5.0], 1);
-        let labels: Vec<&str> = ticks.iter().map(|tick| tick.label.as_str()).collect();
-        assert_eq!(labels, ["0.1", "0.2", "0.5", "1", "2", "5", "10"]);
-        assert!(round_dose_ticks(&(f64::NAN..1.0), &[1.0], 1).is_empty());
-    }
-}
+#[path = "tests/curves.rs"]
+mod tests;

@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::layout::{draw_title, split_title};
 use super::style::{self, ColourScale};
 use super::PlotError;
 use crate::data::{Block, DrugRole};
@@ -16,8 +17,6 @@ use crate::data::{Block, DrugRole};
 const MAX_PRINTED_SIDE: usize = 12;
 /// Width of the colour-bar panel, pixels.
 const COLOUR_BAR_WIDTH: u32 = 110;
-/// Height of the title band, pixels.
-const TITLE_HEIGHT: u32 = 64;
 
 /// What a heatmap shows.
 pub(crate) struct Heatmap<'a> {
@@ -39,7 +38,7 @@ impl Heatmap<'_> {
         &self,
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), PlotError> {
-        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, body) = split_title(area);
         draw_title(&title_band, &self.title, &self.subtitle)?;
         let (width, _) = body.dim_in_pixel();
         let (grid_area, bar_area) = body.split_horizontally(width.saturating_sub(COLOUR_BAR_WIDTH));
@@ -159,29 +158,6 @@ fn draw_dose_labels<DB: DrawingBackend>(
         style::drug_label(block.drug(DrugRole::Drug2)),
         (left_edge - 90, (top + bottom) / 2),
         y_title,
-    ))
-    .map_err(PlotError::drawing)
-}
-
-/// A figure's title and subtitle, centred in a band.
-pub(crate) fn draw_title<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    subtitle: &str,
-) -> Result<(), PlotError> {
-    let (width, _) = area.dim_in_pixel();
-    let centre = (width / 2) as i32;
-    let anchor = Pos::new(HPos::Center, VPos::Top);
-    area.draw(&Text::new(
-        title.to_string(),
-        (centre, 8),
-        style::text(style::TITLE_SIZE).pos(anchor),
-    ))
-    .map_err(PlotError::drawing)?;
-    area.draw(&Text::new(
-        subtitle.to_string(),
-        (centre, 8 + style::TITLE_SIZE as i32 + 6),
-        style::coloured_text(style::NOTE_SIZE, style::GREY).pos(anchor),
     ))
     .map_err(PlotError::drawing)
 }

@@ -2,8 +2,8 @@
 //! fitted monotherapies, the observed isobole from the row and column fits, and the measured
 //! dose pairs that reach E.
 //!
-//! [`Isobologram::compute`] holds the geometry, so that it can be used and tested without
-//! drawing; [`IsobologramFigure`] draws it.
+//! [`Isobologram::compute`] (in [`crate::model`]) holds the geometry, so that it can be used
+//! and tested without drawing; [`IsobologramFigure`] only draws it.
 
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -11,238 +11,14 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::heatmap::draw_title;
+use super::axis::with_headroom;
+use super::layout::{draw_title, split_footer, split_title};
+use super::legend::{draw_series_legend, series_legend_height};
+use super::options::IsobologramOptions;
 use super::style;
 use super::{Figure, PlotError};
-use crate::curve::CurveShape;
 use crate::data::DrugRole;
-use crate::model::BlockContext;
-
-/// The dose of one drug alone that gives the effect, or why there is none.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SingleDose {
-    /// The drug alone reaches the effect at this dose (X_i(E)).
-    Dose(f64),
-    /// The drug's fitted curve already gives the effect without drug (its e0).
-    AtControl {
-        /// The fitted response at dose 0, % inhibition.
-        e0: f64,
-    },
-    /// The drug's fitted curve never reaches the effect.
-    NotReached {
-        /// The fitted plateau (or flat level), % inhibition.
-        emax: f64,
-    },
-    /// The drug has no monotherapy fit.
-    NoFit {
-        /// Why, as a message.
-        reason: String,
-    },
-}
-
-impl SingleDose {
-    /// The dose, when the drug alone reaches the effect.
-    pub fn dose(&self) -> Option<f64> {
-        match *self {
-            SingleDose::Dose(dose) => Some(dose),
-            _ => None,
-        }
-    }
-}
-
-/// A point of the observed isobole: the dose pair at which one row's or column's fitted
-/// curve gives the effect.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IsobolePoint {
-    /// Drug1's dose.
-    pub dose1: f64,
-    /// Drug2's dose.
-    pub dose2: f64,
-    /// The drug held fixed along the fitted row or column.
-    pub fixed: DrugRole,
-    /// The index of the fixed dose on that drug's dose axis.
-    pub fixed_index: usize,
-}
-
-impl IsobolePoint {
-    /// x1/X1(E) + x2/X2(E): 1 on the additive isobole, below 1 on the synergy side (less
-    /// drug for the same effect), above 1 on the antagonism side.
-    pub fn loewe_index(&self, single_doses: (f64, f64)) -> f64 {
-        self.dose1 / single_doses.0 + self.dose2 / single_doses.1
-    }
-
-    /// The point in normalised coordinates (x1/X1(E), x2/X2(E)).
-    pub fn normalised(&self, single_doses: (f64, f64)) -> (f64, f64) {
-        (self.dose1 / single_doses.0, self.dose2 / single_doses.1)
-    }
-}
-
-/// The isobole geometry at one effect level.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IsoboleLevel {
-    /// The effect level, % inhibition.
-    pub effect: f64,
-    /// X1(E) and X2(E), from each drug's monotherapy fit.
-    pub single_doses: [SingleDose; 2],
-    /// The observed isobole, from the row and column fits, within the tested doses,
-    /// ordered along the isobole (from the drug2 axis towards the drug1 axis).
-    pub observed: Vec<IsobolePoint>,
-    /// Measured combination dose pairs whose mean response reaches the effect.
-    pub reaching: Vec<(f64, f64)>,
-}
-
-impl IsoboleLevel {
-    /// (X1(E), X2(E)) when both drugs alone reach the effect: the additive isobole's
-    /// intercepts.
-    pub fn additive_intercepts(&self) -> Option<(f64, f64)> {
-        Some((self.single_doses[0].dose()?, self.single_doses[1].dose()?))
-    }
-}
-
-/// Isoboles of one block at several effect levels.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Isobologram {
-    /// One entry per requested effect level, in the order requested.
-    pub levels: Vec<IsoboleLevel>,
-    /// Every measured combination dose pair (both doses > 0) with its mean response.
-    pub tested: Vec<(f64, f64, f64)>,
-}
-
-impl Isobologram {
-    /// The isoboles of a block at each effect level (% inhibition). Row and column fits
-    /// come from the context (ZIP's slice fits, computed once and shared). An observed
-    /// isobole point is kept only within the tested doses: the isobole is interpolated,
-    /// never extrapolated.
-    pub fn compute(context: &BlockContext<'_>, effects: &[f64]) -> Isobologram {
-        let block = context.block();
-        let observed = context.observed();
-        let tested = context
-            .combination_cells()
-            .filter(|&cell| observed[cell].is_finite())
-            .map(|(row, column)| {
-                (
-                    context.dose(DrugRole::Drug1, row),
-                    context.dose(DrugRole::Drug2, column),
-                    observed[(row, column)],
-                )
-            })
-            .collect::<Vec<_>>();
-        let highest = |role: DrugRole| block.doses(role).last().copied().unwrap_or(0.0);
-        let levels = effects
-            .iter()
-            .map(|&effect| {
-                let single_doses = DrugRole::BOTH.map(|role| single_dose(context, role, effect));
-                let mut points = Vec::new();
-                for fixed in DrugRole::BOTH {
-                    let varied = fixed.other();
-                    for slice in context.slice_fits(fixed).iter().flatten() {
-                        let Ok(fit) = &slice.result else { continue };
-                        let Some(dose) = fit.curve().and_then(|curve| curve.dose_for(effect))
-                        else {
-                            continue;
-                        };
-                        if !(dose.is_finite() && dose <= highest(varied)) {
-                            continue;
-                        }
-                        let fixed_dose = context.dose(fixed, slice.fixed_index);
-                        let (dose1, dose2) = match fixed {
-                            DrugRole::Drug1 => (fixed_dose, dose),
-                            DrugRole::Drug2 => (dose, fixed_dose),
-                        };
-                        points.push(IsobolePoint {
-                            dose1,
-                            dose2,
-                            fixed,
-                            fixed_index: slice.fixed_index,
-                        });
-                    }
-                }
-                order_along_isobole(&mut points, &single_doses, highest);
-                let reaching = tested
-                    .iter()
-                    .filter(|&&(_, _, response)| response >= effect)
-                    .map(|&(dose1, dose2, _)| (dose1, dose2))
-                    .collect();
-                IsoboleLevel {
-                    effect,
-                    single_doses,
-                    observed: points,
-                    reaching,
-                }
-            })
-            .collect();
-        Isobologram { levels, tested }
-    }
-}
-
-/// X_i(E) from a drug's monotherapy fit.
-fn single_dose(context: &BlockContext<'_>, role: DrugRole, effect: f64) -> SingleDose {
-    let fit = match context.monotherapy_fit(role) {
-        Ok(fit) => fit,
-        Err(error) => {
-            return SingleDose::NoFit {
-                reason: error.to_string(),
-            }
-        }
-    };
-    match fit.shape() {
-        CurveShape::Hill(curve) => {
-            let dose = curve.equivalent_dose(effect);
-            if dose == 0.0 {
-                SingleDose::AtControl { e0: curve.e0() }
-            } else if dose.is_finite() {
-                SingleDose::Dose(dose)
-            } else {
-                SingleDose::NotReached { emax: curve.emax() }
-            }
-        }
-        CurveShape::Flat { level } => SingleDose::NotReached { emax: *level },
-    }
-}
-
-/// Sorts the points by their angle from the origin in coordinates scaled by X_i(E) (or by
-/// the highest tested dose when a drug alone does not reach E): from the drug2 axis to the
-/// drug1 axis, so that joining them draws the isobole.
-fn order_along_isobole(
-    points: &mut [IsobolePoint],
-    single_doses: &[SingleDose; 2],
-    highest: impl Fn(DrugRole) -> f64,
-) {
-    let scale = |index: usize, role: DrugRole| {
-        single_doses[index]
-            .dose()
-            .unwrap_or_else(|| highest(role))
-            .max(f64::MIN_POSITIVE)
-    };
-    let (scale1, scale2) = (scale(0, DrugRole::Drug1), scale(1, DrugRole::Drug2));
-    let angle = |point: &IsobolePoint| (point.dose2 / scale2).atan2(point.dose1 / scale1);
-    points.sort_by(|a, b| angle(b).total_cmp(&angle(a)));
-}
-
-// ---------------------------------------------------------------------------- figure
-
-/// How an isobologram is drawn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IsobologramOptions {
-    /// Effect levels, % inhibition.
-    pub effects: Vec<f64>,
-    /// Axes divided by X_i(E), so that every level shares the additive line from (1, 0) to
-    /// (0, 1).
-    pub normalised: bool,
-    /// Logarithmic dose axes (the additive isobole is then a curve; points at dose 0
-    /// cannot be shown).
-    pub log_doses: bool,
-}
-
-impl Default for IsobologramOptions {
-    fn default() -> Self {
-        IsobologramOptions {
-            effects: vec![50.0],
-            normalised: false,
-            log_doses: false,
-        }
-    }
-}
+use crate::model::{BlockContext, IsoboleLevel, Isobologram, SingleDose};
 
 /// The isobologram of one block.
 #[derive(Debug)]
@@ -253,16 +29,7 @@ pub struct IsobologramFigure<'a> {
     pub options: &'a IsobologramOptions,
 }
 
-/// One colour per effect level, cycled.
-const LEVEL_COLOURS: [RGBColor; 5] = [
-    RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x56, 0xB4, 0xE9),
-];
-/// Pixel heights of the title band and of each note line.
-const TITLE_HEIGHT: u32 = 64;
+/// Height of each note line under the chart, pixels.
 const NOTE_LINE_HEIGHT: u32 = 20;
 /// Dose axes reach at most this many times the highest tested dose, even when an additive
 /// intercept X_i(E) lies further out (that part of the line is extrapolation).
@@ -275,17 +42,17 @@ impl Figure for IsobologramFigure<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let block = self.context.block();
-        let isobologram = Isobologram::compute(self.context, &self.options.effects);
+        let isobologram = Isobologram::compute(self.context, self.options.effects());
         let notes = notes(&isobologram, self.context);
-        let (title_band, body) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, body) = split_title(area);
         let effects = self
             .options
-            .effects
+            .effects()
             .iter()
             .map(|effect| format!("{}%", style::format_number(*effect)))
             .collect::<Vec<_>>()
             .join(", ");
-        let kind = if self.options.normalised {
+        let kind = if self.options.normalised() {
             "normalised isobologram"
         } else {
             "isobologram"
@@ -300,17 +67,17 @@ impl Figure for IsobologramFigure<'_> {
             &format!("block {} · effect {effects} inhibition", block.id()),
         )?;
         let (_, body_height) = body.dim_in_pixel();
+        // The notes get at most a third of the body: the chart keeps the rest.
         let notes_height = (NOTE_LINE_HEIGHT * notes.len() as u32 + 8).min(body_height / 3);
-        let (chart_area, notes_area) =
-            body.split_vertically(body_height.saturating_sub(notes_height));
-        if self.options.normalised {
+        let (chart_area, notes_area) = split_footer(&body, notes_height);
+        if self.options.normalised() {
             draw_normalised(&chart_area, &isobologram, self.context)?;
         } else {
             draw_doses(
                 &chart_area,
                 &isobologram,
                 self.context,
-                self.options.log_doses,
+                self.options.log_doses(),
             )?;
         }
         draw_notes(&notes_area, &notes)
@@ -372,8 +139,9 @@ fn draw_notes<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The colour of the effect level at `index`: the palette's series colours, cycled.
 fn level_colour(index: usize) -> RGBColor {
-    LEVEL_COLOURS[index % LEVEL_COLOURS.len()]
+    style::SERIES[index % style::SERIES.len()]
 }
 
 /// The isobologram on dose axes (linear or logarithmic).
@@ -490,8 +258,8 @@ where
     for (index, level) in isobologram.levels.iter().enumerate() {
         let colour = level_colour(index);
         let effect = style::format_number(level.effect);
-        if let Some((intercept1, intercept2)) = level.additive_intercepts() {
-            let line = additive_line(intercept1, intercept2, ranges);
+        if level.additive_intercepts().is_some() {
+            let line = additive_line(level, ranges.0 .1);
             chart
                 .draw_series(DashedLineSeries::new(
                     line.into_iter().filter(keep),
@@ -532,12 +300,9 @@ where
             .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.stroke_width(1)));
     }
     draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
-    draw_legend(&mut chart)
+    draw_series_legend(&mut chart)
 }
 
-/// Height of one legend row in pixels: plotters' row for [`style::TICK_SIZE`] text
-/// (measured on a rendered figure: 8 rows in 143 px).
-const LEGEND_ROW_PIXELS: f64 = 18.0;
 /// Vertical pixels of a dose chart's area that are not plotting area: the x label area
 /// and the margins (see `draw_doses`).
 const CHART_FRAME_PIXELS: f64 = 52.0 + 2.0 * 16.0;
@@ -557,53 +322,20 @@ fn legend_entries(isobologram: &Isobologram) -> usize {
 /// The share of the plotting area's height that the legend takes.
 fn legend_fraction(entries: usize, area_height: u32) -> f64 {
     let plot_height = (f64::from(area_height) - CHART_FRAME_PIXELS).max(1.0);
-    ((entries as f64 * LEGEND_ROW_PIXELS + 16.0) / plot_height).min(MAX_LEGEND_FRACTION)
+    (series_legend_height(entries) / plot_height).min(MAX_LEGEND_FRACTION)
 }
 
-/// The axis range `(low, top)` raised so that the old range fills `1 − fraction` of it,
-/// on a linear or a logarithmic axis.
-fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool) -> (f64, f64) {
-    let (low, top) = range;
-    let stretch = 1.0 / (1.0 - fraction);
-    if logarithmic {
-        (low, low * (top / low).powf(stretch))
-    } else {
-        (low, low + (top - low) * stretch)
-    }
-}
-
-/// The series legend, in the upper right corner.
-fn draw_legend<'a, DB, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-) -> Result<(), PlotError>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(style::GREY)
-        .label_font(style::text(style::TICK_SIZE))
-        .draw()
-        .map_err(PlotError::drawing)
-}
-
-/// Points of the additive isobole x1/X1 + x2/X2 = 1 across the axes (many points, so
-/// that it stays a true line on log axes, where it curves).
-fn additive_line(
-    intercept1: f64,
-    intercept2: f64,
-    ranges: ((f64, f64), (f64, f64)),
-) -> Vec<(f64, f64)> {
+/// Points of a level's additive isobole up to drug1's dose `highest_dose1` (many points,
+/// so that it stays a true line on log axes, where it curves); none without one.
+fn additive_line(level: &IsoboleLevel, highest_dose1: f64) -> Vec<(f64, f64)> {
     const POINTS: usize = 200;
-    let end = intercept1.min(ranges.0 .1);
+    let Some((intercept1, _)) = level.additive_intercepts() else {
+        return Vec::new();
+    };
+    let end = intercept1.min(highest_dose1);
     (0..=POINTS)
         .map(|step| end * step as f64 / POINTS as f64)
-        .map(|dose1| (dose1, intercept2 * (1.0 - dose1 / intercept1)))
-        .filter(|&(_, dose2)| dose2 >= 0.0)
+        .filter_map(|dose1| Some((dose1, level.additive_dose2(dose1)?)))
         .collect()
 }
 
@@ -730,11 +462,12 @@ fn draw_normalised<DB: DrawingBackend>(
     let inside = |&(x, y): &(f64, f64)| {
         x.is_finite() && y.is_finite() && (0.0..=TOP).contains(&x) && (0.0..=TOP).contains(&y)
     };
-    let combination_points = compusyn_points(isobologram, context);
     chart
         .draw_series(
-            combination_points
-                .into_iter()
+            isobologram
+                .combination_points
+                .iter()
+                .copied()
                 .filter(inside)
                 .map(|point| Circle::new(point, 2, style::GREY.filled())),
         )
@@ -761,7 +494,7 @@ fn draw_normalised<DB: DrawingBackend>(
         let points: Vec<(f64, f64)> = level
             .observed
             .iter()
-            .map(|point| point.normalised(intercepts))
+            .filter_map(|point| point.normalised(intercepts))
             .filter(inside)
             .collect();
         draw_observed_isobole(
@@ -783,43 +516,12 @@ fn draw_normalised<DB: DrawingBackend>(
             )))
             .map_err(PlotError::drawing)?;
     }
-    draw_legend(&mut chart)
-}
-
-/// Every measured pair at (x1/X1(y), x2/X2(y)) for its own mean response y, where both
-/// drugs alone reach y.
-fn compusyn_points(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(f64, f64)> {
-    let (Ok(fit1), Ok(fit2)) = (
-        context.monotherapy_fit(DrugRole::Drug1),
-        context.monotherapy_fit(DrugRole::Drug2),
-    ) else {
-        return Vec::new();
-    };
-    isobologram
-        .tested
-        .iter()
-        .filter_map(|&(dose1, dose2, response)| {
-            let single1 = fit1.curve()?.dose_for(response)?;
-            let single2 = fit2.curve()?.dose_for(response)?;
-            Some((dose1 / single1, dose2 / single2))
-        })
-        .collect()
+    draw_series_legend(&mut chart)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headroom_leaves_the_old_range_in_the_lower_share() {
-        // Half the plot for the legend doubles a linear span and squares a log span's ratio.
-        assert_eq!(with_headroom((0.0, 10.0), 0.5, false), (0.0, 20.0));
-        let (low, top) = with_headroom((1.0, 100.0), 0.5, true);
-        assert_eq!(low, 1.0);
-        // powf of exact powers of ten: within a few ulps of 1e4.
-        assert!((top - 1e4).abs() < 1e-9, "{top}");
-        assert_eq!(with_headroom((2.0, 5.0), 0.0, false), (2.0, 5.0));
-    }
 
     #[test]
     fn legend_share_grows_with_rows_and_is_capped() {

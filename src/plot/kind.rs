@@ -3,11 +3,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::isobologram::{IsobologramFigure, IsobologramOptions};
+use super::isobologram::IsobologramFigure;
+use super::options::PlotOptions;
 use super::{render, Curves, ImageFormat, Overview, PlotError, Report, ResponseMap, SynergyMap};
 use crate::data::Block;
 use crate::model::{BlockContext, Model};
-use crate::score::{score_context, BlockScores, ScoreOptions};
+use crate::score::{score_context, BlockScores};
 
 /// A kind of figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,55 +83,6 @@ impl FromStr for PlotKind {
     }
 }
 
-/// What the figures show beyond the data: the model, the isobologram's levels and axes,
-/// and how blocks are scored.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlotOptions {
-    model: Model,
-    isobologram: IsobologramOptions,
-    score: ScoreOptions,
-}
-
-impl PlotOptions {
-    /// The defaults: ZIP, the isobologram at 50 %, the default scoring.
-    pub fn new() -> PlotOptions {
-        PlotOptions::default()
-    }
-
-    /// With this model for synergy maps, reports and overviews.
-    pub fn with_model(mut self, model: Model) -> PlotOptions {
-        self.model = model;
-        self
-    }
-
-    /// With these isobologram levels and axes.
-    pub fn with_isobologram(mut self, isobologram: IsobologramOptions) -> PlotOptions {
-        self.isobologram = isobologram;
-        self
-    }
-
-    /// With these fits and Loewe rule.
-    pub fn with_score(mut self, score: ScoreOptions) -> PlotOptions {
-        self.score = score;
-        self
-    }
-
-    /// The model of synergy maps, reports and overviews.
-    pub fn model(&self) -> Model {
-        self.model
-    }
-
-    /// Effect levels and axes of isobolograms (and of the report's isobologram).
-    pub fn isobologram(&self) -> &IsobologramOptions {
-        &self.isobologram
-    }
-
-    /// Fits and the Loewe rule.
-    pub fn score(&self) -> &ScoreOptions {
-        &self.score
-    }
-}
-
 /// Renders a block figure (any kind but [`PlotKind::Overview`], which needs a whole
 /// screen: see [`render_overview`]; asked for here, it shows this block alone).
 ///
@@ -142,13 +94,14 @@ pub fn render_block(
     options: &PlotOptions,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
-    let context = BlockContext::new(block, options.score.fit());
-    let scores = || score_context(&context, &[options.model], options.score.model());
+    let context = BlockContext::new(block, options.score().fit());
+    let model = options.model();
+    let scores = || score_context(&context, &[model], options.score().model());
     match kind {
         PlotKind::Isobologram => render(
             &IsobologramFigure {
                 context: &context,
-                options: &options.isobologram,
+                options: options.isobologram(),
             },
             format,
         ),
@@ -156,7 +109,7 @@ pub fn render_block(
             &SynergyMap {
                 block,
                 scores: &scores(),
-                model: options.model,
+                model,
             },
             format,
         ),
@@ -166,17 +119,14 @@ pub fn render_block(
             &Report {
                 context: &context,
                 scores: &scores(),
-                model: options.model,
-                isobologram: &options.isobologram,
+                model,
+                isobologram: options.isobologram(),
             },
             format,
         ),
-        PlotKind::Overview => render_overview(
-            std::slice::from_ref(block),
-            &[scores()],
-            options.model,
-            format,
-        ),
+        PlotKind::Overview => {
+            render_overview(std::slice::from_ref(block), &[scores()], model, format)
+        }
     }
 }
 

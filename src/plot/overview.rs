@@ -6,27 +6,27 @@
 //! synergistic and most antagonistic blocks named. Blocks the model could not score are
 //! counted in the subtitle and listed in a note at the bottom.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::heatmap::draw_title;
+use super::axis::YScale;
+use super::layout::{draw_title, split_footer, split_title, TITLE_HEIGHT};
+use super::legend::{Entry, Marker, RowLegend};
+use super::ranking::{summary_of, RankedBlock, Ranking, SIGNIFICANCE_LEVEL};
 use super::style;
+use super::text::{shorten, text_width};
 use super::{Figure, PlotError};
-use crate::data::{Block, DrugRole};
+use crate::data::Block;
 use crate::model::Model;
 use crate::score::BlockScores;
 
-/// Blocks with a p-value below this are drawn in full colour, the others faded.
-const SIGNIFICANCE_LEVEL: f64 = 0.05;
 /// Screens with up to this many ranked blocks get a bar chart, larger ones a rank plot.
 const MAX_BARS: usize = 40;
 /// Width of the figure, pixels.
 const WIDTH: u32 = 1000;
-/// Height of the title band, pixels.
-const TITLE_HEIGHT: u32 = 64;
 /// Height of one bar's row in the bar chart, pixels.
 const BAR_ROW_HEIGHT: u32 = 22;
 /// Bar chart height besides its rows: top margin and the x-axis area, pixels.
@@ -52,16 +52,12 @@ const NAME_EDGE: i32 = 10;
 const NAME_CLEARANCE: i32 = 24;
 /// Smallest vertical distance between two tick labels, pixels.
 const MIN_TICK_GAP: u32 = 18;
-/// Unscored blocks listed by id in the footer.
-const LISTED_UNSCORED: usize = 5;
-/// How much a faded colour moves towards white (0 = unchanged, 1 = white).
-const FADE: f64 = 0.6;
 /// Block means beyond ± this many percentage points (impossible for responses within
 /// 0–100 % and a sign of bad wells) cut bars short and put the rank plot on a signed log
 /// scale.
 const LINEAR_LIMIT: f64 = 150.0;
-/// Colour of grid lines.
-const GRID: RGBColor = RGBColor(0xE6, 0xE6, 0xE6);
+/// Space between two entries of the legend, pixels.
+const LEGEND_SPACING: i32 = 28;
 
 /// Every block of a screen ranked by one model's mean synergy, with p-values.
 #[derive(Debug)]
@@ -90,11 +86,10 @@ impl Figure for Overview<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let ranking = Ranking::new(self.blocks, self.scores, self.model);
-        let (title_band, rest) = area.split_vertically(TITLE_HEIGHT);
+        let (title_band, rest) = split_title(area);
         draw_title(&title_band, &self.title(), &ranking.subtitle())?;
-        let (_, rest_height) = rest.dim_in_pixel();
         let footer_size = footer_height(ranking.ranked.len(), ranking.unscored.len());
-        let (body, footer) = rest.split_vertically(rest_height.saturating_sub(footer_size));
+        let (body, footer) = split_footer(&rest, footer_size);
         match ranking.ranked.len() {
             0 => self.draw_nothing_ranked(&body)?,
             count if count <= MAX_BARS => draw_bars(&body, &ranking.ranked, self.model)?,
@@ -150,203 +145,10 @@ fn footer_height(ranked: usize, unscored: usize) -> u32 {
     (legend + notes) * FOOTER_LINE_HEIGHT + 12
 }
 
-/// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
-fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
-    match scores.model(model) {
-        Some(Ok(model_scores)) if model_scores.summary.mean.is_finite() => {
-            let summary = &model_scores.summary;
-            Some((summary.mean + 0.0, summary.p_value))
-        }
-        _ => None,
-    }
-}
-
-/// Why a model has no block mean for a block.
-fn unscored_reason(scores: &BlockScores, model: Model) -> String {
-    match scores.model(model) {
-        Some(Err(error)) => error.to_string(),
-        Some(Ok(_)) => "no combination cell could be scored".to_string(),
-        None => format!("{} was not computed", model.display_name()),
-    }
-}
-
-/// A block the model scored.
-struct RankedBlock<'a> {
-    /// The block.
-    block: &'a Block,
-    /// Mean synergy (finite).
-    mean: f64,
-    /// p-value of the mean (may be NaN).
-    p_value: f64,
-}
-
-impl RankedBlock<'_> {
-    /// True when the p-value is below the significance level.
-    fn is_significant(&self) -> bool {
-        self.p_value < SIGNIFICANCE_LEVEL
-    }
-
-    /// The colour of the block's bar or point: by the sign of its mean, faded when not
-    /// significant.
-    fn colour(&self) -> RGBColor {
-        let colour = if self.mean > 0.0 {
-            style::SYNERGY
-        } else if self.mean < 0.0 {
-            style::ANTAGONISM
-        } else {
-            style::GREY
-        };
-        if self.is_significant() {
-            colour
-        } else {
-            fade(colour)
-        }
-    }
-
-    /// `id: drug1 × drug2`, followed by the cell line in brackets when the block has one
-    /// that its id does not already name.
-    fn label(&self) -> String {
-        let block = self.block;
-        let mut label = format!(
-            "{}: {} × {}",
-            block.id(),
-            block.drug(DrugRole::Drug1).name,
-            block.drug(DrugRole::Drug2).name
-        );
-        if let Some(cell_line) = cell_line(block.metadata()) {
-            if !block.id().contains(cell_line) {
-                label.push_str(&format!(" ({cell_line})"));
-            }
-        }
-        label
-    }
-
-    /// The mean and its p-value, e.g. `15.2 (p = 2.6e-20)`.
-    fn value_text(&self) -> String {
-        format!(
-            "{} (p = {})",
-            style::format_number(self.mean),
-            style::format_p_value(self.p_value)
-        )
-    }
-}
-
-/// The value of the first non-empty metadata entry naming a cell line (`cell_line`,
-/// `cell line name`, …), if any.
-fn cell_line(metadata: &[(String, String)]) -> Option<&str> {
-    metadata
-        .iter()
-        .find(|(name, value)| name.to_ascii_lowercase().contains("cell") && !value.is_empty())
-        .map(|(_, value)| value.as_str())
-}
-
-/// A colour moved towards white by [`FADE`].
-fn fade(colour: RGBColor) -> RGBColor {
-    let RGBColor(red, green, blue) = colour;
-    let towards_white =
-        |channel: u8| (f64::from(channel) + (255.0 - f64::from(channel)) * FADE).round() as u8;
-    RGBColor(
-        towards_white(red),
-        towards_white(green),
-        towards_white(blue),
-    )
-}
-
-/// The blocks the model scored, most synergistic first, and those it did not.
-struct Ranking<'a> {
-    /// Ranked blocks: mean descending, ties in input order.
-    ranked: Vec<RankedBlock<'a>>,
-    /// Blocks without a mean: id and reason, in input order.
-    unscored: Vec<(&'a str, String)>,
-}
-
-impl<'a> Ranking<'a> {
-    /// Ranks the blocks by the model's mean synergy.
-    fn new(blocks: &'a [Block], scores: &'a [BlockScores], model: Model) -> Ranking<'a> {
-        let mut ranked = Vec::new();
-        let mut unscored = Vec::new();
-        for (block, block_scores) in blocks.iter().zip(scores) {
-            match summary_of(block_scores, model) {
-                Some((mean, p_value)) => ranked.push(RankedBlock {
-                    block,
-                    mean,
-                    p_value,
-                }),
-                None => unscored.push((block.id(), unscored_reason(block_scores, model))),
-            }
-        }
-        // A stable sort: equal means keep their input order.
-        ranked.sort_by(|first, second| second.mean.total_cmp(&first.mean));
-        Ranking { ranked, unscored }
-    }
-
-    /// `N blocks ranked by mean synergy · K with p < 0.05`, and `· M not scored` when
-    /// some were not.
-    fn subtitle(&self) -> String {
-        let significant = self
-            .ranked
-            .iter()
-            .filter(|block| block.is_significant())
-            .count();
-        let mut subtitle = format!(
-            "{} ranked by mean synergy · {significant} with p < {SIGNIFICANCE_LEVEL}",
-            count_of(self.ranked.len(), "block", "blocks")
-        );
-        if !self.unscored.is_empty() {
-            subtitle.push_str(&format!(" · {} not scored", self.unscored.len()));
-        }
-        subtitle
-    }
-}
-
-/// `1 block`, `3 blocks`.
-fn count_of(count: usize, singular: &str, plural: &str) -> String {
-    format!("{count} {}", if count == 1 { singular } else { plural })
-}
-
-/// Width of a text in pixels (an estimate from its length if the font cannot measure it).
-fn text_width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-) -> u32 {
-    area.estimate_text_size(text, style)
-        .map(|(width, _)| width)
-        .unwrap_or_else(|_| text.chars().count() as u32 * 8)
-}
-
-/// The text, cut short with `…` when it is wider than `max_width` pixels.
-fn fit_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-    max_width: u32,
-) -> String {
-    if text_width(area, text, style) <= max_width {
-        return text.to_string();
-    }
-    let characters: Vec<char> = text.chars().collect();
-    let shortened = |length: usize| -> String {
-        let kept: String = characters[..length].iter().collect();
-        format!("{}…", kept.trim_end())
-    };
-    // Binary search for the longest prefix that fits: `fits` fits, `too_long` does not.
-    let (mut fits, mut too_long) = (0, characters.len());
-    while too_long - fits > 1 {
-        let middle = (fits + too_long) / 2;
-        if text_width(area, &shortened(middle), style) <= max_width {
-            fits = middle;
-        } else {
-            too_long = middle;
-        }
-    }
-    shortened(fits)
-}
-
 /// The x axis of the bar chart, `low..high` around 0, leaving room beside every bar for
 /// its value text (`(mean, text width)`): right of positive bars, left of negative ones.
 /// Symmetric when there are bars on both sides; otherwise the empty side is a stub.
-fn bar_axis(bars: &[(f64, u32)], plot_width: u32) -> (f64, f64) {
+fn bar_axis(bars: &[(f64, i32)], plot_width: u32) -> (f64, f64) {
     const STUB: f64 = 0.04;
     const GAP: f64 = 24.0;
     let has_negative = bars.iter().any(|&(mean, _)| mean < 0.0);
@@ -389,11 +191,11 @@ fn draw_bars<DB: DrawingBackend>(
     const RIGHT_MARGIN: u32 = 20;
     let tick_style = style::text(style::TICK_SIZE);
     let values: Vec<String> = ranked.iter().map(RankedBlock::value_text).collect();
-    let bars: Vec<(f64, u32)> = ranked
+    let bars = ranked
         .iter()
         .zip(&values)
-        .map(|(block, value)| (bar_end(block.mean), text_width(area, value, &tick_style)))
-        .collect();
+        .map(|(block, value)| Ok((bar_end(block.mean), text_width(area, value, &tick_style)?)))
+        .collect::<Result<Vec<_>, PlotError>>()?;
     let (width, _) = area.dim_in_pixel();
     // A few pixels less than the plotting area will have, to be safe.
     let plot_width = width.saturating_sub(LEFT_MARGIN + RIGHT_MARGIN + BAR_LABEL_COLUMN + 4);
@@ -414,7 +216,7 @@ fn draw_bars<DB: DrawingBackend>(
         .y_labels(0)
         .x_labels(9)
         .max_light_lines(0)
-        .bold_line_style(GRID)
+        .bold_line_style(style::GRID)
         .x_label_style(style::text(style::TICK_SIZE))
         .x_label_formatter(&|value| style::format_number(*value))
         .x_desc(x_description)
@@ -455,9 +257,12 @@ fn draw_bars<DB: DrawingBackend>(
         .map_err(PlotError::drawing)?;
     let label_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
     let label_width = BAR_LABEL_COLUMN - 16;
+    let labels = ranked
+        .iter()
+        .map(|block| shorten(area, &block.label(), &label_style, label_width))
+        .collect::<Result<Vec<_>, PlotError>>()?;
     chart
-        .draw_series(ranked.iter().enumerate().map(|(row, block)| {
-            let label = fit_text(area, &block.label(), &label_style, label_width);
+        .draw_series(labels.into_iter().enumerate().map(|(row, label)| {
             EmptyElement::at((low, centre(row))) + Text::new(label, (-10, 0), label_style.clone())
         }))
         .map_err(PlotError::drawing)?;
@@ -565,121 +370,6 @@ fn spread(desired: &[i32], step: i32, low: i32, high: i32) -> Vec<i32> {
     placed
 }
 
-/// How the rank plot's y axis places a mean.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum YScale {
-    /// At the mean itself.
-    Linear,
-    /// At asinh(mean): linear within ±1, logarithmic beyond. For screens with means
-    /// beyond ±[`LINEAR_LIMIT`], whose bulk would otherwise be squashed flat.
-    SignedLog,
-}
-
-impl YScale {
-    /// Linear, unless a mean is beyond ±[`LINEAR_LIMIT`].
-    fn for_means(means: &[f64]) -> YScale {
-        if means.iter().any(|mean| mean.abs() > LINEAR_LIMIT) {
-            YScale::SignedLog
-        } else {
-            YScale::Linear
-        }
-    }
-
-    /// The axis position of a mean.
-    fn position(self, mean: f64) -> f64 {
-        match self {
-            YScale::Linear => mean,
-            YScale::SignedLog => mean.asinh(),
-        }
-    }
-
-    /// The labelled means between axis positions `low` and `high`, at least `gap` apart
-    /// (in axis positions).
-    fn ticks(self, low: f64, high: f64, gap: f64) -> Vec<f64> {
-        match self {
-            YScale::Linear => linear_ticks(low, high),
-            YScale::SignedLog => signed_log_ticks(low, high, gap),
-        }
-    }
-
-    /// The label of a tick: the number, powers of 10 from 10⁴ on as `1e4`, `-1e5`.
-    fn tick_label(self, value: f64) -> String {
-        if self == YScale::SignedLog && value.abs() >= 1e4 {
-            let sign = if value < 0.0 { "-" } else { "" };
-            format!("{sign}1e{}", value.abs().log10().round())
-        } else {
-            style::format_number(value)
-        }
-    }
-
-    /// The axis description.
-    fn description(self, model: Model) -> String {
-        let scale = match self {
-            YScale::Linear => "",
-            YScale::SignedLog => ", signed log scale",
-        };
-        format!(
-            "mean {} synergy (% inhibition{scale})",
-            model.display_name()
-        )
-    }
-}
-
-/// About 8 round values between `low` and `high`.
-fn linear_ticks(low: f64, high: f64) -> Vec<f64> {
-    let step = tick_step((high - low) / 8.0);
-    let first = (low / step).ceil();
-    (0..=32)
-        .map(|index| (first + f64::from(index)) * step + 0.0)
-        .take_while(|&value| value <= high)
-        .collect()
-}
-
-/// The smallest tick step of 1, 2, 2.5 or 5 × 10^k at or above `value` (1 for a value
-/// that is not finite and positive).
-fn tick_step(value: f64) -> f64 {
-    if !(value.is_finite() && value > 0.0) {
-        return 1.0;
-    }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|step| step * power)
-        .find(|&step| step >= value * (1.0 - 1e-12))
-        .unwrap_or(10.0 * power)
-}
-
-/// 0 and ±powers of 10 whose asinh lies between `low` and `high`, at least `gap` apart:
-/// 0 first, then ±1, ±10⁸, ±10¹⁶…, then ±10⁴, ±10¹²…, then the even powers, then the
-/// rest, each kept if far enough from those already kept.
-fn signed_log_ticks(low: f64, high: f64, gap: f64) -> Vec<f64> {
-    let priority = |exponent: &i32| match exponent {
-        exponent if exponent % 8 == 0 => 0,
-        exponent if exponent % 4 == 0 => 1,
-        exponent if exponent % 2 == 0 => 2,
-        _ => 3,
-    };
-    let mut exponents: Vec<i32> = (0..=308).collect();
-    exponents.sort_by_key(|exponent| (priority(exponent), *exponent));
-    let candidates = std::iter::once(0.0).chain(exponents.into_iter().flat_map(|exponent| {
-        let power = 10f64.powi(exponent);
-        [power, -power]
-    }));
-    let mut kept: Vec<f64> = Vec::new();
-    for value in candidates {
-        let position = value.asinh();
-        if (low..=high).contains(&position)
-            && kept
-                .iter()
-                .all(|other| (other.asinh() - position).abs() >= gap)
-        {
-            kept.push(value);
-        }
-    }
-    kept.sort_by(f64::total_cmp);
-    kept
-}
-
 /// The rank plot: mean synergy against rank, one point per block, the ends named.
 fn draw_ranks<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -693,7 +383,8 @@ fn draw_ranks<DB: DrawingBackend>(
     // Room for the names' rows, a margin at the plot's edge and a clearance inside.
     let band_pixels = RANK_LABEL_STEP * (LABELLED_PER_END as i32 - 1) + NAME_EDGE + NAME_CLEARANCE;
     let means: Vec<f64> = ranked.iter().map(|block| block.mean).collect();
-    let scale = YScale::for_means(&means);
+    // Means beyond ±LINEAR_LIMIT would squash the bulk of the screen flat.
+    let scale = YScale::for_values(&means, LINEAR_LIMIT);
     let positions: Vec<f64> = means.iter().map(|&mean| scale.position(mean)).collect();
     let count = ranked.len();
     // Blocks between the named ones and their names' column (a little under, to be safe).
@@ -718,14 +409,18 @@ fn draw_ranks<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .max_light_lines(0)
-        .bold_line_style(GRID)
+        .bold_line_style(style::GRID)
         .disable_y_mesh()
         .x_labels(8)
         .y_labels(0)
         .label_style(style::text(style::TICK_SIZE))
         .x_label_formatter(&|value| format!("{}", value.round() as i64))
         .x_desc("rank (1 = most synergistic)")
-        .y_desc(scale.description(model))
+        .y_desc(format!(
+            "mean {} synergy (% inhibition{})",
+            model.display_name(),
+            scale.description_note()
+        ))
         .axis_desc_style(style::text(style::LABEL_SIZE))
         .draw()
         .map_err(PlotError::drawing)?;
@@ -736,11 +431,9 @@ fn draw_ranks<DB: DrawingBackend>(
         .map(|value| (scale.position(value), scale.tick_label(value)))
         .collect();
     chart
-        .draw_series(
-            ticks.iter().map(|&(y, _)| {
-                PathElement::new(vec![(0.0, y), (last_rank, y)], GRID.stroke_width(1))
-            }),
-        )
+        .draw_series(ticks.iter().map(|&(y, _)| {
+            PathElement::new(vec![(0.0, y), (last_rank, y)], style::GRID.stroke_width(1))
+        }))
         .map_err(PlotError::drawing)?;
     let tick_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
     chart
@@ -830,7 +523,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
             top,
             top + self.band - NAME_EDGE - NAME_CLEARANCE,
         );
-        let max_width = (self.plot_x.end - column - 8).clamp(40, 360) as u32;
+        let max_width = (self.plot_x.end - column - 8).clamp(40, 360);
         self.draw_names(blocks, points, &rows, column, HPos::Left, max_width)
     }
 
@@ -851,7 +544,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
             bottom - self.band + NAME_EDGE + NAME_CLEARANCE,
             bottom,
         );
-        let max_width = (column - self.plot_x.start - 8).clamp(40, 360) as u32;
+        let max_width = (column - self.plot_x.start - 8).clamp(40, 360);
         self.draw_names(blocks, points, &rows, column, HPos::Right, max_width)
     }
 
@@ -863,7 +556,7 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
         rows: &[i32],
         column: i32,
         anchor: HPos,
-        max_width: u32,
+        max_width: i32,
     ) -> Result<(), PlotError> {
         let (base_x, base_y) = self.area.get_base_pixel();
         let side = if matches!(anchor, HPos::Left) { 1 } else { -1 };
@@ -871,9 +564,9 @@ impl<DB: DrawingBackend> RankNames<'_, DB> {
         let leader_style = style::GREY.mix(0.7).stroke_width(1);
         for ((block, &(x, y)), &row) in blocks.iter().zip(points).zip(rows) {
             let value = format!(" · {}", style::format_number(block.mean));
-            let value_width = text_width(self.area, &value, &name_style);
-            let label_width = max_width.saturating_sub(value_width).max(20);
-            let name = fit_text(self.area, &block.label(), &name_style, label_width) + &value;
+            let value_width = text_width(self.area, &value, &name_style)?;
+            let label_width = u32::try_from((max_width - value_width).max(20)).unwrap_or(0);
+            let name = shorten(self.area, &block.label(), &name_style, label_width)? + &value;
             self.area
                 .draw(&PathElement::new(
                     vec![
@@ -922,11 +615,11 @@ fn draw_footer<DB: DrawingBackend>(
     let reasons_style = style::coloured_text(style::NOTE_SIZE, style::GREY)
         .pos(Pos::new(HPos::Center, VPos::Center));
     let lines = [
-        (unscored_note(&ranking.unscored, model), note_style),
-        (reasons_note(&ranking.unscored), reasons_style),
+        (ranking.unscored_note(model), note_style),
+        (ranking.reasons_note(), reasons_style),
     ];
     for (text, text_style) in lines {
-        let text = fit_text(area, &text, &text_style, max_width);
+        let text = shorten(area, &text, &text_style, max_width)?;
         area.draw(&Text::new(
             text,
             ((width / 2) as i32, footer_row(line)),
@@ -943,48 +636,6 @@ fn footer_row(line: i32) -> i32 {
     6 + FOOTER_LINE_HEIGHT as i32 * line + FOOTER_LINE_HEIGHT as i32 / 2
 }
 
-/// `Not scored by ZIP (3): a, b, c`, at most [`LISTED_UNSCORED`] ids, then `and N more`.
-fn unscored_note(unscored: &[(&str, String)], model: Model) -> String {
-    let ids: Vec<&str> = unscored
-        .iter()
-        .take(LISTED_UNSCORED)
-        .map(|(id, _)| *id)
-        .collect();
-    let mut note = format!(
-        "Not ranked by {} ({}): {}",
-        model.display_name(),
-        unscored.len(),
-        ids.join(", ")
-    );
-    if unscored.len() > LISTED_UNSCORED {
-        note.push_str(&format!(" and {} more", unscored.len() - LISTED_UNSCORED));
-    }
-    note
-}
-
-/// The commonest reasons blocks were not scored, with their counts, e.g.
-/// `reasons: drug1 monotherapy fit failed: … (12); …`.
-fn reasons_note(unscored: &[(&str, String)]) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, reason) in unscored {
-        *counts.entry(reason.as_str()).or_default() += 1;
-    }
-    let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
-    // Stable: equal counts stay in alphabetical order.
-    by_count.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
-    let listed: Vec<String> = by_count
-        .iter()
-        .take(3)
-        .map(|(reason, count)| format!("{reason} ({count})"))
-        .collect();
-    let label = if by_count.len() == 1 {
-        "reason"
-    } else {
-        "reasons"
-    };
-    format!("{label}: {}", listed.join("; "))
-}
-
 /// The colour legend on footer line `line`: full colour for p < 0.05, faded otherwise;
 /// with `cut_bars`, a last entry saying that bars beyond ±[`LINEAR_LIMIT`] are cut.
 fn draw_legend<DB: DrawingBackend>(
@@ -992,356 +643,36 @@ fn draw_legend<DB: DrawingBackend>(
     line: i32,
     cut_bars: bool,
 ) -> Result<(), PlotError> {
-    const SWATCH: i32 = 12;
-    const SPACING: i32 = 28;
     let level = SIGNIFICANCE_LEVEL;
+    let entry = |marker: Marker, text: String| Entry { marker, text };
     let mut entries = vec![
-        (Some(style::SYNERGY), format!("synergy, p < {level}")),
-        (Some(fade(style::SYNERGY)), format!("synergy, p ≥ {level}")),
-        (Some(style::ANTAGONISM), format!("antagonism, p < {level}")),
-        (
-            Some(fade(style::ANTAGONISM)),
+        entry(
+            Marker::Swatch(style::SYNERGY),
+            format!("synergy, p < {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::fade(style::SYNERGY)),
+            format!("synergy, p ≥ {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::ANTAGONISM),
+            format!("antagonism, p < {level}"),
+        ),
+        entry(
+            Marker::Swatch(style::fade(style::ANTAGONISM)),
             format!("antagonism, p ≥ {level}"),
         ),
     ];
     if cut_bars {
-        entries.push((None, format!("// bar cut at ±{LINEAR_LIMIT}")));
+        entries.push(entry(
+            Marker::Nothing,
+            format!("// bar cut at ±{LINEAR_LIMIT}"),
+        ));
     }
-    let entry_style =
-        style::coloured_text(style::NOTE_SIZE, style::GREY).pos(Pos::new(HPos::Left, VPos::Center));
-    let swatch_width = |colour: &Option<RGBColor>| if colour.is_some() { SWATCH + 6 } else { 0 };
-    let widths: Vec<i32> = entries
-        .iter()
-        .map(|(colour, text)| swatch_width(colour) + text_width(area, text, &entry_style) as i32)
-        .collect();
-    let total = widths.iter().sum::<i32>() + SPACING * (entries.len() as i32 - 1);
-    let (width, _) = area.dim_in_pixel();
-    let mut x = ((width as i32 - total) / 2).max(4);
-    let y = footer_row(line);
-    for ((colour, text), entry_width) in entries.iter().zip(widths) {
-        if let Some(colour) = colour {
-            area.draw(&Rectangle::new(
-                [(x, y - SWATCH / 2), (x + SWATCH, y + SWATCH / 2)],
-                colour.filled(),
-            ))
-            .map_err(PlotError::drawing)?;
-        }
-        area.draw(&Text::new(
-            text.clone(),
-            (x + swatch_width(colour), y),
-            entry_style.clone(),
-        ))
-        .map_err(PlotError::drawing)?;
-        x += entry_width + SPACING;
-    }
-    Ok(())
+    let text_style = style::coloured_text(style::NOTE_SIZE, style::GREY);
+    RowLegend::new(&entries, text_style, LEGEND_SPACING).draw_centred(area, footer_row(line))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::{Block, BlockBuilder, Drug};
-    use crate::plot::{render, ImageFormat};
-    use crate::score::{score_block, ScoreOptions};
-
-    fn drug(name: String) -> Drug {
-        Drug {
-            name,
-            unit: "uM".to_string(),
-        }
-    }
-
-    /// A 3 × 3 block whose HSA synergy on its four combination cells is `shift` ± a
-    /// little (mean exactly `shift`).
-    fn block(id: &str, shift: f64) -> Block {
-        let mut builder =
-            BlockBuilder::new(id, drug(format!("{id}-one")), drug(format!("{id}-two")));
-        builder.well(0.0, 0.0, 0.0);
-        for (dose, response) in [(1.0, 10.0), (2.0, 20.0)] {
-            builder.well(dose, 0.0, response);
-            builder.well(0.0, dose, response);
-        }
-        let noise = [1.0, -1.0, 0.5, -0.5];
-        for (index, (dose1, dose2)) in [(1.0, 1.0), (1.0, 2.0), (2.0, 1.0), (2.0, 2.0)]
-            .into_iter()
-            .enumerate()
-        {
-            let strongest = 10.0 * f64::max(dose1, dose2);
-            builder.well(dose1, dose2, strongest + shift + noise[index]);
-        }
-        builder.build().unwrap()
-    }
-
-    /// A block without drug1 monotherapy (drug2 is never at dose 0): no model scores it.
-    fn broken_block(id: &str) -> Block {
-        let mut builder = BlockBuilder::new(id, drug("x".to_string()), drug("y".to_string()));
-        for (dose1, dose2, response) in [(0.0, 1.0, 5.0), (1.0, 1.0, 30.0), (2.0, 1.0, 50.0)] {
-            builder.well(dose1, dose2, response);
-        }
-        builder.build().unwrap()
-    }
-
-    fn score(blocks: &[Block]) -> Vec<BlockScores> {
-        blocks
-            .iter()
-            .map(|block| score_block(block, &[Model::Hsa], &ScoreOptions::default()))
-            .collect()
-    }
-
-    fn svg(blocks: &[Block], model: Model) -> String {
-        let scores = score(blocks);
-        let figure = Overview {
-            blocks,
-            scores: &scores,
-            model,
-        };
-        let bytes = render(&figure, ImageFormat::Svg).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        assert!(!text.contains("NaN"), "NaN in the SVG");
-        assert!(!text.contains("inf"), "inf in the SVG");
-        text
-    }
-
-    /// Every text of an SVG with its y coordinate.
-    fn texts(svg: &str) -> Vec<(f64, String)> {
-        svg.split("<text ")
-            .skip(1)
-            .filter_map(|element| {
-                let y_start = element.find(" y=\"")? + 4;
-                let y_end = y_start + element[y_start..].find('"')?;
-                let y = element[y_start..y_end].parse().ok()?;
-                let content_start = element.find('>')? + 1;
-                let content_end = element.find("</text>")?;
-                Some((y, element[content_start..content_end].trim().to_string()))
-            })
-            .collect()
-    }
-
-    /// The y coordinate of the text starting with `prefix`.
-    fn row_of(texts: &[(f64, String)], prefix: &str) -> f64 {
-        texts
-            .iter()
-            .find(|(_, text)| text.starts_with(prefix))
-            .map(|(y, _)| *y)
-            .unwrap_or_else(|| panic!("no text starting with {prefix}"))
-    }
-
-    #[test]
-    fn ranks_by_mean_descending_with_ties_in_input_order() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            block("beta", 15.0),
-            block("gamma", -8.0),
-            block("delta", 15.0),
-            broken_block("broken"),
-        ];
-        let scores = score(&blocks);
-        let ranking = Ranking::new(&blocks, &scores, Model::Hsa);
-        let order: Vec<&str> = ranking
-            .ranked
-            .iter()
-            .map(|block| block.block.id())
-            .collect();
-        assert_eq!(order, ["beta", "delta", "alpha", "gamma"]);
-        assert!((ranking.ranked[0].mean - 15.0).abs() < 1e-9);
-        assert_eq!(ranking.unscored.len(), 1);
-        assert_eq!(ranking.unscored[0].0, "broken");
-    }
-
-    #[test]
-    fn bar_labels_are_drawn_top_to_bottom_in_ranked_order() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            block("beta", 15.0),
-            block("gamma", -8.0),
-            block("delta", 15.0),
-        ];
-        let svg = svg(&blocks, Model::Hsa);
-        let texts = texts(&svg);
-        let rows: Vec<f64> = ["beta:", "delta:", "alpha:", "gamma:"]
-            .into_iter()
-            .map(|prefix| row_of(&texts, prefix))
-            .collect();
-        assert!(rows.windows(2).all(|pair| pair[0] < pair[1]), "{rows:?}");
-        assert!(svg.contains("beta: beta-one × beta-two"));
-        assert!(svg.contains("HSA synergy across the screen"));
-        assert!(svg.contains("4 blocks ranked by mean synergy"));
-        // The value and p-value at the end of the bar.
-        assert!(texts.iter().any(|(_, text)| text.starts_with("15 (p = ")));
-        assert!(!svg.contains("not scored"));
-    }
-
-    #[test]
-    fn failed_blocks_are_counted_and_listed() {
-        let blocks = vec![
-            block("alpha", 5.0),
-            broken_block("broken"),
-            block("beta", -3.0),
-        ];
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("2 blocks ranked by mean synergy"), "{svg}");
-        assert!(svg.contains("· 1 not scored"));
-        assert!(svg.contains("Not ranked by HSA (1): broken"));
-        assert!(svg.contains("no monotherapy of drug1"));
-    }
-
-    #[test]
-    fn at_most_five_unscored_ids_are_listed() {
-        let blocks: Vec<Block> = (0..8)
-            .map(|index| broken_block(&format!("b{index}")))
-            .collect();
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("Not ranked by HSA (8): b0, b1, b2, b3, b4 and 3 more"));
-        assert!(svg.contains("HSA could not score any of the 8 blocks."));
-        assert!(svg.contains("0 blocks ranked"));
-    }
-
-    #[test]
-    fn a_model_that_was_not_computed_is_named() {
-        let blocks = vec![block("alpha", 5.0)];
-        let svg = svg(&blocks, Model::Zip);
-        assert!(svg.contains("ZIP was not computed (1)"), "{svg}");
-        assert!(svg.contains("ZIP could not score the block."));
-    }
-
-    #[test]
-    fn empty_screen_renders() {
-        let figure = Overview {
-            blocks: &[],
-            scores: &[],
-            model: Model::Bliss,
-        };
-        let (width, height) = figure.size();
-        assert!(width > 0 && height > 0);
-        let svg = svg(&[], Model::Bliss);
-        assert!(svg.contains("No blocks to show."));
-        assert!(svg.contains("Bliss synergy across the screen"));
-        assert!(render(&figure, ImageFormat::Png).is_ok());
-    }
-
-    #[test]
-    fn one_block_and_equal_means_render() {
-        let one = vec![block("only", 2.0)];
-        let svg_one = svg(&one, Model::Hsa);
-        assert!(svg_one.contains("1 block ranked"));
-        let equal: Vec<Block> = (0..3)
-            .map(|index| block(&format!("e{index}"), 0.0))
-            .collect();
-        let texts = texts(&svg(&equal, Model::Hsa));
-        let rows: Vec<f64> = ["e0:", "e1:", "e2:"]
-            .into_iter()
-            .map(|prefix| row_of(&texts, prefix))
-            .collect();
-        assert!(rows.windows(2).all(|pair| pair[0] < pair[1]), "{rows:?}");
-        let equal_many: Vec<Block> = (0..50)
-            .map(|index| block(&format!("e{index}"), 3.0))
-            .collect();
-        svg(&equal_many, Model::Hsa);
-    }
-
-    #[test]
-    fn large_screens_get_a_rank_plot_naming_both_ends() {
-        let blocks: Vec<Block> = (0..60)
-            .map(|index| block(&format!("s{index}"), f64::from(index) - 30.0))
-            .collect();
-        let scores = score(&blocks);
-        let figure = Overview {
-            blocks: &blocks,
-            scores: &scores,
-            model: Model::Hsa,
-        };
-        assert_eq!(
-            figure.size().1,
-            TITLE_HEIGHT + RANK_PLOT_HEIGHT + footer_height(60, 0)
-        );
-        let svg = svg(&blocks, Model::Hsa);
-        assert!(svg.contains("rank (1 = most synergistic)"));
-        assert!(!svg.contains("signed log"));
-        let texts = texts(&svg);
-        // Most synergistic (s59 … s50) and most antagonistic (s9 … s0) are named; the
-        // middle is not.
-        for named in ["s59: ", "s50: ", "s9: ", "s0: "] {
-            assert!(
-                texts.iter().any(|(_, text)| text.starts_with(named)),
-                "{named}"
-            );
-        }
-        assert!(!texts.iter().any(|(_, text)| text.starts_with("s30: ")));
-        // Names in ranked order, top to bottom, at each end.
-        assert!(row_of(&texts, "s59: ") < row_of(&texts, "s50: "));
-        assert!(row_of(&texts, "s50: ") < row_of(&texts, "s9: "));
-        assert!(row_of(&texts, "s9: ") < row_of(&texts, "s0: "));
-    }
-
-    #[test]
-    fn extreme_means_cut_bars_and_put_the_rank_plot_on_a_log_scale() {
-        let few = vec![block("huge", 2500.0), block("small", 4.0)];
-        let svg_few = svg(&few, Model::Hsa);
-        assert!(svg_few.contains("bar cut at ±150"));
-        assert!(svg_few.contains("2500 (p = "));
-        let many: Vec<Block> = (0..45)
-            .map(|index| block(&format!("m{index}"), f64::from(index * index) - 300.0))
-            .chain(std::iter::once(block("huge", 40000.0)))
-            .collect();
-        let svg_many = svg(&many, Model::Hsa);
-        assert!(svg_many.contains("signed log scale"));
-        assert!(svg_many.contains("huge: huge-one × huge-two · 40000"));
-    }
-
-    #[test]
-    fn size_grows_with_the_bars_and_is_deterministic() {
-        let two: Vec<Block> = (0..2)
-            .map(|index| block(&format!("t{index}"), 1.0))
-            .collect();
-        let five: Vec<Block> = (0..5)
-            .map(|index| block(&format!("f{index}"), 1.0))
-            .collect();
-        let size = |blocks: &[Block]| {
-            Overview {
-                blocks,
-                scores: &score(blocks),
-                model: Model::Hsa,
-            }
-            .size()
-        };
-        assert_eq!(size(&two), size(&two));
-        assert_eq!(size(&five).1 - size(&two).1, 3 * BAR_ROW_HEIGHT);
-    }
-
-    #[test]
-    fn labels_spread_apart_within_bounds() {
-        let placed = spread(&[100, 101, 102, 300], 15, 90, 320);
-        assert_eq!(placed, [100, 115, 130, 300]);
-        let crowded = spread(&[318, 319, 320], 15, 0, 320);
-        assert_eq!(crowded, [290, 305, 320]);
-        let above = spread(&[0, 0], 15, 50, 320);
-        assert_eq!(above, [50, 65]);
-    }
-
-    #[test]
-    fn axes_are_finite_and_not_empty() {
-        let equal = vec![4.0; 30];
-        let (low, high) = rank_axis(&equal, 0.3, 0);
-        assert!(low.is_finite() && high.is_finite() && low < high && low <= 0.0 && high >= 4.0);
-        let zeros = vec![0.0; 30];
-        let (low, high) = rank_axis(&zeros, 0.3, 2);
-        assert!(low.is_finite() && high.is_finite() && low < high);
-        let (low, high) = bar_axis(&[(0.0, 80)], 600);
-        assert!(low.is_finite() && high.is_finite() && low < 0.0 && high > 0.0);
-        let (low, high) = bar_axis(&[(10.0, 80), (-5.0, 80)], 600);
-        assert!(low < -10.0 && high > 10.0 && (low + high).abs() < 1e-9);
-        assert!(linear_ticks(-1.0, 1.0).contains(&0.0));
-    }
-
-    #[test]
-    fn signed_log_ticks_keep_their_distance() {
-        let gap = 1.0;
-        let ticks = signed_log_ticks((-1e6f64).asinh(), 1e5f64.asinh(), gap);
-        assert!(ticks.contains(&0.0) && ticks.contains(&1e4) && ticks.contains(&-1e4));
-        for pair in ticks.windows(2) {
-            assert!(pair[1].asinh() - pair[0].asinh() >= gap, "{ticks:?}");
-        }
-        assert_eq!(YScale::SignedLog.tick_label(-1e5), "-1e5");
-        assert_eq!(YScale::SignedLog.tick_label(100.0), "100");
-    }
-}
+#[path = "tests/overview.rs"]
+mod tests;

@@ -4,7 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::isobologram::{IsobologramFigure, IsobologramOptions};
+use super::isobologram::IsobologramFigure;
+use super::options::IsobologramOptions;
 use super::{Curves, Figure, PlotError, ResponseMap, SynergyMap};
 use crate::model::{BlockContext, Model};
 use crate::score::BlockScores;

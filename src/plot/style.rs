@@ -1,4 +1,4 @@
-//! What every figure shares: text styles, colours and colour scales, number formatting.
+//! What every figure shares: the palette, text styles, colour scales, number formatting.
 
 use plotters::style::{IntoFont, RGBColor, TextStyle, BLACK};
 
@@ -19,6 +19,32 @@ pub(crate) const GREY: RGBColor = RGBColor(0x60, 0x60, 0x60);
 pub(crate) const SYNERGY: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
 /// The antagonism end of the diverging scale (and antagonism labels).
 pub(crate) const ANTAGONISM: RGBColor = RGBColor(0x21, 0x66, 0xAC);
+/// Light guide lines across a chart.
+pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+/// Series told apart by colour alone (the isobologram's effect levels), cycled: black,
+/// then Okabe–Ito reddish purple, bluish green, orange and sky blue.
+pub(crate) const SERIES: [RGBColor; 5] = [
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+];
+/// How much a faded colour moves towards white (0 = unchanged, 1 = white).
+const FADE: f64 = 0.6;
+
+/// A colour moved towards white by [`FADE`]: the same hue, for what matters less (a block
+/// whose mean is not significant).
+pub(crate) fn fade(colour: RGBColor) -> RGBColor {
+    let RGBColor(red, green, blue) = colour;
+    let towards_white =
+        |channel: u8| (f64::from(channel) + (255.0 - f64::from(channel)) * FADE).round() as u8;
+    RGBColor(
+        towards_white(red),
+        towards_white(green),
+        towards_white(blue),
+    )
+}
 
 /// Text sizes in pixels.
 pub(crate) const TITLE_SIZE: u32 = 22;
@@ -80,20 +106,6 @@ pub(crate) fn format_p_value(p: f64) -> String {
     } else {
         format!("{p:.4}")
     }
-}
-
-/// The smallest "nice" number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above `value`
-/// (> 0): a colour scale's end, close enough above the largest value to use the colours.
-pub(crate) fn nice_ceiling(value: f64) -> f64 {
-    if !(value.is_finite() && value > 0.0) {
-        return 1.0;
-    }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
-        .into_iter()
-        .map(|step| step * power)
-        .find(|&nice| nice >= value * (1.0 - 1e-12))
-        .unwrap_or(10.0 * power)
 }
 
 /// A colour scale for heatmaps.
@@ -204,14 +216,5 @@ mod tests {
         assert_eq!(scale.colour(10.0), SYNERGY);
         assert_eq!(scale.colour(-25.0), ANTAGONISM);
         assert_eq!(scale.colour(f64::NAN), MISSING);
-    }
-
-    #[test]
-    fn nice_ceilings() {
-        assert_eq!(nice_ceiling(7.3), 8.0);
-        assert_eq!(nice_ceiling(25.4), 30.0);
-        assert_eq!(nice_ceiling(2.2), 2.5);
-        assert_eq!(nice_ceiling(20.0), 20.0);
-        assert_eq!(nice_ceiling(0.0), 1.0);
     }
 }

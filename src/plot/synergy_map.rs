@@ -3,6 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axis::nice_ceiling;
 use super::heatmap::Heatmap;
 use super::style::{self, ColourScale};
 use super::{Figure, PlotError};
@@ -67,7 +68,7 @@ impl<'a> SynergyMap<'a> {
                     block,
                     values: &scores.synergy,
                     scale: ColourScale::Diverging {
-                        limit: style::nice_ceiling(largest),
+                        limit: nice_ceiling(largest),
                     },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: None,

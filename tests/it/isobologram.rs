@@ -3,12 +3,13 @@
 //! with kappa > 0 (synergy) put it below, kappa < 0 (antagonism) above.
 
 use synergist::data::BlockBuilder;
-use synergist::model::BlockContext;
-use synergist::plot::isobologram::{IsoboleLevel, Isobologram};
+use synergist::model::{
+    BlockContext, IsoboleLevel, Isobologram, Loewe, ModelOptions, ReferenceModel, COMBINATION_INDEX,
+};
 use synergist::simulate::{BraidDrug, BraidSurface};
-use synergist::{Block, FitOptions};
+use synergist::{Block, FitOptions, ReadOptions};
 
-use crate::common::{design, drug};
+use crate::common::{design, drug, repo_path};
 
 /// Loewe-additive BRAID surfaces with hill 1 have rows and columns that are exact 4PL curves
 /// (f(d + x) = f(d) + (emax − f(d))·x/((ec50 + d) + x)), so the row and column fits recover
@@ -129,5 +130,40 @@ fn synergy_puts_the_isobole_below_the_additive_line_and_antagonism_above() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn combination_points_sum_to_the_loewe_index_of_the_cell_table() {
+    // One combination index, one inverse convention: a normalised isobologram's combination
+    // points are the cells whose `loewe_ci` is defined, and their coordinates are its two
+    // shares. Both sides are the same two divisions and one addition, so they agree exactly.
+    let screen = synergist::read_screen(
+        repo_path("datasets/ave1642_hepatoma.csv"),
+        &ReadOptions::default(),
+    )
+    .expect("example reads")
+    .screen;
+    for block in screen.blocks() {
+        let context = BlockContext::new(block, &FitOptions::default());
+        let surface = Loewe
+            .reference(&context, &ModelOptions::default())
+            .expect("the example has both fits");
+        let (_, index) = surface
+            .extras
+            .iter()
+            .find(|(key, _)| *key == COMBINATION_INDEX)
+            .expect("Loewe writes its combination index");
+        let defined: Vec<f64> = context
+            .combination_cells()
+            .map(|cell| index[cell])
+            .filter(|value| value.is_finite())
+            .collect();
+        let points = Isobologram::compute(&context, &[50.0]).combination_points;
+        let sums: Vec<f64> = points
+            .iter()
+            .map(|(first, second)| first + second)
+            .collect();
+        assert_eq!(sums, defined, "{}", block.id());
     }
 }

@@ -13,6 +13,11 @@ use synergist::data::BlockBuilder;
 
 use crate::common::{drug, repo_path, scratch_dir, shared_dir, stderr, synergist};
 
+// The SVG readers the figures' unit tests use, so that both read figures the same way.
+#[path = "../../src/plot/tests/svg.rs"]
+mod svg_reading;
+use svg_reading::{assert_well_formed, texts};
+
 const EXAMPLE: &str = "datasets/ave1642_hepatoma.csv";
 
 /// SynergyFinder's example screens and the response kind each holds (their README).
@@ -33,42 +38,6 @@ fn svg(kind: PlotKind, block: &Block, options: &PlotOptions) -> String {
     let bytes = render_block(kind, block, options, ImageFormat::Svg)
         .unwrap_or_else(|error| panic!("{kind} of block {}: {error}", block.id()));
     String::from_utf8(bytes).expect("SVG is UTF-8")
-}
-
-/// Attributes that hold coordinates or sizes in plotters' SVG.
-const GEOMETRY: [&str; 13] = [
-    "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "points", "d",
-];
-
-/// Checks that an SVG document is whole and that no coordinate is NaN or infinite.
-fn assert_well_formed(what: &str, svg: &str) {
-    assert!(svg.starts_with("<svg"), "{what}: not an SVG document");
-    assert!(svg.trim_end().ends_with("</svg>"), "{what}: truncated");
-    for piece in svg.split(" ").skip(1) {
-        let Some((name, rest)) = piece.split_once("=\"") else {
-            continue;
-        };
-        if !GEOMETRY.contains(&name) {
-            continue;
-        }
-        let value = rest.split('"').next().unwrap_or("");
-        let lower = value.to_ascii_lowercase();
-        assert!(
-            !lower.contains("nan") && !lower.contains("inf"),
-            "{what}: {name}=\"{value}\""
-        );
-    }
-}
-
-/// The text of every `<text>` element.
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|element| {
-            let content = element.split_once('>')?.1;
-            Some(content.split("</text>").next()?.trim().to_string())
-        })
-        .collect()
 }
 
 /// Heatmap cells: each is outlined once by a white, unfilled rectangle.
@@ -140,14 +109,13 @@ fn every_model_and_isobologram_variant_renders() {
     let block = &screen.blocks()[0];
     for model in Model::ALL {
         for (normalised, log_doses) in [(false, false), (true, false), (false, true)] {
-            let options =
-                PlotOptions::new()
-                    .with_model(model)
-                    .with_isobologram(IsobologramOptions {
-                        effects: vec![30.0, 50.0, 70.0],
-                        normalised,
-                        log_doses,
-                    });
+            let isobologram = IsobologramOptions::new([30.0, 50.0, 70.0])
+                .expect("valid levels")
+                .with_normalised(normalised)
+                .with_log_doses(log_doses);
+            let options = PlotOptions::new()
+                .with_model(model)
+                .with_isobologram(isobologram);
             let what = format!("{model}, normalised {normalised}, log {log_doses}");
             assert_well_formed(&what, &svg(PlotKind::Report, block, &options));
         }

@@ -1,0 +1,505 @@
+//! Axes and their ticks: round scale ends ([`nice_ceiling`], [`with_headroom`]), linear and
+//! signed-log value ticks ([`YScale`]), and the log dose axis with the control drawn behind
+//! a break ([`DoseAxis`]) with its round dose ticks.
+
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style;
+use super::text::text_width;
+use super::PlotError;
+
+/// Relative slack when comparing a value with a candidate step or ceiling: a value that
+/// is a round number up to rounding (2.0000000000000004) takes that number, not the next.
+const ROUND_SLACK: f64 = 1e-12;
+
+/// The smallest "nice" number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above `value`
+/// (> 0): a colour scale's end, close enough above the largest value to use the colours.
+/// 1 for a value that is not finite and positive.
+pub(crate) fn nice_ceiling(value: f64) -> f64 {
+    smallest_multiple_at_least(value, &[1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
+}
+
+/// The smallest tick step of 1, 2, 2.5 or 5 × 10^k at or above `value` (1 for a value that
+/// is not finite and positive).
+fn tick_step(value: f64) -> f64 {
+    smallest_multiple_at_least(value, &[1.0, 2.0, 2.5, 5.0, 10.0])
+}
+
+/// The smallest of `mantissas` × 10^k at or above `value`, k the decade of `value`
+/// (`mantissas` ascending, ending at 10); 1 for a value that is not finite and positive.
+fn smallest_multiple_at_least(value: f64, mantissas: &[f64]) -> f64 {
+    if !(value.is_finite() && value > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    mantissas
+        .iter()
+        .map(|mantissa| mantissa * power)
+        .find(|&candidate| candidate >= value * (1.0 - ROUND_SLACK))
+        .unwrap_or(10.0 * power)
+}
+
+/// About 8 round values between `low` and `high`.
+pub(crate) fn linear_ticks(low: f64, high: f64) -> Vec<f64> {
+    /// Most ticks drawn, whatever the range (8 wanted, a few more from rounding).
+    const MOST: i32 = 32;
+    let step = tick_step((high - low) / 8.0);
+    let first = (low / step).ceil();
+    (0..=MOST)
+        .map(|index| (first + f64::from(index)) * step + 0.0)
+        .take_while(|&value| value <= high)
+        .collect()
+}
+
+/// 0 and ±powers of 10 whose asinh lies between `low` and `high`, at least `gap` apart:
+/// 0 first, then ±1, ±10⁸, ±10¹⁶…, then ±10⁴, ±10¹²…, then the even powers, then the
+/// rest, each kept if far enough from those already kept.
+pub(crate) fn signed_log_ticks(low: f64, high: f64, gap: f64) -> Vec<f64> {
+    let priority = |exponent: &i32| match exponent {
+        exponent if exponent % 8 == 0 => 0,
+        exponent if exponent % 4 == 0 => 1,
+        exponent if exponent % 2 == 0 => 2,
+        _ => 3,
+    };
+    // Every power of 10 a finite f64 reaches.
+    let mut exponents: Vec<i32> = (0..=308).collect();
+    exponents.sort_by_key(|exponent| (priority(exponent), *exponent));
+    let candidates = std::iter::once(0.0).chain(exponents.into_iter().flat_map(|exponent| {
+        let power = 10f64.powi(exponent);
+        [power, -power]
+    }));
+    let mut kept: Vec<f64> = Vec::new();
+    for value in candidates {
+        let position = value.asinh();
+        if (low..=high).contains(&position)
+            && kept
+                .iter()
+                .all(|other| (other.asinh() - position).abs() >= gap)
+        {
+            kept.push(value);
+        }
+    }
+    kept.sort_by(f64::total_cmp);
+    kept
+}
+
+/// How a value axis places a value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum YScale {
+    /// At the value itself.
+    Linear,
+    /// At asinh(value): linear within ±1, logarithmic beyond. For values whose extremes
+    /// would otherwise squash the bulk flat.
+    SignedLog,
+}
+
+impl YScale {
+    /// Linear, unless a value is beyond ±`linear_limit`.
+    pub(crate) fn for_values(values: &[f64], linear_limit: f64) -> YScale {
+        if values.iter().any(|value| value.abs() > linear_limit) {
+            YScale::SignedLog
+        } else {
+            YScale::Linear
+        }
+    }
+
+    /// The axis position of a value.
+    pub(crate) fn position(self, value: f64) -> f64 {
+        match self {
+            YScale::Linear => value,
+            YScale::SignedLog => value.asinh(),
+        }
+    }
+
+    /// The labelled values between axis positions `low` and `high`, at least `gap` apart
+    /// (in axis positions).
+    pub(crate) fn ticks(self, low: f64, high: f64, gap: f64) -> Vec<f64> {
+        match self {
+            YScale::Linear => linear_ticks(low, high),
+            YScale::SignedLog => signed_log_ticks(low, high, gap),
+        }
+    }
+
+    /// The label of a tick: the number, powers of 10 from 10⁴ on as `1e4`, `-1e5`.
+    pub(crate) fn tick_label(self, value: f64) -> String {
+        if self == YScale::SignedLog && value.abs() >= 1e4 {
+            let sign = if value < 0.0 { "-" } else { "" };
+            format!("{sign}1e{}", value.abs().log10().round())
+        } else {
+            style::format_number(value)
+        }
+    }
+
+    /// What the axis description adds to name the scale: nothing, or `, signed log scale`.
+    pub(crate) fn description_note(self) -> &'static str {
+        match self {
+            YScale::Linear => "",
+            YScale::SignedLog => ", signed log scale",
+        }
+    }
+}
+
+/// The axis range `(low, top)` raised so that the old range fills `1 − fraction` of it,
+/// on a linear or a logarithmic axis: room above the data for a legend.
+pub(crate) fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool) -> (f64, f64) {
+    let (low, top) = range;
+    let stretch = 1.0 / (1.0 - fraction);
+    if logarithmic {
+        (low, low * (top / low).powf(stretch))
+    } else {
+        (low, low + (top - low) * stretch)
+    }
+}
+
+/// Smallest gap between two dose tick labels (and between the control's note and the
+/// axis title), pixels.
+pub(crate) const TICK_LABEL_GAP: i32 = 16;
+/// Most dose ticks on one axis.
+const MAX_TICKS: usize = 8;
+
+/// A dose axis in log10 dose units: the control (dose 0) sits one dilution step left of
+/// the lowest positive dose, separated from the positive doses by a break half-way between
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct DoseAxis {
+    /// Where dose 0 is drawn.
+    pub control: f64,
+    /// The break between the control and the positive doses.
+    pub separator: f64,
+    /// Left end of the axis.
+    pub start: f64,
+    /// Right end of the axis.
+    pub end: f64,
+    /// The dilution step: from the control to the lowest positive dose.
+    pub step: f64,
+    /// Whether the drug has any positive dose (otherwise only the control is labelled).
+    pub has_positive_dose: bool,
+}
+
+impl DoseAxis {
+    /// The axis of a drug's doses (any order; zero, negative and non-finite doses add
+    /// nothing but the control). Always finite, with `start < separator < end`.
+    pub(crate) fn new(doses: &[f64]) -> DoseAxis {
+        let logs = positive_log_doses(doses);
+        let (lowest, highest) = match (logs.first(), logs.last()) {
+            (Some(&lowest), Some(&highest)) => (lowest, highest),
+            _ => (0.0, 0.0),
+        };
+        // The dilution step kept between a tenth of a decade and a decade, and at least a
+        // tenth of the doses' span: the control and the break stay in proportion with the
+        // positive doses however they are spaced.
+        let step = typical_step(&logs)
+            .clamp(0.1, 1.0)
+            .max((highest - lowest) / 10.0);
+        DoseAxis {
+            control: lowest - step,
+            separator: lowest - step / 2.0,
+            start: lowest - 1.5 * step,
+            end: highest + step / 2.0,
+            step,
+            has_positive_dose: !logs.is_empty(),
+        }
+    }
+
+    /// Where a dose is drawn: the control position for 0, log10 of a positive dose; None
+    /// for a dose that cannot be drawn.
+    pub(crate) fn position(&self, dose: f64) -> Option<f64> {
+        if dose == 0.0 {
+            Some(self.control)
+        } else if dose > 0.0 && dose.is_finite() {
+            Some(dose.log10()).filter(|log| log.is_finite())
+        } else {
+            None
+        }
+    }
+
+    /// The whole axis.
+    pub(crate) fn range(&self) -> Range<f64> {
+        self.start..self.end
+    }
+
+    /// Where dose ticks may go: from a little below the lowest positive dose (clear of
+    /// the break) to the right end.
+    fn tick_range(&self) -> Range<f64> {
+        (self.separator + 0.2 * self.step)..self.end
+    }
+
+    /// The dose ticks of `doses` (the drug's tested doses, ascending) on this axis, drawn
+    /// on `area` where `pixel_x` places an axis position: the densest set of round doses
+    /// whose labels do not collide (at least two), else the lowest and highest tested
+    /// doses (the only one, when there is one).
+    ///
+    /// # Errors
+    /// [`PlotError::Drawing`] when the backend cannot measure a label.
+    pub(crate) fn ticks<DB: DrawingBackend>(
+        &self,
+        doses: &[f64],
+        area: &DrawingArea<DB, Shift>,
+        pixel_x: impl Fn(f64) -> i32,
+    ) -> Result<Vec<DoseTick>, PlotError> {
+        if !self.has_positive_dose {
+            return Ok(Vec::new());
+        }
+        let positive: Vec<f64> = doses
+            .iter()
+            .copied()
+            .filter(|dose| dose.is_finite() && *dose > 0.0)
+            .collect();
+        if positive.len() > 1 {
+            let range = self.tick_range();
+            for (mantissas, stride) in TICK_SETS {
+                let ticks = round_dose_ticks(&range, mantissas, stride);
+                if ticks.len() > MAX_TICKS {
+                    continue;
+                }
+                if ticks.len() < 2 {
+                    break;
+                }
+                if self.labels_fit(area, &pixel_x, &ticks)? {
+                    return Ok(ticks);
+                }
+            }
+        }
+        self.tested_dose_ticks(&positive, area, &pixel_x)
+    }
+
+    /// The lowest and highest of the positive tested doses as ticks, or only the lowest
+    /// when their labels would collide.
+    fn tested_dose_ticks<DB: DrawingBackend>(
+        &self,
+        positive: &[f64],
+        area: &DrawingArea<DB, Shift>,
+        pixel_x: &impl Fn(f64) -> i32,
+    ) -> Result<Vec<DoseTick>, PlotError> {
+        let ends = [positive.first(), positive.last()];
+        let mut ticks: Vec<DoseTick> = Vec::new();
+        for dose in ends.into_iter().flatten() {
+            let label = style::format_number(*dose);
+            if ticks.iter().any(|tick| tick.label == label) {
+                continue;
+            }
+            ticks.push(DoseTick {
+                position: dose.log10(),
+                label,
+            });
+        }
+        if ticks.len() > 1 && !self.labels_fit(area, pixel_x, &ticks)? {
+            ticks.truncate(1);
+        }
+        Ok(ticks)
+    }
+
+    /// Whether tick labels, centred on their ticks, keep clear of each other and of the
+    /// control's label.
+    fn labels_fit<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        pixel_x: &impl Fn(f64) -> i32,
+        ticks: &[DoseTick],
+    ) -> Result<bool, PlotError> {
+        let tick_style = style::text(style::TICK_SIZE);
+        let control_width = text_width(area, "0", &tick_style)?;
+        let mut previous_right = pixel_x(self.control) + control_width / 2;
+        for tick in ticks {
+            let width = text_width(area, &tick.label, &tick_style)?;
+            let centre = pixel_x(tick.position);
+            if centre - width / 2 < previous_right + TICK_LABEL_GAP {
+                return Ok(false);
+            }
+            previous_right = centre + width / 2;
+        }
+        Ok(true)
+    }
+}
+
+/// The distinct finite log10 of the positive doses, ascending.
+fn positive_log_doses(doses: &[f64]) -> Vec<f64> {
+    let mut logs: Vec<f64> = doses
+        .iter()
+        .filter(|dose| dose.is_finite() && **dose > 0.0)
+        .map(|dose| dose.log10())
+        .filter(|log| log.is_finite())
+        .collect();
+    logs.sort_by(f64::total_cmp);
+    logs.dedup();
+    logs
+}
+
+/// The median distance between consecutive sorted log doses (a dilution step); one
+/// decade when there are fewer than two doses.
+fn typical_step(sorted_logs: &[f64]) -> f64 {
+    let mut steps: Vec<f64> = sorted_logs
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .filter(|step| step.is_finite() && *step > 0.0)
+        .collect();
+    if steps.is_empty() {
+        return 1.0;
+    }
+    steps.sort_by(f64::total_cmp);
+    steps[steps.len() / 2]
+}
+
+/// A labelled dose on a dose axis.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DoseTick {
+    /// log10 of the dose (or the control's position).
+    pub position: f64,
+    /// The label.
+    pub label: String,
+}
+
+/// Candidate dose tick sets, densest first: (mantissas, decade stride).
+const TICK_SETS: [(&[f64], i32); 8] = [
+    (&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1),
+    (&[1.0, 2.0, 5.0], 1),
+    (&[1.0, 3.0], 1),
+    (&[1.0], 1),
+    (&[1.0], 2),
+    (&[1.0], 3),
+    (&[1.0], 5),
+    (&[1.0], 10),
+];
+
+/// Round doses inside `range` (log10 units): each mantissa of every `stride`-th decade.
+fn round_dose_ticks(range: &Range<f64>, mantissas: &[f64], stride: i32) -> Vec<DoseTick> {
+    /// Decades beyond which no finite f64 dose lies (10^±330 over- or underflows).
+    const LAST_DECADE: i32 = 330;
+    if !(range.start.is_finite() && range.end.is_finite()) {
+        return Vec::new();
+    }
+    let first = (range.start.floor() as i32).clamp(-LAST_DECADE, LAST_DECADE);
+    let last = (range.end.ceil() as i32).clamp(-LAST_DECADE, LAST_DECADE);
+    (first..=last)
+        .filter(|decade| decade.rem_euclid(stride.max(1)) == 0)
+        .flat_map(|decade| {
+            mantissas
+                .iter()
+                .map(move |&mantissa| mantissa * 10f64.powi(decade))
+        })
+        .filter_map(|dose| {
+            let position = dose.log10();
+            range.contains(&position).then(|| DoseTick {
+                position,
+                label: style::format_number(dose),
+            })
+        })
+        .collect()
+}
+
+/// Marks the break in a dose axis at `at` (a point of the axis line, in `area`'s pixels):
+/// a white gap in the axis line between two slanted strokes.
+///
+/// # Errors
+/// [`PlotError::Drawing`] when the backend fails.
+pub(crate) fn draw_axis_break<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<(), PlotError> {
+    area.draw(&Rectangle::new(
+        [(x - 3, y - 2), (x + 3, y + 2)],
+        WHITE.filled(),
+    ))
+    .map_err(PlotError::drawing)?;
+    for offset in [-4, 4] {
+        area.draw(&PathElement::new(
+            vec![(x + offset - 3, y + 5), (x + offset + 3, y - 5)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ceilings() {
+        assert_eq!(nice_ceiling(7.3), 8.0);
+        assert_eq!(nice_ceiling(25.4), 30.0);
+        assert_eq!(nice_ceiling(2.2), 2.5);
+        assert_eq!(nice_ceiling(20.0), 20.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+
+    #[test]
+    fn linear_ticks_are_round_and_inside() {
+        assert!(linear_ticks(-1.0, 1.0).contains(&0.0));
+        assert_eq!(
+            linear_ticks(0.0, 8.0),
+            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+        );
+        assert_eq!(tick_step(0.3), 0.5);
+        assert_eq!(tick_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn signed_log_ticks_keep_their_distance() {
+        let gap = 1.0;
+        let ticks = signed_log_ticks((-1e6f64).asinh(), 1e5f64.asinh(), gap);
+        assert!(ticks.contains(&0.0) && ticks.contains(&1e4) && ticks.contains(&-1e4));
+        for pair in ticks.windows(2) {
+            assert!(pair[1].asinh() - pair[0].asinh() >= gap, "{ticks:?}");
+        }
+        assert_eq!(YScale::SignedLog.tick_label(-1e5), "-1e5");
+        assert_eq!(YScale::SignedLog.tick_label(100.0), "100");
+    }
+
+    #[test]
+    fn headroom_leaves_the_old_range_in_the_lower_share() {
+        // Half the plot for the legend doubles a linear span and squares a log span's ratio.
+        assert_eq!(with_headroom((0.0, 10.0), 0.5, false), (0.0, 20.0));
+        let (low, top) = with_headroom((1.0, 100.0), 0.5, true);
+        assert_eq!(low, 1.0);
+        // powf of exact powers of ten: within a few ulps of 1e4.
+        assert!((top - 1e4).abs() < 1e-9, "{top}");
+        assert_eq!(with_headroom((2.0, 5.0), 0.0, false), (2.0, 5.0));
+    }
+
+    #[test]
+    fn dose_axis_is_finite_and_ordered() {
+        let cases: [&[f64]; 6] = [
+            &[],
+            &[0.0],
+            &[0.0, 5.0],
+            &[0.0, 1.0, 1.0000001],
+            &[0.0, 1e-300, 1e300],
+            &[0.0, 0.1, 1.0, 10.0],
+        ];
+        for doses in cases {
+            let axis = DoseAxis::new(doses);
+            let values = [
+                axis.start,
+                axis.control,
+                axis.separator,
+                axis.end,
+                axis.step,
+            ];
+            assert!(values.iter().all(|value| value.is_finite()), "{doses:?}");
+            assert!(
+                axis.start < axis.control && axis.control < axis.separator,
+                "{doses:?}"
+            );
+            assert!(axis.separator < axis.end, "{doses:?}");
+        }
+        let axis = DoseAxis::new(&[0.0, 0.1, 1.0, 10.0]);
+        // One decade per dilution: the control one decade below 0.1.
+        assert!((axis.control - -2.0).abs() < 1e-12);
+        assert_eq!(axis.position(0.0), Some(axis.control));
+        assert_eq!(axis.position(-1.0), None);
+        assert_eq!(axis.position(f64::NAN), None);
+    }
+
+    #[test]
+    fn round_ticks_fall_inside_their_range() {
+        let ticks = round_dose_ticks(&(-1.1..1.2), &[1.0, 2.0, 5.0], 1);
+        let labels: Vec<&str> = ticks.iter().map(|tick| tick.label.as_str()).collect();
+        assert_eq!(labels, ["0.1", "0.2", "0.5", "1", "2", "5", "10"]);
+        assert!(round_dose_ticks(&(f64::NAN..1.0), &[1.0], 1).is_empty());
+    }
+}
