@@ -1,4 +1,4 @@
-//! Isoboles (METHODS §8): for an effect level E, the dose pairs that give E. The Loewe
+//! Isoboles: for an effect level E, the dose pairs that give E. The Loewe
 //! additive isobole joins the doses of each drug alone that give E, X1(E) and X2(E), from
 //! the fitted monotherapies; the observed isobole comes from the row and column fits; and
 //! the measured dose pairs that reach E are listed. The figure (`plot::IsobologramFigure`)

@@ -1,4 +1,4 @@
-//! Isobolograms (METHODS §8): for an effect level E, the Loewe additive isobole from the
+//! Isobolograms: for an effect level E, the Loewe additive isobole from the
 //! fitted monotherapies, the observed isobole from the row and column fits, and the measured
 //! dose pairs that reach E.
 //!
