@@ -11,7 +11,9 @@
 //! 3. [`curve`]: the four-parameter log-logistic curve ([`HillCurve`]) and its fit
 //!    ([`FitOptions::fit`] → [`HillFit`]);
 //! 4. [`model`]: the reference models of non-interaction ([`Model`], a registry of
-//!    [`model::ReferenceModel`]s), the fits they share ([`model::BlockContext`]);
+//!    [`model::ReferenceModel`]s), the fits they share ([`model::BlockContext`]), the
+//!    combination index ([`model::combination_index`]) and the isoboles
+//!    ([`model::Isobologram`]);
 //! 5. [`score`]: synergy per cell and per block ([`score_block`], [`BlockScores`]), with a
 //!    typed [`BlockStatus`];
 //! 6. [`output`]: the fit, block and cell tables in CSV or JSON; [`plot`] (feature `plot`):
