@@ -22,13 +22,7 @@ use argmin::core::{
     CostFunction, Error, Jacobian, Problem, Solver, State, TerminationReason, TerminationStatus, KV,
 };
 
-pub(crate) use super::solver_state::LmState;
-
-/// Number of parameters.
-pub(crate) const DIMENSION: usize = 4;
-
-/// Parameter vector.
-pub(crate) type Parameters = [f64; DIMENSION];
+pub(crate) use super::solver_state::{LmState, Parameters, DIMENSION};
 
 /// The normal equations of a weighted least-squares problem at one parameter vector.
 #[derive(Debug, Clone, Copy, Default)]

@@ -28,8 +28,9 @@ use super::hill::{
     scaled_effect_fraction, scaled_response_and_gradient_from_fraction, ScaledParameters, E0, EMAX,
     HILL, LOG_EC50,
 };
+use super::levels::{optimal_levels, SINGULAR_LEVELS};
 use super::levenberg_marquardt::{NormalEquations, DIMENSION};
-use super::series::{optimal_levels, Series, SINGULAR_LEVELS};
+use super::series::Series;
 
 /// Weighted residuals of the 4PL over a series, for one solver run, full or projected
 /// (module docs). Projected, `parameters[E0]` is read only when e0 is fixed (it is the
@@ -290,11 +291,7 @@ mod tests {
     #[test]
     fn projected_levels_are_the_generating_ones_on_exact_data() {
         let truth = HillCurve::new(5.0, 70.0, 0.3, 1.4).unwrap();
-        let options = FitOptions {
-            fixed_e0: Some(5.0),
-            ..FitOptions::default()
-        };
-        let series = Series::new(&series_of(&truth, 0.0), &options).unwrap();
+        let series = Series::new(&series_of(&truth, 0.0), Some(5.0)).unwrap();
         let problem = HillProblem::new(&series, false, true);
         // log10(ec50 / scale), with the scale the geometric centre of 0.01 and 10.
         let log_ec50 = 0.3f64.log10() - 0.5 * (0.01f64.log10() + 10f64.log10());
@@ -309,11 +306,7 @@ mod tests {
     fn projected_gradient_is_the_derivative_of_the_projected_cost() {
         let truth = HillCurve::new(12.0, 85.0, 0.5, 1.1).unwrap();
         for e0_free in [true, false] {
-            let options = FitOptions {
-                fixed_e0: (!e0_free).then_some(12.0),
-                ..FitOptions::default()
-            };
-            let series = Series::new(&series_of(&truth, 4.0), &options).unwrap();
+            let series = Series::new(&series_of(&truth, 4.0), (!e0_free).then_some(12.0)).unwrap();
             let problem = HillProblem::new(&series, e0_free, true);
             let at = [12.0, 0.0, 0.4, 1.6];
             let equations = problem.jacobian(&at).unwrap();
@@ -337,11 +330,9 @@ mod tests {
     #[test]
     fn a_fixed_e0_fit_recovers_a_noise_free_curve() {
         let truth = HillCurve::new(3.0, 64.0, 0.2, 2.2).unwrap();
-        let options = FitOptions {
-            fixed_e0: Some(3.0),
-            ..FitOptions::default()
-        };
-        let fit = options.fit(&series_of(&truth, 0.0)).unwrap();
+        let fit = FitOptions::default()
+            .fit_with_fixed_e0(&series_of(&truth, 0.0), 3.0)
+            .unwrap();
         assert_eq!(fit.status(), FitStatus::Converged);
         let curve = fit.curve().unwrap();
         // Noise-free data: the fit is exact up to the solver's convergence tolerance.

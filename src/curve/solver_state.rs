@@ -14,7 +14,11 @@ use std::time::Duration;
 
 use argmin::core::{Problem, State, TerminationReason, TerminationStatus};
 
-use super::levenberg_marquardt::Parameters;
+/// Number of parameters.
+pub(crate) const DIMENSION: usize = 4;
+
+/// Parameter vector.
+pub(crate) type Parameters = [f64; DIMENSION];
 
 /// What [`State::get_func_counts`] returns: this state does not count evaluations (nor does
 /// `IterState` unless asked to). An immutable empty map.

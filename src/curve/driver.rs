@@ -1,0 +1,205 @@
+//! The fit itself: a first solver run, the retry strategy when it is poor, and the
+//! construction of the result ([`FitOptions::fit`], [`FitOptions::fit_with_fixed_e0`]).
+
+use argmin::core::{Executor, State, TerminationReason};
+
+use super::fit::{CurveShape, FitError, FitOptions, FitStatus, HillFit, ParameterBound};
+use super::hill::{curve_from_scaled, ScaledParameters, HILL, LOG_EC50};
+use super::levenberg_marquardt::LevenbergMarquardt;
+use super::problem::HillProblem;
+use super::series::{Bounds, Series};
+use super::starts::{initial_guess, retry_starts};
+use crate::data::Observation;
+
+impl FitOptions {
+    /// Fits y = e0 + (emax − e0)/(1 + (ec50/x)^hill) by least squares over the series, the
+    /// control (dose 0) included, each point weighted by its replicate count.
+    ///
+    /// The fit runs a bounded Levenberg–Marquardt solver through argmin in
+    /// (e0, emax, log10 ec50, hill), with doses rescaled around their geometric centre so
+    /// that the dose unit changes nothing but ec50. With e0 fixed the solver moves only
+    /// (log10 ec50, hill), emax being the least-squares one at each step (variable
+    /// projection), its steps shortened at the first bound they meet and damped by how well
+    /// the last one was predicted. ec50 is bounded to the tested positive doses
+    /// ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
+    /// a fit ending on a bound says so in its status. When the first fit is poor (not
+    /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) a grid of
+    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched (with e0
+    /// fixed, also steep curves stepping between each two consecutive doses); the best
+    /// grid points (for a converged fit, only those already better than it) are polished
+    /// by the solver and the lowest residual wins.
+    ///
+    /// # Errors
+    /// [`FitError`] for an empty series, non-finite values, a negative dose, or fewer
+    /// distinct doses than free parameters (4).
+    pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
+        fit_series(self, observations, None)
+    }
+
+    /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
+    /// emax, ec50 and hill free (ZIP's slice fits fix it to the observed response where the
+    /// varied drug is absent).
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`], with 3 distinct doses needed; [`FitError::InvalidFixedE0`]
+    /// for an e0 that is not finite.
+    pub fn fit_with_fixed_e0(
+        &self,
+        observations: &[Observation],
+        e0: f64,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, Some(e0))
+    }
+}
+
+/// The fit of [`FitOptions::fit`], with e0 free or fixed.
+fn fit_series(
+    options: &FitOptions,
+    observations: &[Observation],
+    fixed_e0: Option<f64>,
+) -> Result<HillFit, FitError> {
+    let series = Series::new(observations, fixed_e0)?;
+    if series.response_span() <= options.flat_tolerance {
+        return Ok(flat_fit(&series, fixed_e0));
+    }
+    let bounds = series.bounds(options);
+    let start = initial_guess(&series, &bounds, fixed_e0);
+    let first = run(&series, options, &bounds, fixed_e0, start)?;
+    if first.status.is_clean() && first.r2 >= options.retry_below_r2 {
+        return first.into_fit(&series);
+    }
+    // A converged fit with a low r² is usually just noisy data: it is retried only from
+    // grid points that already fit better than it does (a sign of a local minimum).
+    // A fit that did not converge inside the bounds is retried from the best ones.
+    let beat = if first.status.is_clean() {
+        first.rss - series.within_sum_of_squares()
+    } else {
+        f64::INFINITY
+    };
+    let mut best = first;
+    for start in retry_starts(&series, &bounds, fixed_e0, beat) {
+        let candidate = run(&series, options, &bounds, fixed_e0, start)?;
+        if candidate.rss < best.rss {
+            best = candidate;
+        }
+    }
+    best.into_fit(&series)
+}
+
+/// The flat model: the fixed e0, or the weighted mean response.
+fn flat_fit(series: &Series, fixed_e0: Option<f64>) -> HillFit {
+    let level = fixed_e0.unwrap_or(series.weighted_mean());
+    let rss = series
+        .points()
+        .iter()
+        .map(|p| p.weight * (p.response - level).powi(2))
+        .sum::<f64>()
+        + series.within_sum_of_squares();
+    HillFit::new(
+        CurveShape::Flat { level },
+        rss,
+        series.r_squared(rss),
+        0,
+        series.n_points(),
+        FitStatus::Flat,
+    )
+}
+
+/// One solver run from `start`: the solver moves (log10 ec50, hill), the levels are
+/// the least-squares ones at every point it visits ([`HillProblem`]).
+fn run(
+    series: &Series,
+    options: &FitOptions,
+    bounds: &Bounds,
+    fixed_e0: Option<f64>,
+    start: ScaledParameters,
+) -> Result<Candidate, FitError> {
+    let e0_free = fixed_e0.is_none();
+    let projected = !e0_free;
+    let free = if projected {
+        [false, false, true, true]
+    } else {
+        [e0_free, true, true, true]
+    };
+    let solver = LevenbergMarquardt::new(*bounds.lower(), *bounds.upper(), free);
+    let solver = if projected {
+        solver.truncating_steps()
+    } else {
+        solver
+    };
+    let problem = HillProblem::new(series, e0_free, projected);
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.param(start).max_iters(options.max_iterations))
+        .run()
+        .map_err(|error| FitError::Solver(error.to_string()))?;
+    let state = result.state();
+    let shape = *state
+        .get_best_param()
+        .ok_or_else(|| FitError::Solver("no parameters returned".into()))?;
+    let problem = result
+        .problem
+        .problem
+        .as_ref()
+        .ok_or_else(|| FitError::Solver("no problem returned".into()))?;
+    let parameters = problem.full_parameters(&shape);
+    let weighted_rss = state.get_best_cost();
+    let rss = weighted_rss + series.within_sum_of_squares();
+    let status = match state.get_termination_reason() {
+        Some(TerminationReason::SolverConverged) => bound_status(&parameters, bounds),
+        Some(TerminationReason::MaxItersReached) => FitStatus::IterationLimit,
+        _ => FitStatus::Stalled,
+    };
+    Ok(Candidate {
+        parameters,
+        rss,
+        r2: series.r_squared(rss),
+        iterations: state.get_iter(),
+        status,
+    })
+}
+
+/// The bound a converged fit ended on, if any (ec50 before hill).
+fn bound_status(parameters: &ScaledParameters, bounds: &Bounds) -> FitStatus {
+    let checks = [
+        (LOG_EC50, true, ParameterBound::Ec50Lower),
+        (LOG_EC50, false, ParameterBound::Ec50Upper),
+        (HILL, true, ParameterBound::HillLower),
+        (HILL, false, ParameterBound::HillUpper),
+    ];
+    for (index, lower, bound) in checks {
+        let limit = if lower {
+            bounds.lower()[index]
+        } else {
+            bounds.upper()[index]
+        };
+        if parameters[index] == limit {
+            return FitStatus::AtBound(bound);
+        }
+    }
+    FitStatus::Converged
+}
+
+/// One solver run's outcome, before it becomes a [`HillFit`].
+struct Candidate {
+    parameters: ScaledParameters,
+    rss: f64,
+    r2: f64,
+    iterations: u64,
+    status: FitStatus,
+}
+
+impl Candidate {
+    /// The fit this run gives, in the drug's own dose unit.
+    fn into_fit(self, series: &Series) -> Result<HillFit, FitError> {
+        let curve = curve_from_scaled(&self.parameters, series.log10_scale())
+            .map_err(|error| FitError::Solver(error.to_string()))?;
+        Ok(HillFit::new(
+            CurveShape::Hill(curve),
+            self.rss,
+            self.r2,
+            self.iterations,
+            series.n_points(),
+            self.status,
+        ))
+    }
+}
