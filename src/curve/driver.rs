@@ -5,8 +5,9 @@ use argmin::core::{Executor, State, TerminationReason};
 
 use super::fit::{CurveShape, FitError, FitOptions, FitStatus, HillFit, ParameterBound};
 use super::hill::{curve_from_scaled, ScaledParameters, HILL, LOG_EC50};
+use super::least_squares::LeastSquares;
 use super::levenberg_marquardt::LevenbergMarquardt;
-use super::problem::HillProblem;
+use super::problem::{shape_of, HillProblem, ProjectedHillProblem};
 use super::series::{Bounds, Series};
 use super::starts::{initial_guess, retry_starts};
 use crate::data::Observation;
@@ -105,8 +106,10 @@ fn flat_fit(series: &Series, fixed_e0: Option<f64>) -> HillFit {
     )
 }
 
-/// One solver run from `start`: the solver moves (log10 ec50, hill), the levels are
-/// the least-squares ones at every point it visits ([`HillProblem`]).
+/// One solver run from `start`: of the full problem in the four scaled parameters with e0
+/// free ([`HillProblem`]); of the projected one in (log10 ec50, hill) with e0 fixed, the
+/// levels the least-squares ones at every point the solver visits
+/// ([`ProjectedHillProblem`]).
 fn run(
     series: &Series,
     options: &FitOptions,
@@ -114,37 +117,25 @@ fn run(
     fixed_e0: Option<f64>,
     start: ScaledParameters,
 ) -> Result<Candidate, FitError> {
-    let e0_free = fixed_e0.is_none();
-    let projected = !e0_free;
-    let free = if projected {
-        [false, false, true, true]
-    } else {
-        [e0_free, true, true, true]
+    let max_iterations = options.max_iterations;
+    let (parameters, weighted_rss, iterations, reason) = match fixed_e0 {
+        None => {
+            let solver = LevenbergMarquardt::new(*bounds.lower(), *bounds.upper());
+            let run = solve(HillProblem::new(series), solver, start, max_iterations)?;
+            (run.parameters, run.cost, run.iterations, run.reason)
+        }
+        Some(e0) => {
+            let solver =
+                LevenbergMarquardt::new(shape_of(bounds.lower()), shape_of(bounds.upper()))
+                    .truncating_steps();
+            let problem = ProjectedHillProblem::new(series, Some(e0));
+            let run = solve(problem, solver, shape_of(&start), max_iterations)?;
+            let parameters = run.problem.full_parameters(&run.parameters);
+            (parameters, run.cost, run.iterations, run.reason)
+        }
     };
-    let solver = LevenbergMarquardt::new(*bounds.lower(), *bounds.upper(), free);
-    let solver = if projected {
-        solver.truncating_steps()
-    } else {
-        solver
-    };
-    let problem = HillProblem::new(series, e0_free, projected);
-    let result = Executor::new(problem, solver)
-        .configure(|state| state.param(start).max_iters(options.max_iterations))
-        .run()
-        .map_err(|error| FitError::Solver(error.to_string()))?;
-    let state = result.state();
-    let shape = *state
-        .get_best_param()
-        .ok_or_else(|| FitError::Solver("no parameters returned".into()))?;
-    let problem = result
-        .problem
-        .problem
-        .as_ref()
-        .ok_or_else(|| FitError::Solver("no problem returned".into()))?;
-    let parameters = problem.full_parameters(&shape);
-    let weighted_rss = state.get_best_cost();
     let rss = weighted_rss + series.within_sum_of_squares();
-    let status = match state.get_termination_reason() {
+    let status = match reason {
         Some(TerminationReason::SolverConverged) => bound_status(&parameters, bounds),
         Some(TerminationReason::MaxItersReached) => FitStatus::IterationLimit,
         _ => FitStatus::Stalled,
@@ -153,8 +144,49 @@ fn run(
         parameters,
         rss,
         r2: series.r_squared(rss),
-        iterations: state.get_iter(),
+        iterations,
         status,
+    })
+}
+
+/// What a solver run leaves: the problem (which can say more about its best point), the
+/// best parameters and their cost, the iterations and why it stopped.
+struct SolverRun<P, const N: usize> {
+    problem: P,
+    parameters: [f64; N],
+    cost: f64,
+    iterations: u64,
+    reason: Option<TerminationReason>,
+}
+
+/// Runs `solver` on `problem` from `start` through argmin's executor.
+fn solve<P: LeastSquares<N>, const N: usize>(
+    problem: P,
+    solver: LevenbergMarquardt<N>,
+    start: [f64; N],
+    max_iterations: u64,
+) -> Result<SolverRun<P, N>, FitError> {
+    let mut result = Executor::new(problem, solver)
+        .configure(|state| state.param(start).max_iters(max_iterations))
+        .run()
+        .map_err(|error| FitError::Solver(error.to_string()))?;
+    let state = result.state();
+    let parameters = *state
+        .get_best_param()
+        .ok_or_else(|| FitError::Solver("no parameters returned".into()))?;
+    let (cost, iterations) = (state.get_best_cost(), state.get_iter());
+    let reason = state.get_termination_reason().cloned();
+    let problem = result
+        .problem
+        .problem
+        .take()
+        .ok_or_else(|| FitError::Solver("no problem returned".into()))?;
+    Ok(SolverRun {
+        problem,
+        parameters,
+        cost,
+        iterations,
+        reason,
     })
 }
 

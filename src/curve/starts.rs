@@ -111,14 +111,11 @@ pub(super) fn retry_starts(
                     }
                     effect_fraction_from_decay(decay, positive)
                 })),
-                None => {
-                    let unit = [0.0, 1.0, shape[LOG_EC50], shape[HILL]];
-                    fractions.extend(
-                        points
-                            .iter()
-                            .map(|p| p.log_dose.map_or(0.0, |l| scaled_effect_fraction(&unit, l))),
-                    );
-                }
+                None => fractions.extend(points.iter().map(|p| {
+                    p.log_dose.map_or(0.0, |l| {
+                        scaled_effect_fraction(shape[LOG_EC50], shape[HILL], l)
+                    })
+                })),
             }
             if let Some((rss, parameters)) = best_levels(series, fixed_e0, shape, &fractions) {
                 scored.push((rss, parameters));
