@@ -11,6 +11,10 @@
 //! same as screen.sh's, byte for byte (checked once against make_spec.py and
 //! `synergist simulate`, see benches/README.md).
 //!
+//! It also prints the SHA-256 of every score (all models, every cell, at full precision, as
+//! `{:?}` prints them): two builds that print the same digest computed the same results,
+//! so a faster build can be checked to be the same one.
+//!
 //! `cargo bench --bench block` runs it; `cargo bench --bench block -- BLOCKS PASSES` changes
 //! the counts. Without `--bench` (as `cargo test --benches` runs it) it only scores 10 blocks
 //! once, a smoke test. `SYNERGIST_BENCH_KEEP_CSV=PATH` keeps a copy of the simulated screen.
@@ -18,6 +22,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use sha2::{Digest, Sha256};
 use synergist::simulate::{simulate_csv, SimulationSpec};
 use synergist::{read_screen, score_block, Block, Model, ReadOptions, ScoreOptions};
 
@@ -265,10 +270,19 @@ fn main() {
         0.5 * (micros[blocks / 2 - 1] + micros[blocks / 2])
     };
     let mean = micros.iter().sum::<f64>() / blocks as f64;
+    let mut digest = Sha256::new();
+    for block in &blocks_scored {
+        digest.update(format!("{:?}", score_block(block, &Model::ALL, &options)));
+    }
+    let digest: String = digest
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     println!(
         "block: {blocks} blocks of {DOSES}x{DOSES} (make_spec.py --seed {SEED}), all four \
          models, fastest of {passes} passes: median {median:.1} us, mean {mean:.1} us, \
-         min {:.1} us, max {:.1} us per block",
+         min {:.1} us, max {:.1} us per block; scores SHA-256 {digest}",
         micros[0],
         micros[blocks - 1]
     );
