@@ -31,7 +31,8 @@ impl FitOptions {
     /// by the solver and the lowest residual wins.
     ///
     /// # Errors
-    /// [`FitError`] for an empty series, non-finite values, a negative dose, or fewer
+    /// [`FitError`] for an empty series, non-finite values, a negative dose, a response
+    /// beyond ±[`MAX_RESPONSE_MAGNITUDE`](crate::data::MAX_RESPONSE_MAGNITUDE), or fewer
     /// distinct doses than free parameters (4).
     pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
         fit_series(self, observations, None)
@@ -43,7 +44,7 @@ impl FitOptions {
     ///
     /// # Errors
     /// As [`FitOptions::fit`], with 3 distinct doses needed; [`FitError::InvalidFixedE0`]
-    /// for an e0 that is not finite.
+    /// for an e0 that is not finite or beyond that same range.
     pub fn fit_with_fixed_e0(
         &self,
         observations: &[Observation],
@@ -233,5 +234,135 @@ impl Candidate {
             series.n_points(),
             self.status,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::MAX_RESPONSE_MAGNITUDE;
+    use proptest::prelude::*;
+
+    fn observation(dose: f64, response: f64, replicates: u32) -> Observation {
+        Observation {
+            dose,
+            response,
+            replicates,
+            replicate_sd: if replicates > 1 { 1.0 } else { 0.0 },
+        }
+    }
+
+    /// An ordinary 8-point series (control and 7 doses, 3-fold apart from `lowest`) of a
+    /// curve from 0 to 80 with ec50 at the fourth positive dose.
+    fn ordinary_series(lowest: f64) -> Vec<Observation> {
+        let curve = crate::curve::HillCurve::new(0.0, 80.0, lowest * 27.0, 1.3).unwrap();
+        std::iter::once(0.0)
+            .chain((0..7).map(|step| lowest * 3f64.powi(step)))
+            .map(|dose| observation(dose, curve.response(dose), 1))
+            .collect()
+    }
+
+    #[test]
+    fn ec50_stays_representable_whatever_the_margin_or_the_dose_unit() {
+        let options = FitOptions::builder()
+            .ec50_margin_decades(1e300)
+            .build()
+            .unwrap();
+        for lowest in [1e-305, 1e-3, 1e290] {
+            let series = ordinary_series(lowest);
+            for fit in [
+                options.fit(&series),
+                options.fit_with_fixed_e0(&series, 0.0),
+            ] {
+                let fit = fit.unwrap();
+                let ec50 = fit.curve().unwrap().ec50();
+                assert!(ec50.is_finite() && ec50 > 0.0, "{fit:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn responses_and_a_fixed_e0_beyond_the_response_range_are_refused() {
+        let options = FitOptions::default();
+        let mut series = ordinary_series(0.01);
+        series[3].response = 2.0 * MAX_RESPONSE_MAGNITUDE;
+        assert!(matches!(
+            options.fit(&series),
+            Err(FitError::ResponseOutOfRange { dose, .. }) if dose == series[3].dose
+        ));
+        let series = ordinary_series(0.01);
+        let e0 = -2.0 * MAX_RESPONSE_MAGNITUDE;
+        assert_eq!(
+            options.fit_with_fixed_e0(&series, e0),
+            Err(FitError::InvalidFixedE0 { value: e0 })
+        );
+    }
+
+    /// Options as the builder accepts them, from ordinary to extreme.
+    fn any_options() -> impl Strategy<Value = FitOptions> {
+        (
+            prop_oneof![1e-300f64..1e-3, 1e-3f64..5.0],
+            prop_oneof![1e-12f64..1e-3, 1e-3f64..1e3, 1e3f64..1e300],
+            prop_oneof![Just(0.0), 0.0f64..5.0, 5.0f64..1e300],
+            prop_oneof![Just(1u64), 1u64..300],
+            prop_oneof![-1e300f64..1e300, 0.0f64..1.0],
+            prop_oneof![Just(0.0), 0.0f64..1e-6, 0.0f64..1e3],
+        )
+            .prop_map(|(hill_lower, hill_width, margin, iterations, r2, flat)| {
+                FitOptions::builder()
+                    .hill_bounds(hill_lower, hill_lower + hill_width)
+                    .ec50_margin_decades(margin)
+                    .max_iterations(iterations)
+                    .retry_below_r2(r2)
+                    .flat_tolerance(flat)
+                    .build()
+                    .expect("values in range")
+            })
+    }
+
+    /// Responses a block accepts, from ordinary to extreme, constant runs included.
+    fn any_response() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -10.0f64..110.0,
+            -MAX_RESPONSE_MAGNITUDE..MAX_RESPONSE_MAGNITUDE,
+            Just(0.0),
+            Just(MAX_RESPONSE_MAGNITUDE),
+        ]
+    }
+
+    proptest! {
+        // A fixed seed: the same cases on every run, so CI is repeatable.
+        #![proptest_config(ProptestConfig {
+            cases: 2_000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0F17),
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever the builder accepts, on short, repeated, zero-weight and extreme series
+        /// (doses 10^−320 to 10^308, responses up to ±1e9): no panic, and no
+        /// [`FitError::Solver`], which is kept for the solver's own failures.
+        #[test]
+        fn no_built_options_panic_or_fail_in_the_solver(
+            options in any_options(),
+            points in proptest::collection::vec(
+                (prop_oneof![Just(0.0), -320.0f64..308.0, -3.0f64..3.0], any_response(), 0u32..4),
+                1..10,
+            ),
+            fixed_e0 in any_response(),
+        ) {
+            let series: Vec<Observation> = points
+                .iter()
+                .map(|&(log_dose, response, replicates)| {
+                    let dose = if log_dose == 0.0 { 0.0 } else { 10f64.powf(log_dose) };
+                    observation(dose, response, replicates)
+                })
+                .collect();
+            for result in [options.fit(&series), options.fit_with_fixed_e0(&series, fixed_e0)] {
+                prop_assert!(
+                    !matches!(result, Err(FitError::Solver(_))),
+                    "{result:?} for {options:?} on {series:?}"
+                );
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::hill::HillCurve;
+use crate::data::MAX_RESPONSE_MAGNITUDE;
 
 /// How to fit a 4PL curve. [`FitOptions::default`] is what synergist uses; other values are
 /// set through [`FitOptions::builder`], which refuses inconsistent ones.
@@ -261,13 +262,23 @@ pub enum FitError {
         /// Distinct doses needed.
         needed: usize,
     },
-    /// A fixed e0 that is not finite.
-    #[error("fixed e0 {value} is not finite")]
+    /// A response beyond ±[`MAX_RESPONSE_MAGNITUDE`] (% inhibition), which no block accepts
+    /// either: the fit's sums of squares could overflow.
+    #[error("response {response:e} at dose {dose} is beyond ±{max:e} (% inhibition)", max = MAX_RESPONSE_MAGNITUDE)]
+    ResponseOutOfRange {
+        /// The dose.
+        dose: f64,
+        /// The response.
+        response: f64,
+    },
+    /// A fixed e0 that is not finite or beyond ±[`MAX_RESPONSE_MAGNITUDE`].
+    #[error("fixed e0 {value} is not a finite response within ±{max:e}", max = MAX_RESPONSE_MAGNITUDE)]
     InvalidFixedE0 {
         /// The value.
         value: f64,
     },
-    /// The optimiser failed (a bug if it happens: reported, not hidden).
+    /// The optimiser failed: a bug if it happens (reported, not hidden). Options built by
+    /// [`FitOptionsBuilder`] and data that pass the checks above always give a curve.
     #[error("optimiser failed: {0}")]
     Solver(String),
 }
@@ -278,6 +289,7 @@ impl FitError {
         match self {
             FitError::NoData => "no_data",
             FitError::NonFiniteData { .. } => "non_finite_data",
+            FitError::ResponseOutOfRange { .. } => "response_out_of_range",
             FitError::NegativeDose { .. } => "negative_dose",
             FitError::TooFewDoses { .. } => "too_few_doses",
             FitError::InvalidFixedE0 { .. } => "invalid_fixed_e0",
@@ -395,5 +407,61 @@ impl HillFit {
     /// How the fit ended.
     pub fn status(&self) -> FitStatus {
         self.status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option a builder's `build` names as out of range.
+    fn refused(builder: FitOptionsBuilder) -> &'static str {
+        builder.build().expect_err("a value out of range").option
+    }
+
+    #[test]
+    fn the_defaults_are_built() {
+        assert_eq!(FitOptions::builder().build(), Ok(FitOptions::default()));
+    }
+
+    #[test]
+    fn the_builder_refuses_values_out_of_range() {
+        let builder = FitOptions::builder;
+        for (lower, upper) in [
+            (10.0, 0.1),
+            (1.0, 1.0),
+            (0.0, 10.0),
+            (-1.0, 10.0),
+            (f64::NAN, 10.0),
+            (0.1, f64::NAN),
+            (0.1, f64::INFINITY),
+        ] {
+            let bounds = builder().hill_bounds(lower, upper);
+            assert_eq!(refused(bounds), "hill_bounds", "({lower}, {upper})");
+        }
+        for margin in [-1.0, -f64::MIN_POSITIVE, f64::NAN, f64::INFINITY] {
+            let margin_builder = builder().ec50_margin_decades(margin);
+            assert_eq!(refused(margin_builder), "ec50_margin_decades", "{margin}");
+        }
+        assert_eq!(refused(builder().max_iterations(0)), "max_iterations");
+        for r2 in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(refused(builder().retry_below_r2(r2)), "retry_below_r2");
+        }
+        for tolerance in [-1e-12, f64::NAN, f64::INFINITY] {
+            let flat = builder().flat_tolerance(tolerance);
+            assert_eq!(refused(flat), "flat_tolerance", "{tolerance}");
+        }
+    }
+
+    #[test]
+    fn the_builder_accepts_the_edges_of_each_range() {
+        let options = FitOptions::builder()
+            .hill_bounds(f64::MIN_POSITIVE, f64::MAX)
+            .ec50_margin_decades(0.0)
+            .max_iterations(1)
+            .retry_below_r2(-1e300)
+            .flat_tolerance(0.0)
+            .build();
+        assert!(options.is_ok(), "{options:?}");
     }
 }

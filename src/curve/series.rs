@@ -4,7 +4,12 @@
 
 use super::fit::{FitError, FitOptions};
 use super::hill::ScaledParameters;
-use crate::data::Observation;
+use crate::data::{is_valid_response, Observation};
+
+/// ec50 stays within 10^±this in the drug's own unit, whatever the margin: inside the range
+/// of f64 (10^±308) with room for the rounding of 10^(log10 ec50). No assay's doses come
+/// near it; it only keeps an absurd margin or dose unit from overflowing the curve.
+const REPRESENTABLE_EC50_DECADES: f64 = 300.0;
 
 /// One point of a series in the fitter's coordinates.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +46,7 @@ impl Series {
         if observations.is_empty() {
             return Err(FitError::NoData);
         }
-        if let Some(value) = fixed_e0.filter(|v| !v.is_finite()) {
+        if let Some(value) = fixed_e0.filter(|&v| !is_valid_response(v)) {
             return Err(FitError::InvalidFixedE0 { value });
         }
         for observation in observations {
@@ -57,6 +62,12 @@ impl Series {
             if observation.dose < 0.0 {
                 return Err(FitError::NegativeDose {
                     dose: observation.dose,
+                });
+            }
+            if !is_valid_response(observation.response) {
+                return Err(FitError::ResponseOutOfRange {
+                    dose: observation.dose,
+                    response: observation.response,
                 });
             }
         }
@@ -198,18 +209,29 @@ impl Series {
 
     /// The box of the scaled parameters under `options`: e0 and emax free, log10 ec50
     /// within the tested doses ± the margin, hill within its bounds.
+    ///
+    /// The margin stops where ec50 would leave [`REPRESENTABLE_EC50_DECADES`] in the drug's
+    /// own unit (never inside the tested doses): beyond it the fitted ec50 would overflow to
+    /// ∞ or underflow to 0 and the curve could not be built.
     pub(super) fn bounds(&self, options: &FitOptions) -> Bounds {
         let (lowest, highest) = self.log_dose_range;
         let margin = options.ec50_margin_decades;
         let (hill_lower, hill_upper) = options.hill_bounds;
+        let representable_lower = -REPRESENTABLE_EC50_DECADES - self.log10_scale;
+        let representable_upper = REPRESENTABLE_EC50_DECADES - self.log10_scale;
         Bounds {
             lower: [
                 f64::NEG_INFINITY,
                 f64::NEG_INFINITY,
-                lowest - margin,
+                (lowest - margin).max(lowest.min(representable_lower)),
                 hill_lower,
             ],
-            upper: [f64::INFINITY, f64::INFINITY, highest + margin, hill_upper],
+            upper: [
+                f64::INFINITY,
+                f64::INFINITY,
+                (highest + margin).min(highest.max(representable_upper)),
+                hill_upper,
+            ],
         }
     }
 }
