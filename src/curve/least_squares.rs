@@ -57,6 +57,8 @@ impl<const N: usize> NormalEquations<N> {
     }
 
     /// The upper triangle of JᵀWJ copied from the lower.
+    // Inlined, so that the equations are completed where they are built, not copied.
+    #[inline(always)]
     pub(crate) fn with_upper_triangle(mut self) -> Self {
         for row in 0..N {
             for column in row + 1..N {

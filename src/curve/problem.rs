@@ -205,6 +205,9 @@ fn cost(series: &Series, (e0, emax): (f64, f64), fractions: &[f64]) -> f64 {
 /// JᵀWJ (lower triangle), JᵀWr and the cost of the full problem at `parameters`, whose
 /// effect fractions are `fractions`, over its last M parameters: all four, or with e0
 /// fixed (M = 3) the three after it.
+// Inlined into each caller so that the sums are built where the caller keeps them, not
+// built here and copied out (the full problem's are 21 numbers, built once per step).
+#[inline(always)]
 fn level_normal_equations<const M: usize>(
     series: &Series,
     parameters: &ScaledParameters,
