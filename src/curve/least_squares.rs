@@ -44,6 +44,7 @@ impl<const N: usize> NormalEquations<N> {
     /// Adds one residual r with weight w and gradient ∂r/∂p: w·r² to the cost, w·r·∂r/∂p to
     /// JᵀWr, and w·∂r/∂p·∂r/∂pᵀ to the lower triangle of JᵀWJ (the upper one is filled
     /// once, by [`NormalEquations::with_upper_triangle`]).
+    // Called for every point at every step: inlined into the problem's loop over points.
     #[inline(always)]
     pub(crate) fn add_residual(&mut self, weight: f64, residual: f64, gradient: &[f64; N]) {
         self.cost += weight * residual * residual;
