@@ -1,18 +1,15 @@
-//! Least-squares fit of a 4PL curve to a dose-response series.
+//! The public face of the fit: its options (checked by a builder), its result and how it
+//! ended, and its errors. The fit itself is in `driver.rs`; nothing here depends on it.
 
 use std::fmt;
 
 use super::hill::HillCurve;
-use super::series::Series;
-use crate::data::Observation;
+use crate::data::MAX_RESPONSE_MAGNITUDE;
 
 /// How to fit a 4PL curve. [`FitOptions::default`] is what synergist uses; other values are
 /// set through [`FitOptions::builder`], which refuses inconsistent ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitOptions {
-    /// Fixed e0 for this fit only: set by [`FitOptions::fit_with_fixed_e0`], never by a
-    /// caller, so that no option can be silently overridden.
-    pub(super) fixed_e0: Option<f64>,
     pub(super) hill_bounds: (f64, f64),
     pub(super) ec50_margin_decades: f64,
     pub(super) max_iterations: u64,
@@ -23,7 +20,6 @@ pub struct FitOptions {
 impl Default for FitOptions {
     fn default() -> Self {
         FitOptions {
-            fixed_e0: None,
             hill_bounds: (0.1, 10.0),
             ec50_margin_decades: 2.0,
             max_iterations: 200,
@@ -266,13 +262,23 @@ pub enum FitError {
         /// Distinct doses needed.
         needed: usize,
     },
-    /// A fixed e0 that is not finite.
-    #[error("fixed e0 {value} is not finite")]
+    /// A response beyond ±[`MAX_RESPONSE_MAGNITUDE`] (% inhibition), which no block accepts
+    /// either: the fit's sums of squares could overflow.
+    #[error("response {response:e} at dose {dose} is beyond ±{max:e} (% inhibition)", max = MAX_RESPONSE_MAGNITUDE)]
+    ResponseOutOfRange {
+        /// The dose.
+        dose: f64,
+        /// The response.
+        response: f64,
+    },
+    /// A fixed e0 that is not finite or beyond ±[`MAX_RESPONSE_MAGNITUDE`].
+    #[error("fixed e0 {value} is not a finite response within ±{max:e}", max = MAX_RESPONSE_MAGNITUDE)]
     InvalidFixedE0 {
         /// The value.
         value: f64,
     },
-    /// The optimiser failed (a bug if it happens: reported, not hidden).
+    /// The optimiser failed: a bug if it happens (reported, not hidden). Options built by
+    /// [`FitOptionsBuilder`] and data that pass the checks above always give a curve.
     #[error("optimiser failed: {0}")]
     Solver(String),
 }
@@ -283,6 +289,7 @@ impl FitError {
         match self {
             FitError::NoData => "no_data",
             FitError::NonFiniteData { .. } => "non_finite_data",
+            FitError::ResponseOutOfRange { .. } => "response_out_of_range",
             FitError::NegativeDose { .. } => "negative_dose",
             FitError::TooFewDoses { .. } => "too_few_doses",
             FitError::InvalidFixedE0 { .. } => "invalid_fixed_e0",
@@ -403,75 +410,58 @@ impl HillFit {
     }
 }
 
-impl FitOptions {
-    /// Fits y = e0 + (emax − e0)/(1 + (ec50/x)^hill) by least squares over the series, the
-    /// control (dose 0) included, each point weighted by its replicate count.
-    ///
-    /// The fit runs a bounded Levenberg–Marquardt solver through argmin in
-    /// (e0, emax, log10 ec50, hill), with doses rescaled around their geometric centre so
-    /// that the dose unit changes nothing but ec50. With e0 fixed the solver moves only
-    /// (log10 ec50, hill), emax being the least-squares one at each step (variable
-    /// projection), its steps shortened at the first bound they meet and damped by how well
-    /// the last one was predicted. ec50 is bounded to the tested positive doses
-    /// ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
-    /// a fit ending on a bound says so in its status. When the first fit is poor (not
-    /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) a grid of
-    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched (with e0
-    /// fixed, also steep curves stepping between each two consecutive doses); the best
-    /// grid points (for a converged fit, only those already better than it) are polished
-    /// by the solver and the lowest residual wins.
-    ///
-    /// # Errors
-    /// [`FitError`] for an empty series, non-finite values, a negative dose, or fewer
-    /// distinct doses than free parameters (4).
-    pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
-        self.fit_series(observations)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option a builder's `build` names as out of range.
+    fn refused(builder: FitOptionsBuilder) -> &'static str {
+        builder.build().expect_err("a value out of range").option
     }
 
-    /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
-    /// emax, ec50 and hill free (ZIP's slice fits fix it to the observed response where the
-    /// varied drug is absent).
-    ///
-    /// # Errors
-    /// As [`FitOptions::fit`], with 3 distinct doses needed; [`FitError::InvalidFixedE0`]
-    /// for an e0 that is not finite.
-    pub fn fit_with_fixed_e0(
-        &self,
-        observations: &[Observation],
-        e0: f64,
-    ) -> Result<HillFit, FitError> {
-        let options = FitOptions {
-            fixed_e0: Some(e0),
-            ..self.clone()
-        };
-        options.fit_series(observations)
+    #[test]
+    fn the_defaults_are_built() {
+        assert_eq!(FitOptions::builder().build(), Ok(FitOptions::default()));
     }
 
-    fn fit_series(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
-        let series = Series::new(observations, self)?;
-        if series.response_span() <= self.flat_tolerance {
-            return Ok(series.flat_fit(self.fixed_e0));
+    #[test]
+    fn the_builder_refuses_values_out_of_range() {
+        let builder = FitOptions::builder;
+        for (lower, upper) in [
+            (10.0, 0.1),
+            (1.0, 1.0),
+            (0.0, 10.0),
+            (-1.0, 10.0),
+            (f64::NAN, 10.0),
+            (0.1, f64::NAN),
+            (0.1, f64::INFINITY),
+        ] {
+            let bounds = builder().hill_bounds(lower, upper);
+            assert_eq!(refused(bounds), "hill_bounds", "({lower}, {upper})");
         }
-        let bounds = series.bounds(self);
-        let first = series.run(self, &bounds, series.initial_guess(self, &bounds))?;
-        if first.status.is_clean() && first.r2 >= self.retry_below_r2 {
-            return first.into_fit(&series);
+        for margin in [-1.0, -f64::MIN_POSITIVE, f64::NAN, f64::INFINITY] {
+            let margin_builder = builder().ec50_margin_decades(margin);
+            assert_eq!(refused(margin_builder), "ec50_margin_decades", "{margin}");
         }
-        // A converged fit with a low r² is usually just noisy data: it is retried only from
-        // grid points that already fit better than it does (a sign of a local minimum).
-        // A fit that did not converge inside the bounds is retried from the best ones.
-        let beat = if first.status.is_clean() {
-            first.rss - series.within_sum_of_squares
-        } else {
-            f64::INFINITY
-        };
-        let mut best = first;
-        for start in series.retry_starts(self, &bounds, beat) {
-            let candidate = series.run(self, &bounds, start)?;
-            if candidate.rss < best.rss {
-                best = candidate;
-            }
+        assert_eq!(refused(builder().max_iterations(0)), "max_iterations");
+        for r2 in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(refused(builder().retry_below_r2(r2)), "retry_below_r2");
         }
-        best.into_fit(&series)
+        for tolerance in [-1e-12, f64::NAN, f64::INFINITY] {
+            let flat = builder().flat_tolerance(tolerance);
+            assert_eq!(refused(flat), "flat_tolerance", "{tolerance}");
+        }
+    }
+
+    #[test]
+    fn the_builder_accepts_the_edges_of_each_range() {
+        let options = FitOptions::builder()
+            .hill_bounds(f64::MIN_POSITIVE, f64::MAX)
+            .ec50_margin_decades(0.0)
+            .max_iterations(1)
+            .retry_below_r2(-1e300)
+            .flat_tolerance(0.0)
+            .build();
+        assert!(options.is_ok(), "{options:?}");
     }
 }

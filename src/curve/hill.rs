@@ -214,16 +214,16 @@ pub(crate) fn scaled_response_and_gradient(
     let Some(log_dose) = log_scaled_dose else {
         return (parameters[E0], [1.0, 0.0, 0.0, 0.0]);
     };
-    let fraction = scaled_effect_fraction(parameters, log_dose);
+    let fraction = scaled_effect_fraction(parameters[LOG_EC50], parameters[HILL], log_dose);
     scaled_response_and_gradient_from_fraction(parameters, log_dose, fraction)
 }
 
 /// The fraction of effect s = 1 / (1 + 10^(hill·(t − l))) at a positive dose, given as
-/// `log10(dose / scale)`: the one transcendental part of [`scaled_response_and_gradient`],
-/// which a caller evaluating the same parameters twice computes once.
-pub(crate) fn scaled_effect_fraction(parameters: &ScaledParameters, log_scaled_dose: f64) -> f64 {
-    let (decay, positive_exponent) =
-        scaled_effect_decay(parameters[LOG_EC50], parameters[HILL], log_scaled_dose);
+/// l = `log10(dose / scale)`, for t = `log_ec50` (log10 of ec50 over the scale): the one
+/// transcendental part of [`scaled_response_and_gradient`], which a caller evaluating the
+/// same shape twice computes once.
+pub(crate) fn scaled_effect_fraction(log_ec50: f64, hill: f64, log_scaled_dose: f64) -> f64 {
+    let (decay, positive_exponent) = scaled_effect_decay(log_ec50, hill, log_scaled_dose);
     effect_fraction_from_decay(decay, positive_exponent)
 }
 

@@ -1,15 +1,16 @@
-//! A bounded Levenberg–Marquardt solver for small least-squares problems, as an argmin
-//! [`Solver`]. argmin has no Levenberg–Marquardt; its Gauss–Newton variants and
+//! A bounded Levenberg–Marquardt solver for small least-squares problems in N parameters,
+//! as an argmin [`Solver`]. argmin has no Levenberg–Marquardt; its Gauss–Newton variants and
 //! derivative-free methods were measured unfit for 4PL fitting (see the foundation issue).
 //!
-//! The problem supplies the weighted cost Σ wᵢ rᵢ² ([`CostFunction`]) and, through
-//! [`Jacobian`], the normal-equation products JᵀWJ and JᵀWr built from its analytic
-//! Jacobian, which is all the solver needs; parameters are fixed-size arrays, so an
-//! iteration allocates nothing.
+//! The problem supplies the weighted cost Σ wᵢ rᵢ² and the normal-equation products JᵀWJ
+//! and JᵀWr ([`LeastSquares`]), which is all the solver needs; parameters are arrays of
+//! N entries, so an iteration allocates nothing, and the loops over them, their bounds
+//! known at compile time, unroll.
 //!
 //! Box bounds are handled by projection: a trial step is clipped to the box, and a
 //! parameter sitting on a bound with the gradient pushing outwards is held there for the
-//! step (its row of the system is replaced by the identity).
+//! step (its row of the system is replaced by the identity). A parameter that never moves
+//! is left out of the problem instead (as the projected Hill problem leaves out its levels).
 //!
 //! [`LevenbergMarquardt::truncating_steps`] (used for the projected problem of a fit with e0
 //! fixed) changes two things: a step leaving the box is shortened to where it first meets a
@@ -18,28 +19,10 @@
 //! of lowering it (a gain-ratio rule), which stops Gauss–Newton steps zig-zagging across a
 //! narrow valley.
 
-use argmin::core::{
-    CostFunction, Error, Jacobian, Problem, Solver, State, TerminationReason, TerminationStatus, KV,
-};
+use argmin::core::{Error, Problem, Solver, State, TerminationReason, TerminationStatus, KV};
 
-pub(crate) use super::solver_state::LmState;
-
-/// Number of parameters.
-pub(crate) const DIMENSION: usize = 4;
-
-/// Parameter vector.
-pub(crate) type Parameters = [f64; DIMENSION];
-
-/// The normal equations of a weighted least-squares problem at one parameter vector.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct NormalEquations {
-    /// JᵀWJ (Gauss–Newton approximation of half the Hessian of the cost).
-    pub(crate) jtj: [[f64; DIMENSION]; DIMENSION],
-    /// JᵀWr (half the gradient of the cost), with r = model − observed.
-    pub(crate) jtr: Parameters,
-    /// The cost Σ wᵢ rᵢ² at the same parameters.
-    pub(crate) cost: f64,
-}
+use super::least_squares::{LeastSquares, NormalEquations};
+use super::solver_state::LmState;
 
 /// Damping factor of the first iteration, relative to the diagonal of JᵀWJ.
 const INITIAL_DAMPING: f64 = 1e-3;
@@ -68,30 +51,28 @@ const POOR_GAIN_INCREASE: f64 = 2.0;
 /// finite, damped step.
 const DIAGONAL_FLOOR: f64 = 1e-12;
 
-/// Bounded Levenberg–Marquardt with Marquardt's diagonal scaling.
+/// Bounded Levenberg–Marquardt with Marquardt's diagonal scaling, over N parameters.
 #[derive(Debug, Clone)]
-pub(crate) struct LevenbergMarquardt {
-    lower: Parameters,
-    upper: Parameters,
-    free: [bool; DIMENSION],
+pub(crate) struct LevenbergMarquardt<const N: usize> {
+    lower: [f64; N],
+    upper: [f64; N],
     /// Shorten a step that leaves the box to where it first meets a bound (instead of
     /// clipping each component).
     truncate_steps: bool,
     damping: f64,
-    current: NormalEquations,
+    current: NormalEquations<N>,
 }
 
-impl LevenbergMarquardt {
-    /// A solver over the box `[lower, upper]`; parameters with `free[i] == false` stay at
-    /// their starting value.
-    pub(crate) fn new(lower: Parameters, upper: Parameters, free: [bool; DIMENSION]) -> Self {
+impl<const N: usize> LevenbergMarquardt<N> {
+    /// A solver over the box `[lower, upper]` (infinite bounds for a free parameter; each
+    /// lower bound at most its upper bound, as `f64::clamp` requires).
+    pub(crate) fn new(lower: [f64; N], upper: [f64; N]) -> Self {
         LevenbergMarquardt {
             lower,
             upper,
-            free,
             truncate_steps: false,
             damping: INITIAL_DAMPING,
-            current: NormalEquations::default(),
+            current: NormalEquations::zero(),
         }
     }
 
@@ -105,11 +86,11 @@ impl LevenbergMarquardt {
     /// step is first shortened so that the parameters strictly inside the box stop at the
     /// first bound they meet (that one is put on its bound exactly), so a long step does
     /// not jump into a corner of the box.
-    fn trial(&self, parameters: &Parameters, step: &Parameters) -> Parameters {
+    fn trial(&self, parameters: &[f64; N], step: &[f64; N]) -> [f64; N] {
         let mut length: f64 = 1.0;
         let mut first_hit = None;
         if self.truncate_steps {
-            for index in 0..DIMENSION {
+            for index in 0..N {
                 let (value, change) = (parameters[index], step[index]);
                 let limit = if change > 0.0 {
                     self.upper[index]
@@ -127,7 +108,7 @@ impl LevenbergMarquardt {
             }
         }
         let mut trial = *parameters;
-        for index in 0..DIMENSION {
+        for index in 0..N {
             trial[index] += length * step[index];
         }
         if let Some((index, limit)) = first_hit {
@@ -141,8 +122,8 @@ impl LevenbergMarquardt {
     /// predicted: the model overshoots, and the next step should be more damped (without
     /// this, a Gauss–Newton step can zig-zag across a narrow valley for hundreds of
     /// iterations, each lowering the cost a little).
-    fn poor_gain(&self, parameters: &Parameters, trial: &Parameters, reduction: f64) -> bool {
-        let change: Parameters = std::array::from_fn(|index| trial[index] - parameters[index]);
+    fn poor_gain(&self, parameters: &[f64; N], trial: &[f64; N], reduction: f64) -> bool {
+        let change: [f64; N] = std::array::from_fn(|index| trial[index] - parameters[index]);
         let mut predicted = 0.0;
         for ((row, &gradient), &step) in self.current.jtj.iter().zip(&self.current.jtr).zip(&change)
         {
@@ -153,7 +134,7 @@ impl LevenbergMarquardt {
     }
 
     /// Clips a parameter vector into the box.
-    pub(crate) fn project(&self, parameters: Parameters) -> Parameters {
+    fn project(&self, parameters: [f64; N]) -> [f64; N] {
         let mut projected = parameters;
         for (index, value) in projected.iter_mut().enumerate() {
             *value = value.clamp(self.lower[index], self.upper[index]);
@@ -161,31 +142,28 @@ impl LevenbergMarquardt {
         projected
     }
 
-    /// Which parameters take part in this step: free, and not held on a bound by a
-    /// gradient pointing out of the box.
-    fn moving(&self, parameters: &Parameters) -> [bool; DIMENSION] {
-        let mut moving = self.free;
-        for (index, flag) in moving.iter_mut().enumerate() {
+    /// Which parameters take part in this step: those not held on a bound by a gradient
+    /// pointing out of the box.
+    fn moving(&self, parameters: &[f64; N]) -> [bool; N] {
+        std::array::from_fn(|index| {
             let descent = -self.current.jtr[index];
             let at_lower = parameters[index] <= self.lower[index] && descent <= 0.0;
             let at_upper = parameters[index] >= self.upper[index] && descent >= 0.0;
-            if at_lower || at_upper {
-                *flag = false;
-            }
-        }
-        moving
+            !(at_lower || at_upper)
+        })
     }
 
-    /// Solves (JᵀWJ + λ·diag(JᵀWJ)) δ = −JᵀWr over the moving parameters.
-    fn damped_step(&self, moving: &[bool; DIMENSION]) -> Option<Parameters> {
-        let mut matrix = [[0.0; DIMENSION]; DIMENSION];
-        let mut rhs = [0.0; DIMENSION];
-        for row in 0..DIMENSION {
+    /// Solves (JᵀWJ + λ·diag(JᵀWJ)) δ = −JᵀWr over the moving parameters; the others' rows
+    /// and columns are the identity's, with a right-hand side of 0, so their steps are 0.
+    fn damped_step(&self, moving: &[bool; N]) -> Option<[f64; N]> {
+        let mut matrix = [[0.0; N]; N];
+        let mut rhs = [0.0; N];
+        for row in 0..N {
             if !moving[row] {
                 matrix[row][row] = 1.0;
                 continue;
             }
-            for column in 0..DIMENSION {
+            for column in 0..N {
                 if moving[column] {
                     matrix[row][column] = self.current.jtj[row][column];
                 }
@@ -193,15 +171,7 @@ impl LevenbergMarquardt {
             matrix[row][row] += self.damping * self.current.jtj[row][row].max(DIAGONAL_FLOOR);
             rhs[row] = -self.current.jtr[row];
         }
-        // A held leading parameter (ZIP's fixed e0; both levels when they are projected
-        // out) is an identity row and column, which adds only exact zeros to the other
-        // rows' sums: solving the rest alone gives the same step, and the held parameters'
-        // steps are +0.0 either way.
-        match (moving[0], moving[1]) {
-            (true, _) => solve_symmetric_positive_definite(matrix, rhs),
-            (false, true) => cholesky_solve::<1>(&matrix, &rhs),
-            (false, false) => cholesky_solve::<2>(&matrix, &rhs),
-        }
+        cholesky_solve(&matrix, &rhs)
     }
 }
 
@@ -217,45 +187,30 @@ fn inner<O>(problem: &Problem<O>) -> Result<&O, Error> {
 }
 
 /// Largest step component relative to its parameter (absolute below magnitude 1).
-fn step_norm(step: &Parameters, parameters: &Parameters) -> f64 {
-    (0..DIMENSION)
+fn step_norm<const N: usize>(step: &[f64; N], parameters: &[f64; N]) -> f64 {
+    (0..N)
         .map(|i| step[i].abs() / parameters[i].abs().max(1.0))
         .fold(0.0, f64::max)
 }
 
-/// Solves A x = b for a symmetric positive definite 4×4 A by Cholesky decomposition;
-/// `None` when A is not numerically positive definite.
-fn solve_symmetric_positive_definite(
-    matrix: [[f64; DIMENSION]; DIMENSION],
-    rhs: Parameters,
-) -> Option<Parameters> {
-    cholesky_solve::<0>(&matrix, &rhs)
-}
-
-/// Solves the system of rows and columns `FIRST..` of A x = b by Cholesky decomposition,
-/// leaving x at +0.0 below `FIRST`; `None` when that block of A is not numerically positive
-/// definite.
+/// Solves A x = b for a symmetric positive definite A by Cholesky decomposition (the lower
+/// triangle of A is read); `None` when A is not numerically positive definite.
 ///
-/// Written as plain loops over fixed bounds, which the compiler unrolls; each partial sum
-/// starts from −0.0 and adds its terms in index order, as `Iterator::sum` does.
-fn cholesky_solve<const FIRST: usize>(
-    matrix: &[[f64; DIMENSION]; DIMENSION],
-    rhs: &Parameters,
-) -> Option<Parameters> {
-    let mut lower = [[0.0; DIMENSION]; DIMENSION];
-    for row in FIRST..DIMENSION {
-        for column in FIRST..row {
+/// Written as plain loops over bounds known at compile time, which the compiler unrolls
+/// for the small N of curve fits; each partial sum starts from −0.0 and adds its terms in
+/// index order, as `Iterator::sum` does.
+fn cholesky_solve<const N: usize>(matrix: &[[f64; N]; N], rhs: &[f64; N]) -> Option<[f64; N]> {
+    let mut lower = [[0.0; N]; N];
+    for row in 0..N {
+        for column in 0..row {
             let mut partial = -0.0;
-            for (a, b) in lower[row][FIRST..column]
-                .iter()
-                .zip(&lower[column][FIRST..column])
-            {
+            for (a, b) in lower[row][..column].iter().zip(&lower[column][..column]) {
                 partial += a * b;
             }
             lower[row][column] = (matrix[row][column] - partial) / lower[column][column];
         }
         let mut partial = -0.0;
-        for value in &lower[row][FIRST..row] {
+        for value in &lower[row][..row] {
             partial += value * value;
         }
         let pivot = matrix[row][row] - partial;
@@ -264,18 +219,18 @@ fn cholesky_solve<const FIRST: usize>(
         }
         lower[row][row] = pivot.sqrt();
     }
-    let mut forward = [0.0; DIMENSION];
-    for row in FIRST..DIMENSION {
+    let mut forward = [0.0; N];
+    for row in 0..N {
         let mut partial = -0.0;
-        for k in FIRST..row {
+        for k in 0..row {
             partial += lower[row][k] * forward[k];
         }
         forward[row] = (rhs[row] - partial) / lower[row][row];
     }
-    let mut solution = [0.0; DIMENSION];
-    for row in (FIRST..DIMENSION).rev() {
+    let mut solution = [0.0; N];
+    for row in (0..N).rev() {
         let mut partial = -0.0;
-        for k in row + 1..DIMENSION {
+        for k in row + 1..N {
             partial += lower[k][row] * solution[k];
         }
         solution[row] = (forward[row] - partial) / lower[row][row];
@@ -283,10 +238,9 @@ fn cholesky_solve<const FIRST: usize>(
     solution.iter().all(|v| v.is_finite()).then_some(solution)
 }
 
-impl<O> Solver<O, LmState> for LevenbergMarquardt
+impl<O, const N: usize> Solver<O, LmState<N>> for LevenbergMarquardt<N>
 where
-    O: CostFunction<Param = Parameters, Output = f64>
-        + Jacobian<Param = Parameters, Jacobian = NormalEquations>,
+    O: LeastSquares<N>,
 {
     fn name(&self) -> &str {
         "bounded Levenberg-Marquardt"
@@ -295,8 +249,8 @@ where
     fn init(
         &mut self,
         problem: &mut Problem<O>,
-        mut state: LmState,
-    ) -> Result<(LmState, Option<KV>), Error> {
+        mut state: LmState<N>,
+    ) -> Result<(LmState<N>, Option<KV>), Error> {
         let start = state
             .take_param()
             .ok_or_else(argmin::argmin_error_closure!(
@@ -304,7 +258,7 @@ where
                 "no starting parameters"
             ))?;
         let start = self.project(start);
-        self.current = inner(problem)?.jacobian(&start)?;
+        self.current = inner(problem)?.normal_equations(&start);
         let cost = self.current.cost;
         Ok((state.param(start).cost(cost), None))
     }
@@ -312,8 +266,8 @@ where
     fn next_iter(
         &mut self,
         problem: &mut Problem<O>,
-        mut state: LmState,
-    ) -> Result<(LmState, Option<KV>), Error> {
+        mut state: LmState<N>,
+    ) -> Result<(LmState<N>, Option<KV>), Error> {
         let parameters = state
             .take_param()
             .ok_or_else(argmin::argmin_error_closure!(
@@ -323,8 +277,7 @@ where
         let cost = self.current.cost;
         let moving = self.moving(&parameters);
         if !moving.iter().any(|&m| m) {
-            // Every parameter is fixed or pinned to a bound by the gradient: a constrained
-            // minimum.
+            // Every parameter is pinned to a bound by the gradient: a constrained minimum.
             return Ok((
                 state
                     .param(parameters)
@@ -339,14 +292,14 @@ where
                 continue;
             };
             let trial = self.trial(&parameters, &step);
-            let trial_cost = inner(problem)?.cost(&trial)?;
+            let trial_cost = inner(problem)?.cost(&trial);
             if trial_cost.is_finite() && trial_cost < cost {
                 if self.truncate_steps && self.poor_gain(&parameters, &trial, cost - trial_cost) {
                     self.damping *= POOR_GAIN_INCREASE;
                 } else {
                     self.damping = (self.damping / DAMPING_DECREASE).max(f64::MIN_POSITIVE);
                 }
-                self.current = inner(problem)?.jacobian(&trial)?;
+                self.current = inner(problem)?.normal_equations(&trial);
                 let step_size = step_norm(&step, &parameters);
                 let state = state.param(trial).cost(self.current.cost);
                 // The cost is flat to second order at a minimum, so a small cost reduction
@@ -381,7 +334,7 @@ where
         ))
     }
 
-    fn terminate(&mut self, state: &LmState) -> TerminationStatus {
+    fn terminate(&mut self, state: &LmState<N>) -> TerminationStatus {
         if state.get_cost() == 0.0 {
             // An exact fit: nothing left to reduce.
             return TerminationStatus::Terminated(TerminationReason::SolverConverged);
@@ -395,55 +348,51 @@ mod tests {
     use super::*;
     use argmin::core::Executor;
 
-    /// Residuals rᵢ = a·xᵢ + b·xᵢ² + c − yᵢ, with a fourth parameter unused: a linear
-    /// least-squares problem whose solution is known in closed form.
-    struct Quadratic {
+    /// Noise-free data of a model y(x; p) with analytic gradient: its least-squares
+    /// solution is the generating parameters, whatever N is.
+    struct ExactData<const N: usize> {
         points: Vec<(f64, f64)>,
+        model: fn(&[f64; N], f64) -> (f64, [f64; N]),
     }
 
-    impl CostFunction for Quadratic {
-        type Param = Parameters;
-        type Output = f64;
-        fn cost(&self, p: &Parameters) -> Result<f64, Error> {
-            Ok(self
-                .points
+    impl<const N: usize> ExactData<N> {
+        fn new(
+            truth: [f64; N],
+            xs: impl Iterator<Item = f64>,
+            model: fn(&[f64; N], f64) -> (f64, [f64; N]),
+        ) -> Self {
+            let points = xs.map(|x| (x, model(&truth, x).0)).collect();
+            ExactData { points, model }
+        }
+    }
+
+    impl<const N: usize> LeastSquares<N> for ExactData<N> {
+        fn cost(&self, parameters: &[f64; N]) -> f64 {
+            self.points
                 .iter()
-                .map(|&(x, y)| (p[0] * x + p[1] * x * x + p[2] - y).powi(2))
-                .sum())
+                .map(|&(x, y)| ((self.model)(parameters, x).0 - y).powi(2))
+                .sum()
         }
-    }
 
-    impl Jacobian for Quadratic {
-        type Param = Parameters;
-        type Jacobian = NormalEquations;
-        fn jacobian(&self, p: &Parameters) -> Result<NormalEquations, Error> {
-            let mut equations = NormalEquations::default();
+        fn normal_equations(&self, parameters: &[f64; N]) -> NormalEquations<N> {
+            let mut equations = NormalEquations::zero();
             for &(x, y) in &self.points {
-                let row = [x, x * x, 1.0, 0.0];
-                let residual = p[0] * x + p[1] * x * x + p[2] - y;
-                for i in 0..DIMENSION {
-                    equations.jtr[i] += row[i] * residual;
-                    for j in 0..DIMENSION {
-                        equations.jtj[i][j] += row[i] * row[j];
-                    }
-                }
-                equations.cost += residual * residual;
+                let (value, gradient) = (self.model)(parameters, x);
+                equations.add_residual(1.0, value - y, &gradient);
             }
-            Ok(equations)
+            equations.with_upper_triangle()
         }
     }
 
-    fn run(lower: Parameters, upper: Parameters) -> (Parameters, TerminationReason) {
-        // y = 2x − 0.5x² + 1 exactly.
-        let points = (0..6)
-            .map(|i| {
-                let x = f64::from(i);
-                (x, 2.0 * x - 0.5 * x * x + 1.0)
-            })
-            .collect();
-        let solver = LevenbergMarquardt::new(lower, upper, [true, true, true, false]);
-        let result = Executor::new(Quadratic { points }, solver)
-            .configure(|state| state.param([0.0, 0.0, 0.0, 7.0]).max_iters(100))
+    /// Runs the solver from `start` in the box; the best parameters and why it stopped.
+    fn solve<const N: usize>(
+        data: ExactData<N>,
+        start: [f64; N],
+        lower: [f64; N],
+        upper: [f64; N],
+    ) -> ([f64; N], TerminationReason) {
+        let result = Executor::new(data, LevenbergMarquardt::new(lower, upper))
+            .configure(|state| state.param(start).max_iters(200))
             .run()
             .unwrap();
         let state = result.state();
@@ -453,45 +402,101 @@ mod tests {
         )
     }
 
+    /// y = a·x + b·x² + c: linear in its 3 parameters.
+    fn quadratic(p: &[f64; 3], x: f64) -> (f64, [f64; 3]) {
+        (p[0] * x + p[1] * x * x + p[2], [x, x * x, 1.0])
+    }
+
+    /// y = a·exp(−b·x): the 2-parameter shape of a decay (and, in logs, of the
+    /// median-effect line's kind of problem: two parameters, one nonlinear).
+    fn exponential(p: &[f64; 2], x: f64) -> (f64, [f64; 2]) {
+        let decay = (-p[1] * x).exp();
+        (p[0] * decay, [decay, -p[0] * x * decay])
+    }
+
+    /// Two Gaussian peaks, height, centre and width each: 6 parameters, all nonlinear but
+    /// the heights, as a surface model's are.
+    fn two_peaks(p: &[f64; 6], x: f64) -> (f64, [f64; 6]) {
+        let mut value = 0.0;
+        let mut gradient = [0.0; 6];
+        for peak in 0..2 {
+            let [height, centre, width] = [p[3 * peak], p[3 * peak + 1], p[3 * peak + 2]];
+            let distance = (x - centre) / width;
+            let shape = (-0.5 * distance * distance).exp();
+            value += height * shape;
+            gradient[3 * peak] = shape;
+            gradient[3 * peak + 1] = height * shape * distance / width;
+            gradient[3 * peak + 2] = height * shape * distance * distance / width;
+        }
+        (value, gradient)
+    }
+
+    /// A linear problem is solved to the rounding of its normal equations (sums of a few
+    /// products of numbers up to 25).
+    const LINEAR: f64 = 1e-8;
+    /// Noise-free nonlinear data: the solver stops once a near-Gauss–Newton step moves
+    /// the parameters by less than 1e-11 relative, so they are exact far below this.
+    const EXACT: f64 = 1e-7;
+
     #[test]
     fn solves_an_unbounded_linear_problem_exactly() {
-        let (solution, reason) = run([f64::NEG_INFINITY; 4], [f64::INFINITY; 4]);
+        let data = ExactData::new([2.0, -0.5, 1.0], (0..6).map(f64::from), quadratic);
+        let (solution, reason) = solve(data, [0.0; 3], [f64::NEG_INFINITY; 3], [f64::INFINITY; 3]);
         assert_eq!(reason, TerminationReason::SolverConverged);
-        // A linear problem: the solution is exact up to rounding of the normal equations.
-        for (got, want) in solution.iter().zip([2.0, -0.5, 1.0, 7.0]) {
-            assert!((got - want).abs() < 1e-8, "{solution:?}");
+        for (got, want) in solution.iter().zip([2.0, -0.5, 1.0]) {
+            assert!((got - want).abs() < LINEAR, "{solution:?}");
         }
     }
 
     #[test]
-    fn respects_bounds_and_fixed_parameters() {
-        let lower = [
-            f64::NEG_INFINITY,
-            -0.2,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        let upper = [f64::INFINITY; 4];
-        let (solution, _) = run(lower, upper);
+    fn holds_a_parameter_on_its_bound() {
+        let data = ExactData::new([2.0, -0.5, 1.0], (0..6).map(f64::from), quadratic);
+        let lower = [f64::NEG_INFINITY, -0.2, f64::NEG_INFINITY];
+        let (solution, reason) = solve(data, [0.0; 3], lower, [f64::INFINITY; 3]);
+        assert_eq!(reason, TerminationReason::SolverConverged);
         assert_eq!(solution[1], -0.2, "the curvature is held at its bound");
-        assert_eq!(solution[3], 7.0, "the fixed parameter does not move");
+    }
+
+    #[test]
+    fn fits_two_parameters_to_known_values() {
+        let truth = [80.0, 0.7];
+        let xs = (0..10).map(|i| 0.5 * f64::from(i));
+        let data = ExactData::new(truth, xs, exponential);
+        let (solution, reason) = solve(data, [40.0, 0.1], [0.0, 0.0], [1e3, 10.0]);
+        assert_eq!(reason, TerminationReason::SolverConverged);
+        for (got, want) in solution.iter().zip(truth) {
+            assert!((got / want - 1.0).abs() < EXACT, "{solution:?}");
+        }
+    }
+
+    #[test]
+    fn fits_six_parameters_to_known_values() {
+        let truth = [50.0, -1.0, 0.8, 30.0, 2.5, 1.2];
+        let xs = (0..41).map(|i| -4.0 + 0.2 * f64::from(i));
+        let data = ExactData::new(truth, xs, two_peaks);
+        let start = [40.0, -0.5, 1.0, 40.0, 2.0, 1.0];
+        let lower = [0.0, -5.0, 0.1, 0.0, -5.0, 0.1];
+        let upper = [100.0, 5.0, 5.0, 100.0, 5.0, 5.0];
+        let (solution, reason) = solve(data, start, lower, upper);
+        assert_eq!(reason, TerminationReason::SolverConverged);
+        for (got, want) in solution.iter().zip(truth) {
+            assert!((got / want - 1.0).abs() < EXACT, "{solution:?}");
+        }
     }
 
     #[test]
     fn a_truncated_step_stops_at_the_first_bound_it_meets() {
-        let lower = [0.0, 0.0, -1.0, 0.1];
-        let upper = [10.0, 10.0, 1.0, 10.0];
-        let solver = LevenbergMarquardt::new(lower, upper, [false, false, true, true]);
-        // From (0, 1), the step (+2, −0.5) meets the upper bound of the third parameter
-        // half-way: the fourth moves half its step (to 0.75), not all of it.
+        let solver = LevenbergMarquardt::new([-1.0, 0.1], [1.0, 10.0]);
+        // From (0, 1), the step (+2, −0.5) meets the upper bound of the first parameter
+        // half-way: the second moves half its step (to 0.75), not all of it.
         let trial = solver
             .clone()
             .truncating_steps()
-            .trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
-        assert_eq!(trial, [5.0, 5.0, 1.0, 0.75]);
-        // Clipping instead keeps the whole step of the fourth.
-        let clipped = solver.trial(&[5.0, 5.0, 0.0, 1.0], &[0.0, 0.0, 2.0, -0.5]);
-        assert_eq!(clipped, [5.0, 5.0, 1.0, 0.5]);
+            .trial(&[0.0, 1.0], &[2.0, -0.5]);
+        assert_eq!(trial, [1.0, 0.75]);
+        // Clipping instead keeps the whole step of the second.
+        let clipped = solver.trial(&[0.0, 1.0], &[2.0, -0.5]);
+        assert_eq!(clipped, [1.0, 0.5]);
     }
 
     #[test]
@@ -501,6 +506,15 @@ mod tests {
             row[i] = 1.0;
         }
         matrix[2][2] = -1.0;
-        assert!(solve_symmetric_positive_definite(matrix, [1.0; 4]).is_none());
+        assert!(cholesky_solve(&matrix, &[1.0; 4]).is_none());
+    }
+
+    #[test]
+    fn cholesky_solves_a_system_with_a_known_solution() {
+        // A = LLᵀ with L = [[2, 0, 0], [1, 3, 0], [−1, 2, 1]], and b = A·(1, −2, 3): small
+        // integers, so every step is exact in f64.
+        let matrix = [[4.0, 2.0, -2.0], [2.0, 10.0, 5.0], [-2.0, 5.0, 6.0]];
+        let rhs = [-6.0, -3.0, 6.0];
+        assert_eq!(cholesky_solve(&matrix, &rhs), Some([1.0, -2.0, 3.0]));
     }
 }

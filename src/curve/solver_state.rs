@@ -14,17 +14,16 @@ use std::time::Duration;
 
 use argmin::core::{Problem, State, TerminationReason, TerminationStatus};
 
-use super::levenberg_marquardt::Parameters;
-
 /// What [`State::get_func_counts`] returns: this state does not count evaluations (nor does
 /// `IterState` unless asked to). An immutable empty map.
 static NO_COUNTS: LazyLock<HashMap<String, u64>> = LazyLock::new(HashMap::new);
 
-/// The solver state: current and best parameters and costs, iterations, termination.
+/// The solver state for N parameters: current and best parameters and costs, iterations,
+/// termination.
 #[derive(Debug, Clone)]
-pub(crate) struct LmState {
-    param: Option<Parameters>,
-    best_param: Option<Parameters>,
+pub(crate) struct LmState<const N: usize> {
+    param: Option<[f64; N]>,
+    best_param: Option<[f64; N]>,
     cost: f64,
     best_cost: f64,
     iter: u64,
@@ -33,10 +32,10 @@ pub(crate) struct LmState {
     termination_status: TerminationStatus,
 }
 
-impl LmState {
+impl<const N: usize> LmState<N> {
     /// Sets the current parameters (builder style, as `IterState::param`).
     #[must_use]
-    pub(crate) fn param(mut self, param: Parameters) -> Self {
+    pub(crate) fn param(mut self, param: [f64; N]) -> Self {
         self.param = Some(param);
         self
     }
@@ -56,13 +55,13 @@ impl LmState {
     }
 
     /// Moves the current parameters out (as `IterState::take_param`).
-    pub(crate) fn take_param(&mut self) -> Option<Parameters> {
+    pub(crate) fn take_param(&mut self) -> Option<[f64; N]> {
         self.param.take()
     }
 }
 
-impl State for LmState {
-    type Param = Parameters;
+impl<const N: usize> State for LmState<N> {
+    type Param = [f64; N];
     type Float = f64;
 
     fn new() -> Self {
@@ -93,11 +92,11 @@ impl State for LmState {
         }
     }
 
-    fn get_param(&self) -> Option<&Parameters> {
+    fn get_param(&self) -> Option<&[f64; N]> {
         self.param.as_ref()
     }
 
-    fn get_best_param(&self) -> Option<&Parameters> {
+    fn get_best_param(&self) -> Option<&[f64; N]> {
         self.best_param.as_ref()
     }
 

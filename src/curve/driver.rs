@@ -1,0 +1,368 @@
+//! The fit itself: a first solver run, the retry strategy when it is poor, and the
+//! construction of the result ([`FitOptions::fit`], [`FitOptions::fit_with_fixed_e0`]).
+
+use argmin::core::{Executor, State, TerminationReason};
+
+use super::fit::{CurveShape, FitError, FitOptions, FitStatus, HillFit, ParameterBound};
+use super::hill::{curve_from_scaled, ScaledParameters, HILL, LOG_EC50};
+use super::least_squares::LeastSquares;
+use super::levenberg_marquardt::LevenbergMarquardt;
+use super::problem::{shape_of, HillProblem, ProjectedHillProblem};
+use super::series::{Bounds, Series};
+use super::starts::{initial_guess, retry_starts};
+use crate::data::Observation;
+
+impl FitOptions {
+    /// Fits y = e0 + (emax − e0)/(1 + (ec50/x)^hill) by least squares over the series, the
+    /// control (dose 0) included, each point weighted by its replicate count.
+    ///
+    /// The fit runs a bounded Levenberg–Marquardt solver through argmin in
+    /// (e0, emax, log10 ec50, hill), with doses rescaled around their geometric centre so
+    /// that the dose unit changes nothing but ec50. With e0 fixed the solver moves only
+    /// (log10 ec50, hill), emax being the least-squares one at each step (variable
+    /// projection), its steps shortened at the first bound they meet and damped by how well
+    /// the last one was predicted. ec50 is bounded to the tested positive doses
+    /// ± [`FitOptions::ec50_margin_decades`] and hill to [`FitOptions::hill_bounds`];
+    /// a fit ending on a bound says so in its status. When the first fit is poor (not
+    /// converged inside the bounds, or r² below [`FitOptions::retry_below_r2`]) a grid of
+    /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched (with e0
+    /// fixed, also steep curves stepping between each two consecutive doses); the best
+    /// grid points (for a converged fit, only those already better than it) are polished
+    /// by the solver and the lowest residual wins.
+    ///
+    /// # Errors
+    /// [`FitError`] for an empty series, non-finite values, a negative dose, a response
+    /// beyond ±[`MAX_RESPONSE_MAGNITUDE`](crate::data::MAX_RESPONSE_MAGNITUDE), or fewer
+    /// distinct doses than free parameters (4).
+    pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
+        fit_series(self, observations, None)
+    }
+
+    /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
+    /// emax, ec50 and hill free (ZIP's slice fits fix it to the observed response where the
+    /// varied drug is absent).
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`], with 3 distinct doses needed; [`FitError::InvalidFixedE0`]
+    /// for an e0 that is not finite or beyond that same range.
+    pub fn fit_with_fixed_e0(
+        &self,
+        observations: &[Observation],
+        e0: f64,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, Some(e0))
+    }
+}
+
+/// The fit of [`FitOptions::fit`], with e0 free or fixed.
+fn fit_series(
+    options: &FitOptions,
+    observations: &[Observation],
+    fixed_e0: Option<f64>,
+) -> Result<HillFit, FitError> {
+    let series = Series::new(observations, fixed_e0)?;
+    if series.response_span() <= options.flat_tolerance {
+        return Ok(flat_fit(&series, fixed_e0));
+    }
+    let bounds = series.bounds(options);
+    let start = initial_guess(&series, &bounds, fixed_e0);
+    let first = run(&series, options, &bounds, fixed_e0, start)?;
+    if first.status.is_clean() && first.r2 >= options.retry_below_r2 {
+        return first.into_fit(&series);
+    }
+    // A converged fit with a low r² is usually just noisy data: it is retried only from
+    // grid points that already fit better than it does (a sign of a local minimum).
+    // A fit that did not converge inside the bounds is retried from the best ones.
+    let beat = if first.status.is_clean() {
+        first.rss - series.within_sum_of_squares()
+    } else {
+        f64::INFINITY
+    };
+    let mut best = first;
+    for start in retry_starts(&series, &bounds, fixed_e0, beat) {
+        let candidate = run(&series, options, &bounds, fixed_e0, start)?;
+        if candidate.rss < best.rss {
+            best = candidate;
+        }
+    }
+    best.into_fit(&series)
+}
+
+/// The flat model: the fixed e0, or the weighted mean response.
+fn flat_fit(series: &Series, fixed_e0: Option<f64>) -> HillFit {
+    let level = fixed_e0.unwrap_or(series.weighted_mean());
+    let rss = series
+        .points()
+        .iter()
+        .map(|p| p.weight * (p.response - level).powi(2))
+        .sum::<f64>()
+        + series.within_sum_of_squares();
+    HillFit::new(
+        CurveShape::Flat { level },
+        rss,
+        series.r_squared(rss),
+        0,
+        series.n_points(),
+        FitStatus::Flat,
+    )
+}
+
+/// One solver run from `start`: of the full problem in the four scaled parameters with e0
+/// free ([`HillProblem`]); of the projected one in (log10 ec50, hill) with e0 fixed, the
+/// levels the least-squares ones at every point the solver visits
+/// ([`ProjectedHillProblem`]).
+fn run(
+    series: &Series,
+    options: &FitOptions,
+    bounds: &Bounds,
+    fixed_e0: Option<f64>,
+    start: ScaledParameters,
+) -> Result<Candidate, FitError> {
+    let max_iterations = options.max_iterations;
+    let (parameters, weighted_rss, iterations, reason) = match fixed_e0 {
+        None => {
+            let solver = LevenbergMarquardt::new(*bounds.lower(), *bounds.upper());
+            let run = solve(HillProblem::new(series), solver, start, max_iterations)?;
+            (run.parameters, run.cost, run.iterations, run.reason)
+        }
+        Some(e0) => {
+            let solver =
+                LevenbergMarquardt::new(shape_of(bounds.lower()), shape_of(bounds.upper()))
+                    .truncating_steps();
+            let problem = ProjectedHillProblem::new(series, Some(e0));
+            let run = solve(problem, solver, shape_of(&start), max_iterations)?;
+            let parameters = run.problem.full_parameters(&run.parameters);
+            (parameters, run.cost, run.iterations, run.reason)
+        }
+    };
+    let rss = weighted_rss + series.within_sum_of_squares();
+    let status = match reason {
+        Some(TerminationReason::SolverConverged) => bound_status(&parameters, bounds),
+        Some(TerminationReason::MaxItersReached) => FitStatus::IterationLimit,
+        _ => FitStatus::Stalled,
+    };
+    Ok(Candidate {
+        parameters,
+        rss,
+        r2: series.r_squared(rss),
+        iterations,
+        status,
+    })
+}
+
+/// What a solver run leaves: the problem (which can say more about its best point), the
+/// best parameters and their cost, the iterations and why it stopped.
+struct SolverRun<P, const N: usize> {
+    problem: P,
+    parameters: [f64; N],
+    cost: f64,
+    iterations: u64,
+    reason: Option<TerminationReason>,
+}
+
+/// Runs `solver` on `problem` from `start` through argmin's executor.
+fn solve<P: LeastSquares<N>, const N: usize>(
+    problem: P,
+    solver: LevenbergMarquardt<N>,
+    start: [f64; N],
+    max_iterations: u64,
+) -> Result<SolverRun<P, N>, FitError> {
+    let mut result = Executor::new(problem, solver)
+        .configure(|state| state.param(start).max_iters(max_iterations))
+        .run()
+        .map_err(|error| FitError::Solver(error.to_string()))?;
+    let state = result.state();
+    let parameters = *state
+        .get_best_param()
+        .ok_or_else(|| FitError::Solver("no parameters returned".into()))?;
+    let (cost, iterations) = (state.get_best_cost(), state.get_iter());
+    let reason = state.get_termination_reason().cloned();
+    let problem = result
+        .problem
+        .problem
+        .take()
+        .ok_or_else(|| FitError::Solver("no problem returned".into()))?;
+    Ok(SolverRun {
+        problem,
+        parameters,
+        cost,
+        iterations,
+        reason,
+    })
+}
+
+/// The bound a converged fit ended on, if any (ec50 before hill).
+fn bound_status(parameters: &ScaledParameters, bounds: &Bounds) -> FitStatus {
+    let checks = [
+        (LOG_EC50, true, ParameterBound::Ec50Lower),
+        (LOG_EC50, false, ParameterBound::Ec50Upper),
+        (HILL, true, ParameterBound::HillLower),
+        (HILL, false, ParameterBound::HillUpper),
+    ];
+    for (index, lower, bound) in checks {
+        let limit = if lower {
+            bounds.lower()[index]
+        } else {
+            bounds.upper()[index]
+        };
+        if parameters[index] == limit {
+            return FitStatus::AtBound(bound);
+        }
+    }
+    FitStatus::Converged
+}
+
+/// One solver run's outcome, before it becomes a [`HillFit`].
+struct Candidate {
+    parameters: ScaledParameters,
+    rss: f64,
+    r2: f64,
+    iterations: u64,
+    status: FitStatus,
+}
+
+impl Candidate {
+    /// The fit this run gives, in the drug's own dose unit.
+    fn into_fit(self, series: &Series) -> Result<HillFit, FitError> {
+        let curve = curve_from_scaled(&self.parameters, series.log10_scale())
+            .map_err(|error| FitError::Solver(error.to_string()))?;
+        Ok(HillFit::new(
+            CurveShape::Hill(curve),
+            self.rss,
+            self.r2,
+            self.iterations,
+            series.n_points(),
+            self.status,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::MAX_RESPONSE_MAGNITUDE;
+    use proptest::prelude::*;
+
+    fn observation(dose: f64, response: f64, replicates: u32) -> Observation {
+        Observation {
+            dose,
+            response,
+            replicates,
+            replicate_sd: if replicates > 1 { 1.0 } else { 0.0 },
+        }
+    }
+
+    /// An ordinary 8-point series (control and 7 doses, 3-fold apart from `lowest`) of a
+    /// curve from 0 to 80 with ec50 at the fourth positive dose.
+    fn ordinary_series(lowest: f64) -> Vec<Observation> {
+        let curve = crate::curve::HillCurve::new(0.0, 80.0, lowest * 27.0, 1.3).unwrap();
+        std::iter::once(0.0)
+            .chain((0..7).map(|step| lowest * 3f64.powi(step)))
+            .map(|dose| observation(dose, curve.response(dose), 1))
+            .collect()
+    }
+
+    #[test]
+    fn ec50_stays_representable_whatever_the_margin_or_the_dose_unit() {
+        let options = FitOptions::builder()
+            .ec50_margin_decades(1e300)
+            .build()
+            .unwrap();
+        for lowest in [1e-305, 1e-3, 1e290] {
+            let series = ordinary_series(lowest);
+            for fit in [
+                options.fit(&series),
+                options.fit_with_fixed_e0(&series, 0.0),
+            ] {
+                let fit = fit.unwrap();
+                let ec50 = fit.curve().unwrap().ec50();
+                assert!(ec50.is_finite() && ec50 > 0.0, "{fit:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn responses_and_a_fixed_e0_beyond_the_response_range_are_refused() {
+        let options = FitOptions::default();
+        let mut series = ordinary_series(0.01);
+        series[3].response = 2.0 * MAX_RESPONSE_MAGNITUDE;
+        assert!(matches!(
+            options.fit(&series),
+            Err(FitError::ResponseOutOfRange { dose, .. }) if dose == series[3].dose
+        ));
+        let series = ordinary_series(0.01);
+        let e0 = -2.0 * MAX_RESPONSE_MAGNITUDE;
+        assert_eq!(
+            options.fit_with_fixed_e0(&series, e0),
+            Err(FitError::InvalidFixedE0 { value: e0 })
+        );
+    }
+
+    /// Options as the builder accepts them, from ordinary to extreme.
+    fn any_options() -> impl Strategy<Value = FitOptions> {
+        (
+            prop_oneof![1e-300f64..1e-3, 1e-3f64..5.0],
+            prop_oneof![1e-12f64..1e-3, 1e-3f64..1e3, 1e3f64..1e300],
+            prop_oneof![Just(0.0), 0.0f64..5.0, 5.0f64..1e300],
+            prop_oneof![Just(1u64), 1u64..300],
+            prop_oneof![-1e300f64..1e300, 0.0f64..1.0],
+            prop_oneof![Just(0.0), 0.0f64..1e-6, 0.0f64..1e3],
+        )
+            .prop_map(|(hill_lower, hill_width, margin, iterations, r2, flat)| {
+                FitOptions::builder()
+                    .hill_bounds(hill_lower, hill_lower + hill_width)
+                    .ec50_margin_decades(margin)
+                    .max_iterations(iterations)
+                    .retry_below_r2(r2)
+                    .flat_tolerance(flat)
+                    .build()
+                    .expect("values in range")
+            })
+    }
+
+    /// Responses a block accepts, from ordinary to extreme, constant runs included.
+    fn any_response() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -10.0f64..110.0,
+            -MAX_RESPONSE_MAGNITUDE..MAX_RESPONSE_MAGNITUDE,
+            Just(0.0),
+            Just(MAX_RESPONSE_MAGNITUDE),
+        ]
+    }
+
+    proptest! {
+        // A fixed seed: the same cases on every run, so CI is repeatable.
+        #![proptest_config(ProptestConfig {
+            cases: 2_000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0F17),
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever the builder accepts, on short, repeated, zero-weight and extreme series
+        /// (doses 10^−320 to 10^308, responses up to ±1e9): no panic, and no
+        /// [`FitError::Solver`], which is kept for the solver's own failures.
+        #[test]
+        fn no_built_options_panic_or_fail_in_the_solver(
+            options in any_options(),
+            points in proptest::collection::vec(
+                (prop_oneof![Just(0.0), -320.0f64..308.0, -3.0f64..3.0], any_response(), 0u32..4),
+                1..10,
+            ),
+            fixed_e0 in any_response(),
+        ) {
+            let series: Vec<Observation> = points
+                .iter()
+                .map(|&(log_dose, response, replicates)| {
+                    let dose = if log_dose == 0.0 { 0.0 } else { 10f64.powf(log_dose) };
+                    observation(dose, response, replicates)
+                })
+                .collect();
+            for result in [options.fit(&series), options.fit_with_fixed_e0(&series, fixed_e0)] {
+                prop_assert!(
+                    !matches!(result, Err(FitError::Solver(_))),
+                    "{result:?} for {options:?} on {series:?}"
+                );
+            }
+        }
+    }
+}
