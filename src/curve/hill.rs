@@ -126,8 +126,7 @@ impl HillCurve {
     /// The dose of this drug alone that gives a response, extended to every response:
     /// the closed-form inverse inside the open interval between e0 and emax, 0 for a response
     /// at or beyond e0 (the drug reaches it at no dose), +∞ for one at or beyond emax (no dose
-    /// reaches it). This is the convention of Loewe additivity for partial agonists
-    /// (METHODS §5.2): a drug that cannot reach an effect contributes x/∞ = 0 to the
+    /// reaches it). This is the convention of Loewe additivity for partial agonists: a drug that cannot reach an effect contributes x/∞ = 0 to the
     /// additivity equation. A curve with e0 = emax reaches nothing: +∞ everywhere.
     pub fn equivalent_dose(&self, response: f64) -> f64 {
         if let Some(dose) = self.dose_for(response) {

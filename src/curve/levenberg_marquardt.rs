@@ -1,6 +1,7 @@
 //! A bounded Levenberg–Marquardt solver for small least-squares problems in N parameters,
 //! as an argmin [`Solver`]. argmin has no Levenberg–Marquardt; its Gauss–Newton variants and
-//! derivative-free methods were measured unfit for 4PL fitting (see the foundation issue).
+//! derivative-free methods fail on 4PL fits (unbounded steps send ec50 or the slope to
+//! infinity on flat or partial curves), hence this bounded solver.
 //!
 //! The problem supplies the weighted cost Σ wᵢ rᵢ² and the normal-equation products JᵀWJ
 //! and JᵀWr ([`LeastSquares`]), which is all the solver needs; parameters are arrays of

@@ -2,9 +2,9 @@
 //! Levenberg–Marquardt solver: only what that solver and the fitter read.
 //!
 //! argmin's general-purpose `IterState` also holds the previous parameters, gradients,
-//! Hessians, Jacobians, residuals, evaluation counts and timings; at about 330 bytes, moved
-//! by value several times per iteration by the executor, it cost about 8% of scoring a block
-//! (callgrind). This state keeps the current and best parameters and costs, the iteration
+//! Hessians, Jacobians, residuals, evaluation counts and timings, all moved by value several
+//! times per iteration by the executor, which is a measurable part of a fit's time
+//! (`benches/README.md`). This state keeps the current and best parameters and costs, the iteration
 //! counts and the termination status, and updates them by the same rules as `IterState`, so
 //! a fit takes the same path and reports the same result.
 
