@@ -102,8 +102,8 @@ pub(super) fn retry_starts(
             fractions.clear();
             match grid_doublings(hill).filter(|_| fixed_e0.is_some() && shape[HILL] == hill) {
                 // With e0 fixed the grid's fractions come from one `exp` per dose and
-                // ec50 (the monotherapy fits keep the exact per-slope `exp`, whose starts
-                // Loewe's extrapolation is sensitive to).
+                // ec50; the monotherapy fits keep the exact per-slope `exp`, which gives
+                // bit-for-bit the starts their fits were validated with.
                 Some(doublings) => fractions.extend(decays.iter().map(|&(decay, positive)| {
                     let mut decay: f64 = decay;
                     for _ in 0..doublings {
