@@ -154,6 +154,43 @@ pub(crate) fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool)
     }
 }
 
+/// The widest span a logarithmic axis may cover. plotters' log axis counts its decades from
+/// the ratio of its ends and loops (practically) forever when that ratio or an end is 0 or
+/// ∞; within these limits the ratio, at most 1e300, stays finite. Doses beyond them (no
+/// assay's) are drawn at the edge.
+const LOG_AXIS_LIMITS: (f64, f64) = (1e-150, 1e150);
+
+/// The largest magnitude of a linear axis end: a margin around f64::MAX would overflow to ∞.
+const LINEAR_AXIS_LIMIT: f64 = 1e300;
+
+/// An axis range that plotters can draw: finite, increasing, and on a logarithmic axis
+/// positive and within [`LOG_AXIS_LIMITS`]. Ordinary ranges are returned unchanged.
+pub(crate) fn drawable_range(range: (f64, f64), logarithmic: bool) -> (f64, f64) {
+    let (lowest, highest) = if logarithmic {
+        LOG_AXIS_LIMITS
+    } else {
+        (-LINEAR_AXIS_LIMIT, LINEAR_AXIS_LIMIT)
+    };
+    let clamp = |value: f64, fallback: f64| {
+        if value.is_nan() {
+            fallback
+        } else {
+            value.clamp(lowest, highest)
+        }
+    };
+    let low = clamp(range.0, lowest);
+    let high = clamp(range.1, highest);
+    if low < high {
+        (low, high)
+    } else if logarithmic {
+        // A single value (or a reversed range): one decade around it.
+        let centre = low.clamp(lowest * 10.0, highest / 10.0);
+        (centre / 10.0, centre * 10.0)
+    } else {
+        (low - 1.0, low + 1.0)
+    }
+}
+
 /// Smallest gap between two dose tick labels (and between the control's note and the
 /// axis title), pixels.
 pub(crate) const TICK_LABEL_GAP: i32 = 16;
@@ -501,5 +538,28 @@ mod tests {
         let labels: Vec<&str> = ticks.iter().map(|tick| tick.label.as_str()).collect();
         assert_eq!(labels, ["0.1", "0.2", "0.5", "1", "2", "5", "10"]);
         assert!(round_dose_ticks(&(f64::NAN..1.0), &[1.0], 1).is_empty());
+    }
+
+    #[test]
+    fn drawable_ranges_are_finite_increasing_and_positive_on_log_axes() {
+        // An ordinary range is unchanged.
+        assert_eq!(drawable_range((0.5, 20.0), true), (0.5, 20.0));
+        assert_eq!(drawable_range((0.0, 20.0), false), (0.0, 20.0));
+        // Ends that would hang plotters' log axis (0, ∞, NaN) are clamped.
+        for range in [
+            (0.0, 1.0),
+            (5e-324, f64::INFINITY),
+            (f64::NAN, f64::NAN),
+            (3.0, 3.0),
+            (f64::MAX, f64::MAX),
+        ] {
+            let (low, high) = drawable_range(range, true);
+            assert!(
+                low > 0.0 && high.is_finite() && low < high,
+                "{range:?}: {low}, {high}"
+            );
+        }
+        let (low, high) = drawable_range((f64::NEG_INFINITY, f64::INFINITY), false);
+        assert!(low.is_finite() && high.is_finite() && low < high);
     }
 }

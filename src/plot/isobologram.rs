@@ -11,7 +11,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::with_headroom;
+use super::axis::{drawable_range, with_headroom};
 use super::layout::{draw_title, split_footer, split_title};
 use super::legend::{draw_series_legend, series_legend_height};
 use super::options::IsobologramOptions;
@@ -177,6 +177,10 @@ fn draw_doses<DB: DrawingBackend>(
     // the top right corner (the highest dose pair, always tested).
     let fraction = legend_fraction(legend_entries(isobologram), area.dim_in_pixel().1);
     let y_range = with_headroom(y_range, fraction, log_doses);
+    let (x_range, y_range) = (
+        drawable_range(x_range, log_doses),
+        drawable_range(y_range, log_doses),
+    );
     let labels = (
         style::drug_label(block.drug(DrugRole::Drug1)),
         style::drug_label(block.drug(DrugRole::Drug2)),

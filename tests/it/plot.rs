@@ -383,3 +383,25 @@ fn plot_command_refuses_ambiguous_or_bad_requests_without_writing() {
         );
     }
 }
+
+#[test]
+fn a_log_isobologram_of_doses_at_the_edges_of_f64_finishes() {
+    // plotters' log axis loops (practically) forever when the ratio of its ends overflows:
+    // doses from the smallest subnormal to 1e300 must still draw, with the axes clamped.
+    let doses = [0.0, 5e-324, 1e-200, 1.0, 1e200, 1e300];
+    let mut builder = BlockBuilder::new("edges", drug("a", "uM"), drug("b", "uM"));
+    for (row, &dose1) in doses.iter().enumerate() {
+        for (column, &dose2) in doses.iter().enumerate() {
+            builder.well(dose1, dose2, 10.0 * (row + column) as f64);
+        }
+    }
+    let block = builder.build().expect("valid block");
+    let isobologram = IsobologramOptions::new(vec![30.0, 50.0])
+        .expect("valid levels")
+        .with_log_doses(true);
+    for normalised in [false, true] {
+        let options =
+            PlotOptions::new().with_isobologram(isobologram.clone().with_normalised(normalised));
+        assert_well_formed("edge doses", &svg(PlotKind::Isobologram, &block, &options));
+    }
+}

@@ -10,7 +10,9 @@
 //!   number is finite or NaN where a stated count or status says it is missing;
 //! - invariants not covered by `score_invariants.rs`: the HSA, Bliss and Loewe references
 //!   depend on the monotherapies alone, and with monotherapy responses in [0, 100] HSA never
-//!   scores a cell below Bliss.
+//!   scores a cell below Bliss;
+//! - options: no value given to a builder makes the library panic (it is refused, or the
+//!   options fit, score and draw any block).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -477,5 +479,104 @@ proptest! {
             );
         }
         prop_assert!(hsa.summary.mean >= bliss.summary.mean - BLISS_FORMULA_ROUNDING);
+    }
+}
+
+// ---------------------------------------------------------------- options
+
+/// Any f64, the edges included: NaN, ±∞, ±0, tiny and huge values, and ordinary ones.
+fn any_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        2 => -20.0f64..20.0,
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(f64::NEG_INFINITY),
+        1 => Just(0.0),
+        1 => Just(-0.0),
+        1 => Just(5e-324),
+        1 => Just(1e300),
+        1 => Just(-1e300),
+    ]
+}
+
+proptest! {
+    // 96 option sets from a fixed seed, each used on one random block: the same cases on
+    // every run, a few seconds in a debug build.
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        rng_seed: RngSeed::Fixed(11),
+        ..ProptestConfig::default()
+    })]
+
+    /// No option value makes the library panic: a builder either refuses it with an error
+    /// naming the option, or the options it builds fit, score and draw any block.
+    #[test]
+    fn no_option_value_makes_the_library_panic(
+        hill_bounds in prop_oneof![
+            9 => (0.05f64..1.0, 2.0f64..20.0),
+            1 => (any_value(), any_value()),
+        ],
+        margin in prop_oneof![9 => 0.0f64..4.0, 1 => any_value()],
+        iterations in prop_oneof![1 => Just(0u64), 9 => 1u64..300, 1 => Just(u64::MAX)],
+        retry in prop_oneof![9 => 0.0f64..1.0, 1 => any_value()],
+        flat in prop_oneof![9 => 0.0f64..1.0, 1 => any_value()],
+        effects in prop_oneof![
+            3 => proptest::collection::vec(1.0f64..99.0, 1..4),
+            1 => proptest::collection::vec(any_value(), 0..4),
+        ],
+        normalised in any::<bool>(),
+        log_doses in any::<bool>(),
+        rule in prop_oneof![
+            Just(LoeweUndefined::Nan),
+            Just(LoeweUndefined::Hsa),
+            Just(LoeweUndefined::SynergyFinder),
+        ],
+        wells in wells(),
+    ) {
+        let built = synergist::FitOptions::builder()
+            .hill_bounds(hill_bounds.0, hill_bounds.1)
+            .ec50_margin_decades(margin)
+            // Bounded so that a case stays fast; u64::MAX is still checked by the builder.
+            .max_iterations(iterations.min(300))
+            .retry_below_r2(retry)
+            .flat_tolerance(flat)
+            .build();
+        let fit = match built {
+            Ok(fit) => fit,
+            Err(error) => {
+                prop_assert!(!error.option.is_empty() && !error.to_string().is_empty());
+                return Ok(());
+            }
+        };
+        let _ = synergist::FitOptions::builder().max_iterations(iterations).build();
+        let Some(block) = build(&wells) else { return Ok(()) };
+        let score = ScoreOptions::new().with_fit(fit).with_loewe_undefined(rule);
+        let scores = synergist::score_block(&block, &Model::ALL, &score);
+        prop_assert_eq!(scores.models.len(), Model::ALL.len());
+        match synergist::plot::IsobologramOptions::new(effects) {
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
+            Ok(isobologram) => {
+                let options = synergist::plot::PlotOptions::new()
+                    .with_score(score)
+                    .with_isobologram(
+                        isobologram.with_normalised(normalised).with_log_doses(log_doses),
+                    );
+                for kind in [
+                    synergist::plot::PlotKind::Isobologram,
+                    synergist::plot::PlotKind::SynergyMap,
+                    synergist::plot::PlotKind::Curves,
+                ] {
+                    let drawn = synergist::plot::render_block(
+                        kind,
+                        &block,
+                        &options,
+                        synergist::plot::ImageFormat::Svg,
+                    );
+                    if let Err(error) = drawn {
+                        prop_assert!(!error.to_string().is_empty());
+                    }
+                }
+            }
+        }
     }
 }
