@@ -15,7 +15,7 @@ use crate::data::{Block, Screen};
 use crate::model::{BlockContext, LoeweUndefined, Model, ModelError, ModelOptions};
 
 pub use status::{BlockStatus, ModelProblem};
-pub use summary::{ModelScores, ModelSummary};
+pub use summary::{Interval, ModelScores, ModelSummary};
 
 /// How to score. [`ScoreOptions::default`] is what `synergist score` uses.
 #[derive(Debug, Clone, PartialEq, Default)]

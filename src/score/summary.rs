@@ -16,6 +16,11 @@ pub struct ModelSummary {
     /// Two-sided one-sample t-test of the cells' synergy against 0 (SynergyFinder 3.15);
     /// NaN for fewer than 2 cells or constant scores.
     pub p_value: f64,
+    /// Benjamini–Hochberg q-value of `p_value` across the blocks of a screen; NaN until the
+    /// screen's p-values are corrected together (a single block has none).
+    pub q_value: f64,
+    /// A confidence interval of the mean, when one was computed (a bootstrap).
+    pub interval: Option<Interval>,
     /// Combination cells in the mean.
     pub cells_used: usize,
     /// Measured combination cells left out because the model had no reference there.
@@ -23,6 +28,24 @@ pub struct ModelSummary {
     /// Combination cells whose reference came from a fallback rule (Loewe's
     /// `--loewe-undefined`), whether or not the rule gave a value.
     pub cells_fallback: usize,
+}
+
+/// A confidence interval of a score, with the Monte-Carlo standard error of each end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    /// Lower end.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+    /// Coverage it aims at, e.g. 0.95.
+    pub level: f64,
+    /// Monte-Carlo standard error of the lower end (the error due to a finite number of
+    /// draws, not the score's own uncertainty).
+    pub low_standard_error: f64,
+    /// Monte-Carlo standard error of the upper end.
+    pub high_standard_error: f64,
+    /// Draws the interval rests on.
+    pub draws: usize,
 }
 
 /// One model's scores over a block, every array indexed like
@@ -115,6 +138,8 @@ pub(super) fn scores_from(context: &BlockContext<'_>, surface: ReferenceSurface)
         summary: ModelSummary {
             mean,
             p_value,
+            q_value: f64::NAN,
+            interval: None,
             cells_used: values.len(),
             cells_excluded,
             cells_fallback,
