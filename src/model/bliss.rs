@@ -40,8 +40,8 @@ impl ReferenceModel for Bliss {
         context: &BlockContext<'_>,
         _options: &ModelOptions,
     ) -> Result<ReferenceSurface, ModelError> {
-        let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
-        let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
+        let drug1 = context.monotherapy_responses(DrugRole::Drug1)?;
+        let drug2 = context.monotherapy_responses(DrugRole::Drug2)?;
         Ok(ReferenceSurface::plain(outer(
             &drug1,
             &drug2,

@@ -35,7 +35,7 @@ use crate::curve::FitError;
 use crate::data::DrugRole;
 
 pub use bliss::{bliss_expectation, Bliss};
-pub use context::{BlockContext, SliceError, SliceFit};
+pub use context::{BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit};
 pub use hsa::Hsa;
 pub use index::{
     combination_index, dose_fractions, loewe_combination_index, loewe_equivalent_dose,
