@@ -69,6 +69,14 @@ fn write_report(
         writeln!(out, "  {line}")?;
     }
     writeln!(out, "blocks keyed {}", read.key.describe())?;
+    let varying = read.key.varying_columns(&read.mapping);
+    if !varying.is_empty() {
+        writeln!(
+            out,
+            "columns that may differ within a block (well identifiers, --well-columns): {}",
+            varying.join(", ")
+        )?;
+    }
     writeln!(
         out,
         "dose tolerance: doses of a drug within a relative {tolerance} are one dose (--dose-tolerance)"

@@ -44,6 +44,11 @@ pub struct InputArgs {
     /// drug pair), e.g. `cell_line` when one block id holds several cell lines.
     #[arg(long, value_name = "COL,...", value_delimiter = ',')]
     pub block_by: Vec<String>,
+    /// Columns whose value differs between the wells of a block (measurements or
+    /// annotations per well); any other column must be the same on every row of a block,
+    /// except well identifiers (replicate, well, plate, row, col, …).
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub well_columns: Vec<String>,
     /// Doses of one drug within this relative distance are one dose (the value written
     /// most often); 0 for exact.
     #[arg(long, value_name = "RELATIVE", default_value = "1e-6", value_parser = parse_tolerance)]
@@ -104,6 +109,12 @@ impl InputArgs {
             sheet: self.sheet.clone(),
             block_by: self
                 .block_by
+                .iter()
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .collect(),
+            well_columns: self
+                .well_columns
                 .iter()
                 .map(|name| name.trim().to_string())
                 .filter(|name| !name.is_empty())

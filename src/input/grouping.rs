@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use csv::StringRecord;
 
-use super::identity::{is_well_column, BlockKey};
+use super::identity::BlockKey;
 use super::input_error::{InputError, InputProblem, ProblemList};
 use super::monotherapy::MonotherapyTable;
 use super::notes::ReadingNotes;
@@ -518,7 +518,7 @@ impl Grouping {
                 continue;
             }
             kept.varies = true;
-            if is_well_column(&column.header) || key.contains(column) {
+            if key.may_vary(column) {
                 continue;
             }
             mismatches.push((
@@ -526,9 +526,14 @@ impl Grouping {
                 format!(
                     "block {} has \"{value}\" here but \"{}\" at line {}: the block would \
                      average rows of different {} as replicates; give them their own blocks \
-                     with --block-by {} (or, if the column only numbers replicate wells, name \
-                     it replicate)",
-                    state.id, kept.value, state.first_line, column.header, column.header
+                     with --block-by {}, or, if it is a value of each well (a replicate \
+                     number, a raw count), pass --well-columns {}",
+                    state.id,
+                    kept.value,
+                    state.first_line,
+                    column.header,
+                    column.header,
+                    column.header
                 ),
             ));
         }

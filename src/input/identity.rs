@@ -119,23 +119,29 @@ pub struct BlockKey {
     /// The drug name columns, when the drug pair is part of the key (no block id column).
     drugs: Option<[MappedColumn; 2]>,
     source: KeySource,
+    /// Columns named by `--well-columns`: they may differ between the wells of a block.
+    well_columns: Vec<MappedColumn>,
 }
 
 /// Why the block key cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BlockKeyError {
-    /// A `--block-by` column is not in the file.
-    #[error("--block-by {name}: the file has no column \"{name}\" (found: {found})")]
+    /// A `--block-by` or `--well-columns` column is not in the file.
+    #[error("{flag} {name}: the file has no column \"{name}\" (found: {found})")]
     UnknownColumn {
+        /// The flag that names it.
+        flag: &'static str,
         /// The name given.
         name: String,
         /// The file's headers.
         found: String,
     },
-    /// A `--block-by` column plays a role (a dose, the response, …).
-    #[error("--block-by {name}: \"{name}\" is the {role} column; give sample columns (cell line, batch, …)")]
+    /// A `--block-by` or `--well-columns` column plays a role (a dose, the response, …).
+    #[error("{flag} {name}: \"{name}\" is the {role} column; give other columns")]
     RoleColumn {
+        /// The flag that names it.
+        flag: &'static str,
         /// The name given.
         name: String,
         /// Its role.
@@ -148,25 +154,24 @@ impl BlockKey {
     /// order given) when there are any; without a block id column the drug pair joins the
     /// key, with the `block_by` columns or else every sample column of the file.
     ///
+    /// `well_columns` may differ between the rows of a block, like the well identifiers of
+    /// [`WELL_COLUMNS`] (per-well measurements or annotations).
+    ///
     /// # Errors
-    /// [`BlockKeyError`] for a `block_by` name that is not a metadata column of the file.
-    pub fn new(mapping: &ColumnMapping, block_by: &[String]) -> Result<BlockKey, BlockKeyError> {
+    /// [`BlockKeyError`] for a `block_by` or `well_columns` name that is not a metadata
+    /// column of the file.
+    pub fn new(
+        mapping: &ColumnMapping,
+        block_by: &[String],
+        well_columns: &[String],
+    ) -> Result<BlockKey, BlockKeyError> {
         let mut columns: Vec<MappedColumn> = mapping.block_id().into_iter().cloned().collect();
-        for name in block_by {
-            let name = name.trim();
-            let found = mapping
-                .metadata()
-                .iter()
-                .find(|column| column.header.eq_ignore_ascii_case(name));
-            match found {
-                Some(column) => {
-                    if !columns.contains(column) {
-                        columns.push(column.clone());
-                    }
-                }
-                None => return Err(unknown_column(mapping, name)),
+        for column in metadata_columns(mapping, block_by, "--block-by")? {
+            if !columns.contains(&column) {
+                columns.push(column);
             }
         }
+        let well_columns = metadata_columns(mapping, well_columns, "--well-columns")?;
         let has_block_id = mapping.block_id().is_some();
         let source = if !block_by.is_empty() {
             KeySource::BlockBy
@@ -189,7 +194,16 @@ impl BlockKey {
             columns,
             drugs,
             source,
+            well_columns,
         })
+    }
+
+    /// True when a column may differ between the rows of one block: a key column, a well
+    /// identifier ([`WELL_COLUMNS`]) or a column named by `--well-columns`.
+    pub fn may_vary(&self, column: &MappedColumn) -> bool {
+        self.columns.contains(column)
+            || self.well_columns.contains(column)
+            || is_well_column(&column.header)
     }
 
     /// How the key was chosen.
@@ -243,6 +257,17 @@ impl BlockKey {
         key.replace('\u{1f}', "_")
     }
 
+    /// The headers of the columns that may differ between the rows of a block besides the
+    /// key: the well identifiers found and the `--well-columns`, in file order.
+    pub fn varying_columns(&self, mapping: &ColumnMapping) -> Vec<String> {
+        mapping
+            .metadata()
+            .iter()
+            .filter(|column| !self.columns.contains(column) && self.may_vary(column))
+            .map(|column| column.header.clone())
+            .collect()
+    }
+
     /// One line for `check`: how rows are grouped into blocks.
     pub fn describe(&self) -> String {
         let names: Vec<&str> = self
@@ -271,14 +296,36 @@ impl BlockKey {
     }
 }
 
-fn unknown_column(mapping: &ColumnMapping, name: &str) -> BlockKeyError {
+/// The metadata columns named (any case), in the order given.
+fn metadata_columns(
+    mapping: &ColumnMapping,
+    names: &[String],
+    flag: &'static str,
+) -> Result<Vec<MappedColumn>, BlockKeyError> {
+    names
+        .iter()
+        .map(|name| {
+            let name = name.trim();
+            mapping
+                .metadata()
+                .iter()
+                .find(|column| column.header.eq_ignore_ascii_case(name))
+                .cloned()
+                .ok_or_else(|| unknown_column(mapping, name, flag))
+        })
+        .collect()
+}
+
+fn unknown_column(mapping: &ColumnMapping, name: &str, flag: &'static str) -> BlockKeyError {
     if let Some(role) = mapping.role_of(name) {
         return BlockKeyError::RoleColumn {
+            flag,
             name: name.to_string(),
             role: role.to_string(),
         };
     }
     BlockKeyError::UnknownColumn {
+        flag,
         name: name.to_string(),
         found: mapping
             .headers()

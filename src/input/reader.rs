@@ -59,6 +59,9 @@ pub struct ReadOptions {
     /// Columns that key the blocks besides the block id (`--block-by`); with them, a file
     /// without a block id keys its blocks by these columns and the drug pair.
     pub block_by: Vec<String>,
+    /// Columns that may differ between the wells of a block (`--well-columns`), besides the
+    /// well identifiers every file may have (replicate, well, plate, …).
+    pub well_columns: Vec<String>,
     /// Doses of one drug within this relative distance are one level (`--dose-tolerance`).
     pub dose_tolerance: DoseTolerance,
     /// What a missing response (empty, `NA`, …) is: a well not measured (default) or a
@@ -262,7 +265,7 @@ impl Table {
                 source,
             }
         })?;
-        let key = BlockKey::new(&mapping, &options.block_by).map_err(|source| {
+        let key = BlockKey::new(&mapping, &options.block_by, &options.well_columns).map_err(|source| {
             InputError::BlockKey {
                 file: file.clone(),
                 source,

@@ -593,7 +593,7 @@ fn check_duplicates(trimmed: &[&str]) -> Result<(), SchemaError> {
 impl fmt::Display for ColumnMapping {
     /// One role per line (`block_id <- PairIndex`; the unit lines show the column each drug's
     /// unit comes from), then the other columns:
-    /// `other columns: cell_line, replicate (kept per block where constant within it)`.
+    /// `other columns: cell_line, replicate (kept per block where the same on all its rows)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.block_id() {
             Some(column) => writeln!(f, "block_id <- {}", column.header)?,
@@ -624,7 +624,7 @@ impl fmt::Display for ColumnMapping {
         } else {
             write!(
                 f,
-                "other columns: {} (kept per block where constant within it)",
+                "other columns: {} (kept per block where the same on all its rows)",
                 names.join(", ")
             )
         }
@@ -683,7 +683,7 @@ mod tests {
             mapping.to_string(),
             "block_id <- PairIndex\ndrug1 <- DrugRow\ndrug2 <- DrugCol\nconc1 <- ConcRow\n\
              conc2 <- ConcCol\nresponse <- Response\nconc_unit1 <- ConcUnit\n\
-             conc_unit2 <- ConcUnit\nother columns: cell_line, replicate (kept per block where constant within it)"
+             conc_unit2 <- ConcUnit\nother columns: cell_line, replicate (kept per block where the same on all its rows)"
         );
     }
 

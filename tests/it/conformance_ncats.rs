@@ -40,46 +40,17 @@ fn reference_path(shared: &Path) -> PathBuf {
     shared.join("datasets/ncats_malaria_mott2015/reference_synergyfinder_per_dose.csv")
 }
 
-/// The reference file without its per-cell score columns (`bliss`, `hsa`, `loewe`, `zip`):
-/// they differ between the wells of a block, which the reader refuses in an input (a
-/// column that varies within a block would be averaged as replicates).
-fn without_score_columns(path: &Path) -> PathBuf {
-    // One directory per test thread: scratch_dir empties its directory.
-    let thread = format!("{:?}", std::thread::current().id());
-    let directory = crate::common::scratch_dir(&format!(
-        "conformance_ncats_{}",
-        thread.replace(|c: char| !c.is_ascii_alphanumeric(), "")
-    ));
-    let copy = directory.join("responses_input.csv");
-    let mut reader = csv::Reader::from_path(path).expect("read the reference file");
-    let headers = reader.headers().expect("a header").clone();
-    let keep: Vec<usize> = (0..headers.len())
-        .filter(|&index| !["bliss", "hsa", "loewe", "zip"].contains(&&headers[index]))
-        .collect();
-    let mut writer = csv::Writer::from_path(&copy).expect("write the copy");
-    let select = |record: &csv::StringRecord| -> Vec<String> {
-        keep.iter().map(|&index| record[index].to_string()).collect()
-    };
-    writer.write_record(select(&headers)).expect("write the header");
-    for record in reader.records() {
-        writer
-            .write_record(select(&record.expect("a row")))
-            .expect("write a row");
-    }
-    writer.flush().expect("flush the copy");
-    copy
-}
-
 /// The screen, through the library's reader: `response_input` is % viability, the other
 /// columns are recognised aliases (drug_a/drug_b, conc_a/conc_b, block_id).
 fn read_screen(path: &Path) -> Screen {
-    let path = &without_score_columns(path);
     let columns = "response=response_input"
         .parse::<ColumnOverrides>()
         .expect("a valid --columns value");
     let options = ReadOptions {
         response: Some(ResponseKind::Viability),
         columns,
+        // SynergyFinder's per-cell scores differ between the wells of a block.
+        well_columns: ["bliss", "hsa", "loewe", "zip"].map(String::from).to_vec(),
         ..ReadOptions::default()
     };
     let read = synergist::read_screen(path, &options)
