@@ -52,7 +52,11 @@ fn write_report(
     let screen = &read.screen;
     writeln!(out, "input: {}", screen.source())?;
     match &read.sheet {
-        Some(sheet) => writeln!(out, "layout: {}, sheet \"{sheet}\"", read.layout.description())?,
+        Some(sheet) => writeln!(
+            out,
+            "layout: {}, sheet \"{sheet}\"",
+            read.layout.description()
+        )?,
         None => writeln!(out, "layout: {}", read.layout.description())?,
     }
     writeln!(

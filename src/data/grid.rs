@@ -254,7 +254,14 @@ mod tests {
     #[test]
     fn axes_come_from_the_combinations_and_the_zeros() {
         // Drug1 alone at 0.1 and 0.3 (off the combination grid), combinations at 1 x 1.
-        let wells = [[0.0, 0.0], [0.1, 0.0], [0.3, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+        let wells = [
+            [0.0, 0.0],
+            [0.1, 0.0],
+            [0.3, 0.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.0, 1.0],
+        ];
         let [axis1, axis2] = axes(wells.iter().copied());
         assert_eq!(axis1, [0.0, 1.0]);
         assert_eq!(axis2, [0.0, 1.0]);

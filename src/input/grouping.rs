@@ -146,7 +146,8 @@ impl Grouping {
                 continue;
             }
             if state.wells.is_empty() && state.unmeasured > 0 {
-                self.notes.empty_block(&state.id, state.first_line, state.unmeasured);
+                self.notes
+                    .empty_block(&state.id, state.first_line, state.unmeasured);
                 continue;
             }
             match self.build(state) {
@@ -361,8 +362,10 @@ impl Grouping {
             }
         }
         let mut key_buffer = std::mem::take(&mut self.key_buffer);
-        self.key
-            .write(|index| record.get(index).unwrap_or("").as_bytes(), &mut key_buffer);
+        self.key.write(
+            |index| record.get(index).unwrap_or("").as_bytes(),
+            &mut key_buffer,
+        );
         let key = String::from_utf8_lossy(&key_buffer).into_owned();
         self.key_buffer = key_buffer;
 

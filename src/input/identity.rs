@@ -187,9 +187,8 @@ impl BlockKey {
             );
             KeySource::Samples
         };
-        let drugs = (!has_block_id).then(|| {
-            DrugRole::BOTH.map(|role| mapping.drug_column(role).clone())
-        });
+        let drugs =
+            (!has_block_id).then(|| DrugRole::BOTH.map(|role| mapping.drug_column(role).clone()));
         Ok(BlockKey {
             columns,
             drugs,
@@ -354,7 +353,14 @@ mod tests {
     #[test]
     fn third_drug_columns_are_found_in_any_spelling() {
         let headers: Vec<String> = [
-            "block_id", "drug1", "drug2", "Drug3", "conc1", "conc_3", "conc_unit3", "conc12x",
+            "block_id",
+            "drug1",
+            "drug2",
+            "Drug3",
+            "conc1",
+            "conc_3",
+            "conc_unit3",
+            "conc12x",
             "drug4",
         ]
         .map(String::from)

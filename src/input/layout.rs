@@ -51,7 +51,9 @@ impl Layout {
     pub fn description(self) -> &'static str {
         match self {
             Layout::Long => "long (one row per well)",
-            Layout::Matrix => "SynergyFinder matrix (Drug1:/Drug2:/ConcUnit: rows, then the dose matrix)",
+            Layout::Matrix => {
+                "SynergyFinder matrix (Drug1:/Drug2:/ConcUnit: rows, then the dose matrix)"
+            }
             Layout::Ncats => "NCATS matrix export (metadata.csv + responses.csv)",
             Layout::Xlsx => "Excel workbook",
         }
@@ -110,7 +112,8 @@ pub(super) fn ncats_folder(source: &InputSource) -> Option<PathBuf> {
         if name != "metadata.csv" && name != "responses.csv" {
             return None;
         }
-        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     (folder.join("metadata.csv").is_file() && folder.join("responses.csv").is_file())
         .then_some(folder)
@@ -141,7 +144,11 @@ pub(super) fn detect(source: &InputSource, start: &[u8]) -> Layout {
 /// lower case without the colon; None for a cell that is not such a label.
 pub(super) fn matrix_label(cell: &str) -> Option<String> {
     let cell = cell.trim().trim_start_matches('\u{feff}').trim();
-    let label = cell.strip_suffix(':').unwrap_or(cell).trim().to_ascii_lowercase();
+    let label = cell
+        .strip_suffix(':')
+        .unwrap_or(cell)
+        .trim()
+        .to_ascii_lowercase();
     ["drug1", "drug2", "cell", "concunit", "conc_unit"]
         .contains(&label.as_str())
         .then_some(label)
@@ -196,9 +203,7 @@ impl Records {
         match self {
             Records::Csv(reader) => match reader.read_record(record) {
                 Ok(true) => Ok(Some(
-                    record
-                        .position()
-                        .map_or(last_line + 1, csv::Position::line),
+                    record.position().map_or(last_line + 1, csv::Position::line),
                 )),
                 Ok(false) => Ok(None),
                 Err(error) => Err(super::reader::csv_error(error, file, last_line)),

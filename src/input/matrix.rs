@@ -122,7 +122,8 @@ pub(super) fn to_long(file: &str, rows: &[(Vec<String>, u64)]) -> Result<MemoryT
             ));
         };
         let Some(doses2) = &block.doses2 else {
-            let mut doses: Vec<String> = cells.iter().skip(1).map(|c| c.trim().to_string()).collect();
+            let mut doses: Vec<String> =
+                cells.iter().skip(1).map(|c| c.trim().to_string()).collect();
             while doses.last().is_some_and(String::is_empty) {
                 doses.pop();
             }
@@ -207,7 +208,8 @@ mod tests {
 
     #[test]
     fn blocks_become_long_rows_with_their_lines() {
-        let text = "\u{feff}Drug1:,A,,\nDrug2:,B,,\nCell,X,,\nConcUnit:,uM,,\n,0,1,\n0,0,5,\n2,7,,\n\
+        let text =
+            "\u{feff}Drug1:,A,,\nDrug2:,B,,\nCell,X,,\nConcUnit:,uM,,\n,0,1,\n0,0,5,\n2,7,,\n\
                     Drug1:,C,,\nDrug2:,D,,\nConcUnit:,nM,,\n,0,3,\n0,1,2,\n";
         let table = to_long("m.csv", &rows(text)).unwrap();
         assert_eq!(

@@ -31,13 +31,13 @@ mod source;
 mod survey;
 pub mod units;
 
+pub use identity::{BlockKey, BlockKeyError, KeySource};
 pub use input_error::{InputError, InputProblem, MAX_LISTED_PROBLEMS};
+pub use layout::{Layout, UnknownLayout};
 pub use line_limit::MAX_LINE_BYTES;
+pub use monotherapy::MonotherapyTable;
 pub use number::format_float;
 pub use plausibility::PLAUSIBLE_RESPONSE_LIMIT;
-pub use identity::{BlockKey, BlockKeyError, KeySource};
-pub use layout::{Layout, UnknownLayout};
-pub use monotherapy::MonotherapyTable;
 pub use reader::{read_screen, BlockReader, Grouped, MissingResponses, ReadOptions, ReadScreen};
 pub use response::{ResponseConvention, ResponseKind, ResponseScale, UnknownResponseKind};
 pub use source::InputSource;

@@ -58,7 +58,10 @@ impl MonotherapyTable {
     /// # Errors
     /// [`InputError`] when the file cannot be read, lacks a drug, dose or response column,
     /// or has rows with problems (each named by line, column and value).
-    pub fn read(source: &InputSource, options: &ReadOptions) -> Result<MonotherapyTable, InputError> {
+    pub fn read(
+        source: &InputSource,
+        options: &ReadOptions,
+    ) -> Result<MonotherapyTable, InputError> {
         let file = source.display_name();
         let delimiter = options
             .delimiter
@@ -72,7 +75,13 @@ impl MonotherapyTable {
             .headers()
             .map_err(|error| super::reader::csv_error(error, &file, 1))?
             .iter()
-            .map(|header| header.trim().trim_start_matches('\u{feff}').trim().to_string())
+            .map(|header| {
+                header
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
             .collect();
         let find = |names: &[&str]| {
             headers
@@ -155,7 +164,9 @@ impl MonotherapyTable {
                 });
             };
             let parsed_dose = parse_dose(field(dose), format)
-                .map_err(|error| problem(dose, error.message(NumberField::Dose, format).to_string()))
+                .map_err(|error| {
+                    problem(dose, error.message(NumberField::Dose, format).to_string())
+                })
                 .ok();
             let parsed_response = match parse_finite(field(response), format) {
                 Ok(value) => Some(Some(value)),

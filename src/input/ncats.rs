@@ -59,8 +59,13 @@ pub(super) fn to_long(folder: &Path) -> Result<MemoryTable, InputError> {
     let blocks = read_metadata(&folder.join("metadata.csv"), &metadata_file)?;
     let (headers, rows) = read_csv(&folder.join("responses.csv"), &responses_file)?;
     let column = |name: &str| column_index(&headers, name, &responses_file);
-    let [block_column, row_column, col_column, value_column, replicate_column] =
-        [column("BlockId")?, column("Row")?, column("Col")?, column("Value")?, column("Replicate")?];
+    let [block_column, row_column, col_column, value_column, replicate_column] = [
+        column("BlockId")?,
+        column("Row")?,
+        column("Col")?,
+        column("Value")?,
+        column("Replicate")?,
+    ];
     let problem = |line: u64, column: &str, value: &str, message: String| InputError::Layout {
         file: responses_file.clone(),
         line: Some(line),
@@ -85,7 +90,9 @@ pub(super) fn to_long(folder: &Path) -> Result<MemoryTable, InputError> {
             let text = field(column);
             text.parse::<f64>()
                 .ok()
-                .filter(|index| index.fract() == 0.0 && *index >= 1.0 && *index <= doses.len() as f64)
+                .filter(|index| {
+                    index.fract() == 0.0 && *index >= 1.0 && *index <= doses.len() as f64
+                })
                 .map(|index| doses[index as usize - 1].clone())
                 .ok_or_else(|| {
                     problem(
@@ -139,7 +146,11 @@ fn read_metadata(path: &Path, file: &str) -> Result<HashMap<String, BlockMetadat
     for (record, _) in rows {
         let [id, row_name, column_name, row_doses, column_doses, row_unit, column_unit] =
             indexes.map(|index| record.get(index).unwrap_or("").trim().to_string());
-        let list = |text: &str| text.split(',').map(|dose| dose.trim().to_string()).collect();
+        let list = |text: &str| {
+            text.split(',')
+                .map(|dose| dose.trim().to_string())
+                .collect()
+        };
         blocks.insert(
             id,
             BlockMetadata {
@@ -156,7 +167,10 @@ fn read_metadata(path: &Path, file: &str) -> Result<HashMap<String, BlockMetadat
 }
 
 /// A CSV file's header and rows, each row with its line.
-fn read_csv(path: &Path, file: &str) -> Result<(Vec<String>, Vec<(StringRecord, u64)>), InputError> {
+fn read_csv(
+    path: &Path,
+    file: &str,
+) -> Result<(Vec<String>, Vec<(StringRecord, u64)>), InputError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)

@@ -207,7 +207,11 @@ impl Table {
                 })?;
                 file = super::ncats::file_name(&folder, "responses.csv");
                 let table = super::ncats::to_long(&folder)?;
-                (Layout::Ncats, table.headers, Records::Memory(table.rows.into_iter()))
+                (
+                    Layout::Ncats,
+                    table.headers,
+                    Records::Memory(table.rows.into_iter()),
+                )
             }
             Some(Layout::Xlsx) => {
                 let InputSource::Path(path) = source else {
@@ -220,7 +224,11 @@ impl Table {
                 let (name, rows) = super::excel::read_sheet(path, &file, options.sheet.as_deref())?;
                 sheet = Some(name);
                 let table = sheet_table(&file, rows)?;
-                (Layout::Xlsx, table.headers, Records::Memory(table.rows.into_iter()))
+                (
+                    Layout::Xlsx,
+                    table.headers,
+                    Records::Memory(table.rows.into_iter()),
+                )
             }
             forced => {
                 if options.decimal_comma && delimiter == b',' {
@@ -237,7 +245,11 @@ impl Table {
                 if layout == Layout::Matrix {
                     let rows = read_rows(text, delimiter, &file)?;
                     let table = super::matrix::to_long(&file, &rows)?;
-                    (Layout::Matrix, table.headers, Records::Memory(table.rows.into_iter()))
+                    (
+                        Layout::Matrix,
+                        table.headers,
+                        Records::Memory(table.rows.into_iter()),
+                    )
                 } else {
                     let mut reader = csv::ReaderBuilder::new()
                         .has_headers(true)
@@ -265,12 +277,12 @@ impl Table {
                 source,
             }
         })?;
-        let key = BlockKey::new(&mapping, &options.block_by, &options.well_columns).map_err(|source| {
-            InputError::BlockKey {
+        let key = BlockKey::new(&mapping, &options.block_by, &options.well_columns).map_err(
+            |source| InputError::BlockKey {
                 file: file.clone(),
                 source,
-            }
-        })?;
+            },
+        )?;
         let convention = response_convention(&mapping, options, &file)?;
         Ok(Table {
             file,
@@ -325,9 +337,9 @@ fn sheet_table(file: &str, rows: Vec<(Vec<String>, u64)>) -> Result<MemoryTable,
         .first()
         .and_then(|cell| layout::matrix_label(cell))
         .is_some_and(|label| label == "drug1")
-        && first_cells.get(1).is_some_and(|cell| {
-            !cell.trim().is_empty() && layout::matrix_label(cell).is_none()
-        });
+        && first_cells
+            .get(1)
+            .is_some_and(|cell| !cell.trim().is_empty() && layout::matrix_label(cell).is_none());
     if is_matrix {
         return super::matrix::to_long(file, &rows[first..]);
     }

@@ -597,7 +597,10 @@ impl fmt::Display for ColumnMapping {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.block_id() {
             Some(column) => writeln!(f, "block_id <- {}", column.header)?,
-            None => writeln!(f, "block_id <- (none; blocks keyed by sample columns and drug pair)")?,
+            None => writeln!(
+                f,
+                "block_id <- (none; blocks keyed by sample columns and drug pair)"
+            )?,
         }
         let fixed = [
             ColumnRole::Drug1,

@@ -59,7 +59,11 @@ pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, Inp
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(error) => {
-                        return Err(super::reader::csv_error(error, &file, tally.survey.rows + 1))
+                        return Err(super::reader::csv_error(
+                            error,
+                            &file,
+                            tally.survey.rows + 1,
+                        ))
                     }
                 }
                 // Skipped by the real reading too.
@@ -118,9 +122,7 @@ impl Tally {
         if self.closed.contains(key) {
             if survey.regrouped.is_none() {
                 survey.regrouped = Some(Regrouped {
-                    block_id: super::identity::BlockKey::display_id(&String::from_utf8_lossy(
-                        key,
-                    )),
+                    block_id: super::identity::BlockKey::display_id(&String::from_utf8_lossy(key)),
                     line,
                 });
             }

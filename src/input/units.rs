@@ -51,10 +51,9 @@ impl Unit {
     /// None for a spelling not in the table.
     pub fn parse(text: &str) -> Option<Unit> {
         let text = text.trim();
-        let text = text.strip_suffix("g/ml").map_or_else(
-            || text.to_string(),
-            |stem| format!("{stem}g/mL"),
-        );
+        let text = text
+            .strip_suffix("g/ml")
+            .map_or_else(|| text.to_string(), |stem| format!("{stem}g/mL"));
         for (prefix, factor) in PREFIXES {
             let Some(rest) = text.strip_prefix(prefix) else {
                 continue;

@@ -394,7 +394,11 @@ fn byte_order_mark_is_skipped_before_plain_and_quoted_headers() {
         bytes.extend_from_slice(text.as_bytes());
         let path = write_file(&dir, file, &bytes);
         let screen = read_ok(&path, &inhibition_options());
-        assert_eq!(screen.mapping.block_id().unwrap().header, "block_id", "{file}");
+        assert_eq!(
+            screen.mapping.block_id().unwrap().header,
+            "block_id",
+            "{file}"
+        );
         assert_eq!(screen.screen.blocks()[0].id(), "1");
     }
 }
