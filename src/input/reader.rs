@@ -202,7 +202,8 @@ impl Table {
                 let folder = layout::ncats_folder(source).ok_or_else(|| InputError::Layout {
                     file: file.clone(),
                     line: None,
-                    message: "--layout ncats needs a folder holding metadata.csv and                               responses.csv (or the path of one of them)"
+                    message: "--layout ncats needs a folder holding metadata.csv and \
+                              responses.csv (or the path of one of them)"
                         .to_string(),
                 })?;
                 file = super::ncats::file_name(&folder, "responses.csv");
