@@ -7,7 +7,7 @@
 //!   other are one level (a dilution series written as `1` here and `1.0000001` there),
 //!   taken as the value written most often ([`DoseMerge`]).
 //! - **Single agents on their own grid.** When a block has combination wells (both doses
-//!   > 0), each axis holds the doses used in them, and 0 when the drug was also left out;
+//!   positive), each axis holds the doses used in them, and 0 when the drug was also left out;
 //!   a single-agent well at a dose no combination uses (the O'Neil design: single agents
 //!   on an 8-dose series, combinations on a 4 × 4 grid) is kept in the drug's single-agent
 //!   series, not added to the grid as a row of missing cells. A block without combination

@@ -10,6 +10,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::input_error::InputError;
+use super::layout::TextRows;
 
 /// The rows of one sheet of a workbook, each with its row number.
 ///
@@ -20,7 +21,7 @@ pub(super) fn read_sheet(
     path: &Path,
     file: &str,
     sheet: Option<&str>,
-) -> Result<(String, Vec<(Vec<String>, u64)>), InputError> {
+) -> Result<(String, TextRows), InputError> {
     let error = |message: String| InputError::Workbook {
         file: file.to_string(),
         message,

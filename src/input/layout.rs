@@ -175,6 +175,13 @@ fn starts_like_matrix(start: &[u8]) -> bool {
             .is_some_and(|second| matrix_label(&second).as_deref() == Some("drug2"))
 }
 
+/// A text input past its byte-order mark: every line end read as LF, no line longer than
+/// the limit.
+pub(super) type TextInput = LineLimit<LfLineEnds<Box<dyn BufRead>>>;
+
+/// The rows of a table as text cells, each with its line (or sheet row).
+pub(super) type TextRows = Vec<(Vec<String>, u64)>;
+
 /// A layout turned into a long table in memory: its header and its rows, each with the
 /// line (or sheet row) of the input it comes from.
 #[derive(Debug, Clone, Default)]
@@ -185,7 +192,7 @@ pub(super) struct MemoryTable {
 
 /// Where a table's rows come from: a streamed CSV reader, or a table in memory.
 pub(super) enum Records {
-    Csv(Box<csv::Reader<LineLimit<LfLineEnds<Box<dyn BufRead>>>>>),
+    Csv(Box<csv::Reader<TextInput>>),
     Memory(std::vec::IntoIter<(StringRecord, u64)>),
 }
 

@@ -57,7 +57,7 @@ pub(super) fn to_long(folder: &Path) -> Result<MemoryTable, InputError> {
     let metadata_file = file_name(folder, "metadata.csv");
     let responses_file = file_name(folder, "responses.csv");
     let blocks = read_metadata(&folder.join("metadata.csv"), &metadata_file)?;
-    let (headers, rows) = read_csv(&folder.join("responses.csv"), &responses_file)?;
+    let MemoryTable { headers, rows } = read_csv(&folder.join("responses.csv"), &responses_file)?;
     let column = |name: &str| column_index(&headers, name, &responses_file);
     let [block_column, row_column, col_column, value_column, replicate_column] = [
         column("BlockId")?,
@@ -131,7 +131,7 @@ pub(super) fn to_long(folder: &Path) -> Result<MemoryTable, InputError> {
 }
 
 fn read_metadata(path: &Path, file: &str) -> Result<HashMap<String, BlockMetadata>, InputError> {
-    let (headers, rows) = read_csv(path, file)?;
+    let MemoryTable { headers, rows } = read_csv(path, file)?;
     let column = |name: &str| column_index(&headers, name, file);
     let indexes = [
         column("BlockId")?,
@@ -167,10 +167,7 @@ fn read_metadata(path: &Path, file: &str) -> Result<HashMap<String, BlockMetadat
 }
 
 /// A CSV file's header and rows, each row with its line.
-fn read_csv(
-    path: &Path,
-    file: &str,
-) -> Result<(Vec<String>, Vec<(StringRecord, u64)>), InputError> {
+fn read_csv(path: &Path, file: &str) -> Result<MemoryTable, InputError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -199,7 +196,7 @@ fn read_csv(
             Err(error) => return Err(super::reader::csv_error(error, file, last_line)),
         }
     }
-    Ok((headers, rows))
+    Ok(MemoryTable { headers, rows })
 }
 
 fn column_index(headers: &[String], name: &str, file: &str) -> Result<usize, InputError> {

@@ -22,7 +22,7 @@ use csv::StringRecord;
 use super::grouping::Grouping;
 use super::identity::{third_drug_columns, BlockKey};
 use super::input_error::{InputError, InputProblem};
-use super::layout::{self, Layout, MemoryTable, Records};
+use super::layout::{self, Layout, MemoryTable, Records, TextInput, TextRows};
 use super::line_ends::LfLineEnds;
 use super::line_limit::{LineLimit, LineTooLong};
 use super::monotherapy::MonotherapyTable;
@@ -173,9 +173,6 @@ pub(super) struct Table {
     pub(super) sheet: Option<String>,
 }
 
-/// A text input opened: its stream past a byte-order mark, and its first bytes.
-type TextInput = LineLimit<LfLineEnds<Box<dyn BufRead>>>;
-
 impl Table {
     /// Opens the input in its layout (given, or found from its name and first bytes),
     /// reads and maps the header, and settles the block key and the response convention.
@@ -299,11 +296,7 @@ impl Table {
 }
 
 /// Every row of a text input with its line (for the matrix layout, which is read whole).
-fn read_rows(
-    text: TextInput,
-    delimiter: u8,
-    file: &str,
-) -> Result<Vec<(Vec<String>, u64)>, InputError> {
+fn read_rows(text: TextInput, delimiter: u8, file: &str) -> Result<TextRows, InputError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -326,7 +319,7 @@ fn read_rows(
 
 /// A sheet of a workbook as a long table: matrix format when its first filled row starts
 /// with a `Drug1` label, else a header row and one row per well.
-fn sheet_table(file: &str, rows: Vec<(Vec<String>, u64)>) -> Result<MemoryTable, InputError> {
+fn sheet_table(file: &str, rows: TextRows) -> Result<MemoryTable, InputError> {
     let first = rows
         .iter()
         .position(|(cells, _)| !is_blank(cells.iter()))

@@ -372,7 +372,7 @@ fn missing_responses_near_equal_doses_and_micro_spellings_leave_hsa_and_bliss_un
         position("viability"),
     );
     let mut touched = Vec::new();
-    let mut edit = |line: &mut String, column: usize, value: &str| {
+    let edit = |line: &mut String, column: usize, value: &str| {
         let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
         fields[column] = value.to_string();
         *line = fields.join(",");
