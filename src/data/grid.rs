@@ -112,6 +112,17 @@ pub(super) fn merge_doses<W>(
     dose_of: impl Fn(&W) -> f64,
     set_dose: impl Fn(&mut W, f64),
 ) -> Vec<DoseMerge> {
+    // Most blocks have no near-equal doses: find out on the sorted distinct doses before
+    // counting anything.
+    let mut sorted: Vec<f64> = wells.iter().map(&dose_of).collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    sorted.dedup_by(|b, a| a.to_bits() == b.to_bits());
+    if !sorted
+        .windows(2)
+        .any(|pair| tolerance.joins(pair[0], pair[1]))
+    {
+        return Vec::new();
+    }
     // Per distinct dose: how many wells, and the first well that has it.
     let mut seen: HashMap<u64, (u32, usize)> = HashMap::new();
     for (position, well) in wells.iter().enumerate() {

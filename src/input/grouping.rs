@@ -78,7 +78,7 @@ pub(super) struct Grouping {
     /// True for grouped input read block by block; false to hold every block until the end.
     streaming: bool,
     /// Every block key seen, with the block's index in order of first appearance.
-    index_of_block: HashMap<String, usize>,
+    index_of_block: HashMap<Vec<u8>, usize>,
     /// The line where each block (by index) started.
     first_lines: Vec<u64>,
     /// Index of the first open block; the blocks before it are closed.
@@ -361,26 +361,25 @@ impl Grouping {
                 return;
             }
         }
-        let mut key_buffer = std::mem::take(&mut self.key_buffer);
-        self.key.write(
-            |index| record.get(index).unwrap_or("").as_bytes(),
-            &mut key_buffer,
-        );
-        let key = String::from_utf8_lossy(&key_buffer).into_owned();
-        self.key_buffer = key_buffer;
+        let mut key = std::mem::take(&mut self.key_buffer);
+        self.key
+            .write(|index| record.get(index).unwrap_or("").as_bytes(), &mut key);
 
         let conc1 = self.dose(record, line, DrugRole::Drug1);
         let conc2 = self.dose(record, line, DrugRole::Drug2);
         let response = self.response(record, line);
 
         let drugs = DrugRole::BOTH.map(|role| field(mapping.drug_column(role)));
-        let block_index = match self.index_of_block.get(&key) {
-            Some(&index) if index < self.first_open => {
-                let id = BlockKey::display_id(&key);
+        let found = self.index_of_block.get(key.as_slice()).copied();
+        let block_index = match found {
+            Some(index) if index < self.first_open => {
+                let id = BlockKey::display_id(&String::from_utf8_lossy(&key));
+                self.key_buffer = key;
                 self.reappeared(index, &id, line);
                 return;
             }
-            Some(&index) => {
+            Some(index) => {
+                self.key_buffer = key;
                 self.check_same_block_fields(index, record, line, &drugs);
                 index
             }
@@ -426,7 +425,8 @@ impl Grouping {
     /// Parses the response; a missing value is [`Response::Missing`] unless the options
     /// refuse it. On a problem records it and returns None.
     fn response(&mut self, record: &StringRecord, line: u64) -> Option<Response> {
-        let column = self.mapping.response().clone();
+        let mapping = Rc::clone(&self.mapping);
+        let column = mapping.response();
         let text = record.get(column.index).unwrap_or("").trim();
         match parse_finite(text, self.format) {
             Ok(value) => Some(Response::Value(value)),
@@ -439,7 +439,7 @@ impl Grouping {
                 let message = problem
                     .message(NumberField::Response, self.format)
                     .to_string();
-                self.problem(line, Some(&column), Some(text), message);
+                self.problem(line, Some(column), Some(text), message);
                 None
             }
         }
@@ -466,7 +466,7 @@ impl Grouping {
 
     fn start_block(
         &mut self,
-        key: String,
+        key: Vec<u8>,
         record: &StringRecord,
         line: u64,
         drugs: &[&str; 2],
@@ -487,7 +487,7 @@ impl Grouping {
         let index = self.first_lines.len();
         self.first_lines.push(line);
         self.open.push_back(BlockState {
-            id: BlockKey::display_id(&key),
+            id: BlockKey::display_id(&String::from_utf8_lossy(&key)),
             first_line: line,
             drugs: drugs.map(str::to_string),
             units: [Vec::new(), Vec::new()],
