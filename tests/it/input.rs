@@ -321,7 +321,7 @@ fn aliases_match_in_any_case_and_a_stated_header_needs_no_flag() {
         screen.mapping.to_string(),
         "block_id <- PairIndex\ndrug1 <- DrugRow\ndrug2 <- DrugCol\nconc1 <- ConcRow\n\
          conc2 <- ConcCol\nresponse <- Inhibition\nconc_unit1 <- ConcUnit\n\
-         conc_unit2 <- ConcUnit\nother columns: cell_line (kept per block where constant within it)"
+         conc_unit2 <- ConcUnit\nother columns: cell_line (kept per block where the same on all its rows)"
     );
     let block = &screen.screen.blocks()[0];
     assert_eq!(block.id(), "7");

@@ -156,7 +156,7 @@ fn score_headers_for_hsa_and_loewe() {
     assert_eq!(
         cell_header,
         "block_id,conc1,conc2,response,n_replicates,response_sd,\
-         hsa_ref,hsa_synergy,loewe_ref,loewe_synergy,loewe_ci"
+         mono1,mono1_source,mono2,mono2_source,hsa_ref,hsa_synergy,loewe_ref,loewe_synergy,loewe_ci"
     );
 }
 
