@@ -49,9 +49,10 @@ pub struct FitArgs {
 }
 
 /// Runs `synergist fit`.
-pub fn run(args: FitArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: FitArgs) -> anyhow::Result<Outcome> {
     // Created before the work, so that an unwritable path fails at once.
     let mut output = create_output(args.output.as_deref())?;
+    args.input.refuse_missing = args.strict;
     let screen = args.input.read()?.screen;
     let options = FitOptions::default();
     // Fitted in parallel (by the same path as `score`'s fits), reported and written in

@@ -113,7 +113,7 @@ pub struct PlotArgs {
 }
 
 /// Runs `synergist plot`.
-pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
+pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
     let kind = args.kind;
     let format = image_format(args.format, args.output.as_deref())?;
     let options = PlotOptions::new()
@@ -143,6 +143,7 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
         }
         _ => None,
     };
+    args.input.refuse_missing = args.strict;
     let screen = args.input.read()?.screen;
     let pool = thread_pool(args.jobs)?;
     if args.all_blocks {

@@ -94,7 +94,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let models = Model::parse_list(&args.models).context("--models")?;
     check_destinations(args.output.as_deref(), args.cells.as_deref())?;
     let source = args.input.source();
-    let read_options = args.input.read_options()?;
+    let mut read_options = args.input.read_options()?;
+    if args.strict {
+        read_options.missing_responses = synergist::input::MissingResponses::Refuse;
+    }
     // Create both outputs before the work, so that an unwritable path fails at once.
     let mut block_output = create_output(args.output.as_deref())?;
     let mut cell_output = match args.cells.as_deref() {

@@ -10,8 +10,8 @@
 //!
 //! | model | reference at (x1, x2) | needs |
 //! |---|---|---|
-//! | [`Model::Hsa`] | max(y1(x1), y2(x2)), observed monotherapies | the zero row and column |
-//! | [`Model::Bliss`] | y1 + y2 − y1·y2/100, observed monotherapies | the zero row and column |
+//! | [`Model::Hsa`] | max(y1(x1), y2(x2)), observed monotherapies (fitted where not measured) | each drug's single agents |
+//! | [`Model::Bliss`] | y1 + y2 − y1·y2/100, observed monotherapies (fitted where not measured) | each drug's single agents |
 //! | [`Model::Loewe`] | y* solving x1/X1(y*) + x2/X2(y*) = 1 | both monotherapy fits |
 //! | [`Model::Zip`] | p1 + p2 − p1·p2/100, fitted monotherapies | both fits, one fit per row and column |
 //!
@@ -35,7 +35,7 @@ use crate::curve::FitError;
 use crate::data::DrugRole;
 
 pub use bliss::{bliss_expectation, Bliss};
-pub use context::{BlockContext, SliceError, SliceFit};
+pub use context::{BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit};
 pub use hsa::Hsa;
 pub use index::{
     combination_index, dose_fractions, loewe_combination_index, loewe_equivalent_dose,

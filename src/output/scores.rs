@@ -18,7 +18,8 @@ use super::format::Format;
 use super::table::{Field, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
-/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, each model's
+/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, `n_missing`
+/// (wells without a response, not measured), each model's
 /// summary columns ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
 /// `<model>_synergy, <model>_p_value, <model>_excluded`, and `loewe_undefined` for Loewe),
 /// then `status`.
@@ -26,7 +27,7 @@ use super::table::{Field, RenderedRows, TableWriter};
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
 pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
-    let mut score_columns = vec!["n_cells".to_string()];
+    let mut score_columns = vec!["n_cells".to_string(), "n_missing".to_string()];
     for model in models {
         let definition = model.reference_model();
         score_columns.extend(
@@ -53,7 +54,9 @@ pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
 const BLOCK_ID_COLUMNS: [&str; 5] = ["block_id", "drug1", "drug2", "conc_unit1", "conc_unit2"];
 
 /// Columns of the cell table for these models, in order: `block_id, conc1, conc2,
-/// response, n_replicates, response_sd`, then each model's cell columns
+/// response, n_replicates, response_sd`, then each drug's single-agent response at the
+/// cell's dose and where it comes from (`mono1, mono1_source, mono2, mono2_source`:
+/// `observed`, `fitted` or `none`; what HSA and Bliss use), then each model's cell columns
 /// ([`ReferenceModel::cell_columns`](crate::model::ReferenceModel::cell_columns):
 /// `zip_fit, zip_ref, zip_synergy` for ZIP, `loewe_ref, loewe_synergy, loewe_ci` for Loewe,
 /// `<model>_ref, <model>_synergy` for HSA and Bliss).
@@ -65,6 +68,10 @@ pub fn cell_columns(models: &[Model]) -> Vec<String> {
         "response",
         "n_replicates",
         "response_sd",
+        "mono1",
+        "mono1_source",
+        "mono2",
+        "mono2_source",
     ]
     .map(String::from)
     .to_vec();
@@ -220,6 +227,7 @@ fn block_row(
         row.push(value.map_or(Field::Empty, |(_, value)| text(value)));
     }
     row.push(Field::Count(scores.combination_cells as u64));
+    row.push(Field::Count(block.notes().unmeasured_wells));
     for &model in models {
         row.extend(model_summary_fields(model, scores.scores(model)));
     }
@@ -264,6 +272,15 @@ fn cell_rows<'a>(
                 // A single well has no spread to report.
                 Field::Number(if cell.n > 1 { cell.sd } else { f64::NAN }),
             ];
+            for (role, position) in [(DrugRole::Drug1, index.0), (DrugRole::Drug2, index.1)] {
+                match scores.monotherapy[role.index()].get(position) {
+                    Some(value) => {
+                        row.push(Field::Number(value.response));
+                        row.push(Field::Text(value.source.name().to_string()));
+                    }
+                    None => row.extend([Field::Empty, Field::Text("none".to_string())]),
+                }
+            }
             for &model in models {
                 row.extend(model_cell_fields(model, scores.scores(model), index));
             }
@@ -335,13 +352,13 @@ mod tests {
         assert_eq!(
             block_columns(&models, &["cell_line".to_string(), "status".to_string()]).join(","),
             "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,metadata_status,n_cells,\
-             loewe_synergy,loewe_p_value,loewe_excluded,loewe_undefined,\
+             n_missing,loewe_synergy,loewe_p_value,loewe_excluded,loewe_undefined,\
              hsa_synergy,hsa_p_value,hsa_excluded,status"
         );
         assert_eq!(
             cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss]).join(","),
             "block_id,conc1,conc2,response,n_replicates,response_sd,\
-             zip_fit,zip_ref,zip_synergy,loewe_ref,loewe_synergy,loewe_ci,bliss_ref,bliss_synergy"
+             mono1,mono1_source,mono2,mono2_source,zip_fit,zip_ref,zip_synergy,loewe_ref,loewe_synergy,loewe_ci,bliss_ref,bliss_synergy"
         );
     }
 
@@ -362,9 +379,14 @@ mod tests {
         // The id holds a comma, so CSV quotes it. HSA at (1, 1): max(20, 10) = 20;
         // observed mean (50 + 52)/2 = 51, sd sqrt(2), synergy 51 - 20 = 31.
         let expected_sd = format_float(2f64.sqrt());
-        assert_eq!(lines[5], format!("\"b,1\",1,1,51,2,{expected_sd},20,31"));
+        // HSA and Bliss use the observed single agents: drug1 alone at 1 is 20, drug2 alone
+        // at 1 is 10.
+        assert_eq!(
+            lines[5],
+            format!("\"b,1\",1,1,51,2,{expected_sd},20,observed,10,observed,20,31")
+        );
         // A single well has no sd; a monotherapy cell scores 0.
-        assert_eq!(lines[4], "\"b,1\",1,0,20,1,,20,0");
+        assert_eq!(lines[4], "\"b,1\",1,0,20,1,,20,observed,0,observed,20,0");
 
         let mut json_text = Vec::new();
         write_cell_table(
@@ -409,7 +431,7 @@ mod tests {
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("x,a,b,uM,uM,1,,,,hsa: no_drug1_monotherapy")
+            Some("x,a,b,uM,uM,1,0,,,,hsa: no_drug1_monotherapy")
         );
     }
 }

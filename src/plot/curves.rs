@@ -108,6 +108,8 @@ struct Panel<'a> {
     block: &'a Block,
     role: DrugRole,
     colour: RGBColor,
+    /// The doses on the axis: the grid's and those of the single-agent series off it.
+    doses: Vec<f64>,
     axis: DoseAxis,
     content: Content<'a>,
     /// The fitted curve sampled over the positive doses (log10 dose, response); empty
@@ -132,12 +134,17 @@ impl<'a> Panel<'a> {
     /// The panel of one drug.
     fn new(context: &'a BlockContext<'a>, role: DrugRole) -> Panel<'a> {
         let block = context.block();
-        let axis = DoseAxis::new(block.doses(role));
+        let series = block.monotherapy(role);
+        // Single agents measured on their own grid have doses the matrix does not.
+        let mut doses: Vec<f64> = block.doses(role).to_vec();
+        doses.extend(series.iter().map(|point| point.dose));
+        doses.sort_by(f64::total_cmp);
+        doses.dedup();
+        let axis = DoseAxis::new(&doses);
         let content = match context.monotherapy_fit(role) {
             Err(ModelError::NoMonotherapy { .. }) => Content::NoMonotherapy,
             fit => Content::Series {
-                points: block
-                    .monotherapy(role)
+                points: series
                     .into_iter()
                     .filter(|point| axis.position(point.dose).is_some())
                     .filter(|point| point.response.is_finite())
@@ -158,6 +165,7 @@ impl<'a> Panel<'a> {
             block,
             role,
             colour: drug_colour(role),
+            doses,
             axis,
             content,
             curve,
@@ -268,11 +276,9 @@ impl<'a> Panel<'a> {
             .axis_desc_style(style::text(style::LABEL_SIZE))
             .draw()
             .map_err(PlotError::drawing)?;
-        let ticks = self
-            .axis
-            .ticks(self.block.doses(self.role), area, |position| {
-                chart.backend_coord(&(position, 0.0)).0
-            })?;
+        let ticks = self.axis.ticks(&self.doses, area, |position| {
+            chart.backend_coord(&(position, 0.0)).0
+        })?;
         self.draw_guides(&mut chart, &ticks)?;
         self.draw_curve(&mut chart)?;
         self.draw_points(&mut chart)?;

@@ -11,8 +11,10 @@ mod summary;
 use rayon::prelude::*;
 
 use crate::curve::FitOptions;
-use crate::data::{Block, Screen};
-use crate::model::{BlockContext, LoeweUndefined, Model, ModelError, ModelOptions};
+use crate::data::{Block, DrugRole, Screen};
+use crate::model::{
+    BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
+};
 
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{Interval, ModelScores, ModelSummary};
@@ -68,6 +70,10 @@ pub struct BlockScores {
     pub combination_cells: usize,
     /// Per model: its scores, or why it could not score this block.
     pub models: Vec<(Model, Result<ModelScores, ModelError>)>,
+    /// Per drug (drug1 first): its single-agent response at each dose of its axis and
+    /// whether it was observed or fitted, as HSA and Bliss use it
+    /// ([`BlockContext::monotherapy_values`]); empty for a drug never tested alone.
+    pub monotherapy: [Vec<MonotherapyValue>; 2],
 }
 
 impl BlockScores {
@@ -118,10 +124,16 @@ pub fn score_context(
             )
         })
         .collect();
+    let monotherapy = DrugRole::BOTH.map(|role| {
+        context
+            .monotherapy_values(role)
+            .map_or_else(|_| Vec::new(), <[MonotherapyValue]>::to_vec)
+    });
     BlockScores {
         block_id: context.block().id().to_string(),
         combination_cells,
         models,
+        monotherapy,
     }
 }
 

@@ -64,6 +64,9 @@ const SHARED: [Screen; 9] = [
             "--response",
             "viability",
             "--fraction",
+            // The authors' per-well counts and scores differ between the wells of a block.
+            "--well-columns",
+            "cell.count,per_via_std,bliss,loewe_pervia,CI,loewe",
         ],
     },
     Screen {

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | the shape of the library (layers, file sizes) | `layering.rs` |
 //! | every output, pinned by hash | `golden.rs` (`tests/golden/hashes.txt`) |
-//! | reading (`src/input`) | `input.rs`, `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
+//! | reading (`src/input`) | `input.rs`, `layouts.rs` (every layout, block identity, single agents on their own grid), `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
 //! | fitting (`src/curve`) | `fit.rs`, `properties.rs` |
 //! | models and scoring (`src/model`, `src/score`) | `score_invariants.rs`, `null_surfaces.rs`, `conformance_synergyfinder.rs`, `conformance_ncats.rs`, `properties.rs` |
 //! | figures (`src/plot`) | `plot.rs`, `isobologram.rs` |
@@ -26,6 +26,7 @@ mod golden;
 mod input;
 mod isobologram;
 mod layering;
+mod layouts;
 mod malformed;
 mod null_surfaces;
 mod plot;
