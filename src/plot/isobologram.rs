@@ -19,7 +19,7 @@ use super::layout::{draw_title, split_footer, split_title};
 use super::legend::{pack_entries, Entry, Marker, RowLegend};
 use super::options::IsobologramOptions;
 use super::style;
-use super::text::{pack, shorten, text_width, words};
+use super::text::{pack, shorten, words};
 use super::{Figure, PlotError};
 use crate::data::{Block, DrugRole};
 use crate::model::{
@@ -321,6 +321,14 @@ fn notes_of(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(Strin
                 ),
                 style::WARNING,
             ));
+        } else if level.additive.is_some() && level.observed_index.is_none() {
+            notes.push((
+                format!(
+                    "{effect}: no tested combination crosses {effect}; the observed isobole \
+                     runs only between the monotherapies and the lowest doses (thin)"
+                ),
+                style::GREY,
+            ));
         } else if let Some(summary) = level.observed_index {
             let (verdict, colour) = if summary.median < 1.0 - ADDITIVE_BAND {
                 ("below the additive one: synergy", style::SYNERGY)
@@ -423,7 +431,21 @@ fn draw_log_doses<DB: DrawingBackend>(
         |position| chart.backend_coord(&(x.0, position)).1,
     );
     draw_grid(&mut chart, &x_ticks, &y_ticks, (x, y), &axes)?;
-    draw_levels(&mut chart, isobologram, &axes[0], &axes[1], (x, y))?;
+    let lowest = DrugRole::BOTH.map(|role| {
+        block
+            .doses(role)
+            .iter()
+            .copied()
+            .find(|&dose| dose > 0.0)
+            .unwrap_or(0.0)
+    });
+    draw_levels(
+        &mut chart,
+        isobologram,
+        (&axes[0], &axes[1]),
+        lowest,
+        (x, y),
+    )?;
     draw_log_labels(area, &chart, block, &axes, (&x_ticks, &y_ticks))
 }
 
@@ -585,17 +607,24 @@ fn draw_linear_doses<DB: DrawingBackend>(
         .y_label_formatter(&y_format)
         .draw()
         .map_err(PlotError::drawing)?;
-    draw_levels(&mut chart, isobologram, &Linear, &Linear, (x, y))?;
+    draw_levels(
+        &mut chart,
+        isobologram,
+        (&Linear, &Linear),
+        [0.0; 2],
+        (x, y),
+    )?;
     draw_axis_titles(area, &chart, block)
 }
 
 /// Every level on a dose chart: tested pairs, additive isoboles (dashed), observed
-/// isoboles (solid) and rings on the pairs reaching each level.
+/// isoboles (solid; thin and pale where they are interpolated between a drug's lowest
+/// dose and its control, below `lowest`) and rings on the pairs reaching each level.
 fn draw_levels<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     isobologram: &Isobologram,
-    x_axis: &impl Placement,
-    y_axis: &impl Placement,
+    (x_axis, y_axis): (&impl Placement, &impl Placement),
+    lowest: [f64; 2],
     (x, y): ((f64, f64), (f64, f64)),
 ) -> Result<(), PlotError> {
     let place = |(dose1, dose2): (f64, f64)| (x_axis.place(dose1), y_axis.place(dose2));
@@ -616,7 +645,16 @@ fn draw_levels<DB: DrawingBackend>(
                     .map_err(PlotError::drawing)?;
             }
         }
-        draw_observed(chart, &level.observed, colour, &place, (x, y))?;
+        let (tested, towards_control) = split_at_lowest(&level.observed, lowest);
+        draw_observed(
+            chart,
+            &towards_control,
+            style::fade(colour),
+            1,
+            &place,
+            (x, y),
+        )?;
+        draw_observed(chart, &tested, colour, 3, &place, (x, y))?;
         chart
             .draw_series(
                 level.reaching.iter().map(|&pair| {
@@ -628,11 +666,47 @@ fn draw_levels<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Runs of points.
+type Runs = Vec<Vec<(f64, f64)>>;
+
+/// An observed isobole's lines cut into the runs among the tested doses (both at least
+/// `lowest`) and the runs between a drug's lowest dose and its control.
+fn split_at_lowest(lines: &[Vec<(f64, f64)>], lowest: [f64; 2]) -> (Runs, Runs) {
+    let (mut tested, mut towards_control) = (Vec::new(), Vec::new());
+    for line in lines {
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let mut run_tested = None;
+        let mut finish = |run: Vec<(f64, f64)>, among_tested: Option<bool>| {
+            if run.len() > 1 {
+                if among_tested == Some(true) {
+                    tested.push(run);
+                } else {
+                    towards_control.push(run);
+                }
+            }
+        };
+        for pair in line.windows(2) {
+            let inside = pair
+                .iter()
+                .all(|&(dose1, dose2)| dose1 >= lowest[0] && dose2 >= lowest[1]);
+            if run_tested != Some(inside) {
+                finish(std::mem::take(&mut run), run_tested);
+                run = vec![pair[0]];
+                run_tested = Some(inside);
+            }
+            run.push(pair[1]);
+        }
+        finish(run, run_tested);
+    }
+    (tested, towards_control)
+}
+
 /// An observed isobole's lines, clipped to the chart.
 fn draw_observed<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     lines: &[Vec<(f64, f64)>],
     colour: RGBColor,
+    stroke_width: u32,
     place: &impl Fn((f64, f64)) -> (f64, f64),
     (x, y): ((f64, f64), (f64, f64)),
 ) -> Result<(), PlotError> {
@@ -642,7 +716,7 @@ fn draw_observed<DB: DrawingBackend>(
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     run,
-                    colour.stroke_width(3),
+                    colour.stroke_width(stroke_width),
                 )))
                 .map_err(PlotError::drawing)?;
         }
@@ -722,6 +796,7 @@ fn draw_normalised<DB: DrawingBackend>(
             &mut chart,
             &lines,
             level_colour(index),
+            3,
             &|p| p,
             (range, range),
         )?;
@@ -756,8 +831,6 @@ fn draw_normalised<DB: DrawingBackend>(
         &title_style,
         u32::try_from(pixels_y.end - pixels_y.start).unwrap_or(0),
     )?;
-    let width = text_width(area, &y_label, &title_style)?;
-    let _ = width;
     area.draw(&Text::new(
         y_label,
         (

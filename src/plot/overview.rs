@@ -256,6 +256,22 @@ fn draw_bars<DB: DrawingBackend>(
             BLACK.stroke_width(1),
         )))
         .map_err(PlotError::drawing)?;
+    // Confidence intervals, where computed: a line across the bar with end ticks.
+    chart
+        .draw_series(ranked.iter().enumerate().filter_map(|(row, block)| {
+            let (low, high) = block.interval?;
+            (low.is_finite() && high.is_finite()).then(|| {
+                ErrorBar::new_horizontal(
+                    centre(row),
+                    bar_end(low),
+                    bar_end(block.mean),
+                    bar_end(high),
+                    BLACK.stroke_width(1),
+                    8,
+                )
+            })
+        }))
+        .map_err(PlotError::drawing)?;
     let label_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
     let label_width = label_column.saturating_sub(16);
     let labels = ranked

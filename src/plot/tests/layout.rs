@@ -9,15 +9,16 @@ use plotters_backend::{
 };
 
 use crate::data::Block;
+use crate::input::{read_screen, ReadOptions, ResponseKind, ResponseScale};
 use crate::model::BlockContext;
+use crate::model::Model;
 use crate::plot::options::{IsobologramOptions, PlotOptions};
 use crate::plot::report::panels;
 use crate::plot::surface::SurfaceFigure;
 use crate::plot::{
     font, Curves, Figure, IsobologramFigure, Overview, PlotKind, Report, ResponseMap, SynergyMap,
 };
-use crate::score::score_context;
-use crate::{read_screen, Model, ReadOptions, ResponseKind, ResponseScale};
+use crate::score::{score_block, score_context};
 
 /// A text as drawn: its content and its box (left, top, right, bottom), pixels.
 type TextBox = (String, (i32, i32, i32, i32));
@@ -278,7 +279,7 @@ fn text_stays_inside_every_figure_of_the_bundled_example() {
     let scores: Vec<_> = screen
         .blocks()
         .iter()
-        .map(|block| crate::score_block(block, &[Model::Zip], &Default::default()))
+        .map(|block| score_block(block, &[Model::Zip], &Default::default()))
         .collect();
     let overview = Overview {
         blocks: screen.blocks(),
