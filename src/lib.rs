@@ -89,7 +89,7 @@
 //! # Figures and simulated screens
 //! [`plot`] draws one block's figures (isobologram, synergy map, dose-response curves,
 //! response map, a one-page report) with [`plot::render_block`], and a screen's ranked
-//! overview with [`plot::render_overview`], as SVG or PNG bytes; every number a figure
+//! overview with [`plot::render_overview`], as SVG, PNG or PDF bytes; every number a figure
 //! shows comes from the scoring code. [`simulate`] writes a screen from BRAID surfaces
 //! with noise and a fixed seed ([`simulate::SimulationSpec`], [`simulate::simulate_csv`]);
 //! the bundled example `datasets/ave1642_hepatoma.csv` was made that way.

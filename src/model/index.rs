@@ -66,6 +66,23 @@ pub fn loewe_equivalent_dose(fit: &HillFit, response: f64) -> f64 {
     fit.equivalent_dose(response)
 }
 
+/// Dose equivalence for a full and a partial agonist (Grabovsky & Tallarida 2004, *J
+/// Pharmacol Exp Ther* 310:981): the dose of the `full` drug alone whose effect above its
+/// own fitted e0 equals the effect of `dose` of the `partial` drug above its fitted e0.
+/// Their additive isobole at E is then x_full + X_full(e0_full + E_partial(x_partial) −
+/// e0_partial) = X_full(E): a curve, defined wherever the full drug reaches E.
+///
+/// # Formula
+/// a(x) = X_full(e0_full + (y_partial(x) − e0_partial)), X by [`loewe_equivalent_dose`]
+/// (0 for an effect at or beyond e0, so a partial drug that adds nothing, or acts against
+/// the full one, converts to dose 0; +∞ for an effect the full drug never reaches).
+/// Measuring each drug's effect from its own e0 makes a(0) = 0 exactly, whatever the two
+/// fits' baselines.
+pub fn equivalent_full_dose(full: &HillFit, partial: &HillFit, dose: f64) -> f64 {
+    let increment = partial.response(dose) - partial.e0();
+    loewe_equivalent_dose(full, full.e0() + increment)
+}
+
 /// The Loewe combination index of a dose pair at its response y, from both drugs' fitted
 /// monotherapies; NaN where undefined: y missing, y at or beyond either drug's e0, or y
 /// reached by neither drug alone.

@@ -21,6 +21,7 @@
 
 mod bliss;
 mod context;
+pub(crate) mod contour;
 mod hsa;
 mod index;
 mod isobole;
@@ -38,9 +39,13 @@ pub use bliss::{bliss_expectation, Bliss};
 pub use context::{BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit};
 pub use hsa::Hsa;
 pub use index::{
-    combination_index, dose_fractions, loewe_combination_index, loewe_equivalent_dose,
+    combination_index, dose_fractions, equivalent_full_dose, loewe_combination_index,
+    loewe_equivalent_dose,
 };
-pub use isobole::{IsoboleLevel, IsobolePoint, Isobologram, SingleDose};
+pub use isobole::{
+    control_offset, default_effect_levels, AdditiveIsobole, AdditiveRule, DoseSpace, IndexSummary,
+    IsoboleLevel, Isobologram, SingleDose,
+};
 pub use loewe::{
     loewe_reference, Loewe, LoeweSolution, LoeweUndefined, UnknownLoeweRule, COMBINATION_INDEX,
 };

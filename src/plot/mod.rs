@@ -1,5 +1,6 @@
-//! Figures for one block or a whole screen, drawn with plotters onto SVG or PNG with an
-//! embedded font (no system font needed).
+//! Figures for one block or a whole screen, drawn with plotters as SVG with an embedded
+//! font (no system font needed), and made into PNG (anti-aliased, resvg) or PDF (svg2pdf)
+//! from that SVG.
 //!
 //! Each kind of figure is a type implementing [`Figure`]; [`render`] turns one into the
 //! bytes of an image file. The figures only draw: every number they show comes from the
@@ -16,6 +17,7 @@ mod axis;
 mod canvas;
 mod curves;
 mod font;
+mod font_subset;
 mod heatmap;
 mod isobologram;
 mod kind;
@@ -27,6 +29,7 @@ mod ranking;
 mod report;
 mod response_map;
 mod style;
+mod surface;
 mod synergy_map;
 mod text;
 
@@ -34,14 +37,21 @@ mod text;
 #[path = "tests/svg.rs"]
 mod test_svg;
 
-pub use canvas::{render, Figure, ImageFormat};
+#[cfg(test)]
+#[path = "tests/layout.rs"]
+mod test_layout;
+
+pub use canvas::{render, render_with, Figure, ImageFormat};
 pub use curves::Curves;
 pub use isobologram::IsobologramFigure;
 pub use kind::{render_block, render_overview, PlotKind, UnknownPlotKind};
-pub use options::{IsobologramOptions, PlotOptions};
+pub use options::{
+    DoseScale, IsobologramOptions, PlotOptions, RenderOptions, SurfaceValue, SYNERGY_RANGE_FLOOR,
+};
 pub use overview::Overview;
 pub use report::Report;
 pub use response_map::ResponseMap;
+pub use surface::SurfaceFigure;
 pub use synergy_map::SynergyMap;
 
 /// Why a figure could not be drawn.
@@ -57,6 +67,9 @@ pub enum PlotError {
     /// The embedded font could not be loaded (a broken build).
     #[error("the embedded font could not be loaded")]
     Font,
+    /// The drawn SVG could not be converted (to PNG, PDF or outlined text).
+    #[error("converting the figure failed: {0}")]
+    Conversion(String),
 }
 
 impl PlotError {
