@@ -269,6 +269,9 @@ struct SharedScreen {
     columns: &'static str,
     fraction: bool,
     raw_signal: bool,
+    /// Columns that are values of each well (the MuSyC export's per-well counts and scores
+    /// differ between the wells of a block).
+    well_columns: &'static [&'static str],
 }
 
 /// The screens of the acceptance list, read as their READMEs say.
@@ -279,6 +282,7 @@ const SCREENS: [SharedScreen; 6] = [
         columns: "",
         fraction: false,
         raw_signal: false,
+        well_columns: &[],
     },
     SharedScreen {
         path: "synergyfinder/mathews_screening_data.csv",
@@ -286,6 +290,7 @@ const SCREENS: [SharedScreen; 6] = [
         columns: "",
         fraction: false,
         raw_signal: false,
+        well_columns: &[],
     },
     SharedScreen {
         path: "combofm_validation_julkunen2020/responses_long.csv",
@@ -293,6 +298,7 @@ const SCREENS: [SharedScreen; 6] = [
         columns: "",
         fraction: false,
         raw_signal: false,
+        well_columns: &[],
     },
     SharedScreen {
         path: "ncats_malaria_mott2015/responses_long.csv",
@@ -300,6 +306,7 @@ const SCREENS: [SharedScreen; 6] = [
         columns: "",
         fraction: false,
         raw_signal: false,
+        well_columns: &[],
     },
     SharedScreen {
         path: "bigl_direct_antivirals/directAntivirals_long.csv",
@@ -307,6 +314,7 @@ const SCREENS: [SharedScreen; 6] = [
         columns: "",
         fraction: false,
         raw_signal: true,
+        well_columns: &[],
     },
     SharedScreen {
         path: "musyc_pc9_meyer2019/cellavista_bliss_loewe_ci.csv",
@@ -315,6 +323,14 @@ const SCREENS: [SharedScreen; 6] = [
                   conc_unit1=drug1.units,conc_unit2=drug2.units",
         fraction: true,
         raw_signal: false,
+        well_columns: &[
+            "cell.count",
+            "per_via_std",
+            "bliss",
+            "loewe_pervia",
+            "CI",
+            "loewe",
+        ],
     },
 ];
 
@@ -331,6 +347,11 @@ fn read_shared(screen: &SharedScreen) -> Vec<Block> {
             .columns
             .parse::<ColumnOverrides>()
             .expect("overrides"),
+        well_columns: screen
+            .well_columns
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
         ..ReadOptions::default()
     };
     let blocks = synergist::read_screen(shared.join("datasets").join(screen.path), &options)
