@@ -16,6 +16,7 @@
 //! Tests that need `../shared` (the reference data beside the repository) are ignored, with
 //! the reason, when it is absent (`build.rs`); CI requires it.
 
+mod chou_talalay;
 mod cli;
 mod common;
 mod conformance_ncats;

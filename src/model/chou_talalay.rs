@@ -1,0 +1,566 @@
+//! The Chou–Talalay analysis of a block: each drug's median-effect line, the combination
+//! index and dose-reduction indices of every combination cell at its observed effect
+//! (CompuSyn's non-constant-ratio convention), and every constant-ratio ray of the dose
+//! matrix with its own mixture line and its indices at chosen effect levels (Chou &
+//! Talalay 1984, *Adv Enzyme Regul* 22:27; Chou 2006, *Pharmacol Rev* 58:621).
+//!
+//! # Formula
+//! For a combination (d1, d2) and an effect fa, with each drug's median-effect equivalent
+//! dose Dx_i(fa) = Dm_i·(fa/(1 − fa))^(1/m_i)
+//! ([`median_effect_equivalent_dose`](super::median_effect_equivalent_dose)):
+//!
+//! ```text
+//! CI    = d1/Dx1(fa) + d2/Dx2(fa)               (mutually exclusive, the default)
+//!       [+ d1·d2/(Dx1(fa)·Dx2(fa))]             (mutually non-exclusive)
+//! DRI_i = Dx_i(fa)/d_i
+//! ```
+//!
+//! - **Non-constant ratio** (every measured combination cell): fa is the cell's observed
+//!   mean response / 100 and (d1, d2) its doses, as CompuSyn and `jhchou/medianeffect`
+//!   (`ncr_calc_ci`) compute it.
+//! - **Constant ratio** (each ray, [`Ray`]): the ray's cells have d1/d2 = ρ; its own
+//!   median-effect line is fitted to their effects against the drug1 part of the mixture,
+//!   which gives the mixture's drug1 dose d1(fa) at any fa, and d2(fa) = d1(fa)/ρ. CompuSyn
+//!   fits the same line against the total dose d1 + d2 = d1·(1 + 1/ρ): the slope is the
+//!   same, its Dm is the sum of the two parts given here, and so is every CI; the doses of
+//!   two drugs are never added here, so the result does not depend on their units.
+//!
+//! A cell or level without an index says why ([`IndexProblem`]): an effect fa ≤ 0 or ≥ 1
+//! (the median-effect equation has no dose for it), a drug or mixture without a line, or a
+//! line whose slope is not positive. Never 0 or ∞ in its place. An index computed from a
+//! doubtful line, or from a dose extrapolated beyond the doses fitted, carries its flags
+//! ([`IndexFlag`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::index::{
+    combination_index_with, dose_reduction_indices, median_effect_equivalent_dose, CiGrade,
+    Exclusivity,
+};
+use super::median_effect::{fraction_affected, MedianEffect, MedianEffectError, MedianEffectFit};
+use super::rays::find_rays;
+use super::BlockContext;
+use crate::curve::OptionsError;
+use crate::data::DrugRole;
+
+/// The effect levels of the constant-ratio analysis by default: CompuSyn's ED50, ED75,
+/// ED90 and ED95.
+pub const DEFAULT_FA_LEVELS: [f64; 4] = [0.5, 0.75, 0.9, 0.95];
+
+/// Two cells lie on one ray by default when their dose ratios d1/d2 differ by at most this
+/// share: rounded dilution series (1.25 in a 2-fold series from 10, 0.33 for 1/3) stay on
+/// their ray, while the neighbouring diagonals of a 1.5-fold grid (50 % apart) do not merge.
+pub const DEFAULT_RATIO_TOLERANCE: f64 = 0.05;
+
+/// How to run the Chou–Talalay analysis. Built by [`ChouTalalayOptions::builder`], which
+/// refuses values out of range; [`ChouTalalayOptions::default`] is what `synergist ci`
+/// uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChouTalalayOptions {
+    fa_levels: Vec<f64>,
+    exclusivity: Exclusivity,
+    ratio_tolerance: f64,
+}
+
+impl Default for ChouTalalayOptions {
+    fn default() -> Self {
+        ChouTalalayOptions {
+            fa_levels: DEFAULT_FA_LEVELS.to_vec(),
+            exclusivity: Exclusivity::default(),
+            ratio_tolerance: DEFAULT_RATIO_TOLERANCE,
+        }
+    }
+}
+
+/// What an effect level must be: a fraction affected strictly between 0 and 1.
+const FA_REQUIREMENT: &str = "strictly between 0 and 1 (fraction affected)";
+
+impl ChouTalalayOptions {
+    /// A builder starting from the defaults.
+    pub fn builder() -> ChouTalalayOptionsBuilder {
+        ChouTalalayOptionsBuilder {
+            options: ChouTalalayOptions::default(),
+        }
+    }
+
+    /// The rule for one effect level: finite and strictly between 0 and 1.
+    ///
+    /// # Errors
+    /// [`OptionsError`] for option `fa` when `fraction_affected` breaks the rule.
+    pub fn check_fraction_affected(fraction_affected: f64) -> Result<f64, OptionsError> {
+        if fraction_affected > 0.0 && fraction_affected < 1.0 {
+            Ok(fraction_affected)
+        } else {
+            Err(OptionsError::new(
+                "fa",
+                fraction_affected.to_string(),
+                FA_REQUIREMENT,
+            ))
+        }
+    }
+
+    /// The effect levels (fractions affected) at which each ray is evaluated, in order.
+    pub fn fa_levels(&self) -> &[f64] {
+        &self.fa_levels
+    }
+
+    /// Mutually exclusive (default) or non-exclusive drugs.
+    pub fn exclusivity(&self) -> Exclusivity {
+        self.exclusivity
+    }
+
+    /// The largest relative difference between the dose ratios of two cells of one ray.
+    pub fn ratio_tolerance(&self) -> f64 {
+        self.ratio_tolerance
+    }
+}
+
+/// Sets [`ChouTalalayOptions`] one value at a time; [`ChouTalalayOptionsBuilder::build`]
+/// checks them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChouTalalayOptionsBuilder {
+    options: ChouTalalayOptions,
+}
+
+impl ChouTalalayOptionsBuilder {
+    /// The effect levels of the rays ([`ChouTalalayOptions::fa_levels`]).
+    pub fn fa_levels(mut self, levels: impl Into<Vec<f64>>) -> Self {
+        self.options.fa_levels = levels.into();
+        self
+    }
+
+    /// Mutually exclusive or non-exclusive drugs ([`ChouTalalayOptions::exclusivity`]).
+    pub fn exclusivity(mut self, exclusivity: Exclusivity) -> Self {
+        self.options.exclusivity = exclusivity;
+        self
+    }
+
+    /// The ratio tolerance of a ray ([`ChouTalalayOptions::ratio_tolerance`]).
+    pub fn ratio_tolerance(mut self, tolerance: f64) -> Self {
+        self.options.ratio_tolerance = tolerance;
+        self
+    }
+
+    /// The options, if every value is in range.
+    ///
+    /// # Errors
+    /// [`OptionsError`] naming the first value out of range: no effect level, a level not
+    /// strictly between 0 and 1, a ratio tolerance not finite or outside [0, 1).
+    pub fn build(self) -> Result<ChouTalalayOptions, OptionsError> {
+        let options = self.options;
+        if options.fa_levels.is_empty() {
+            return Err(OptionsError::new("fa", "none", "at least one effect level"));
+        }
+        for &level in &options.fa_levels {
+            ChouTalalayOptions::check_fraction_affected(level)?;
+        }
+        let tolerance = options.ratio_tolerance;
+        if !(tolerance.is_finite() && (0.0..1.0).contains(&tolerance)) {
+            return Err(OptionsError::new(
+                "ratio_tolerance",
+                tolerance.to_string(),
+                "finite, ≥ 0 and < 1",
+            ));
+        }
+        Ok(options)
+    }
+}
+
+/// Why a cell or an effect level has no combination index.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum IndexProblem {
+    /// The effect is fa ≤ 0: no dose of the median-effect equation gives it.
+    FaNotAboveZero,
+    /// The effect is fa ≥ 1: no dose of the median-effect equation gives it.
+    FaNotBelowOne,
+    /// A drug has no median-effect line.
+    NoFit {
+        /// The drug.
+        role: DrugRole,
+        /// Why.
+        error: MedianEffectError,
+    },
+    /// A drug's line has a slope m ≤ 0, so its Dx is meaningless.
+    SlopeNotPositive {
+        /// The drug.
+        role: DrugRole,
+    },
+    /// The ray's mixture has no median-effect line.
+    MixtureNoFit(MedianEffectError),
+    /// The ray's mixture line has a slope m ≤ 0.
+    MixtureSlopeNotPositive,
+}
+
+impl IndexProblem {
+    /// The problem as a status word, e.g. `fa_not_below_1`, `drug2_slope_not_positive`.
+    pub fn label(&self) -> String {
+        match self {
+            IndexProblem::FaNotAboveZero => "fa_not_above_0".to_string(),
+            IndexProblem::FaNotBelowOne => "fa_not_below_1".to_string(),
+            IndexProblem::NoFit { role, error } => format!("{role}_no_fit_{}", error.label()),
+            IndexProblem::SlopeNotPositive { role } => format!("{role}_slope_not_positive"),
+            IndexProblem::MixtureNoFit(error) => format!("mixture_no_fit_{}", error.label()),
+            IndexProblem::MixtureSlopeNotPositive => "mixture_slope_not_positive".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for IndexProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+/// A reason to doubt a combination index that could be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IndexFlag {
+    /// A drug's line is doubtful (its [`MedianEffectStatus`](super::MedianEffectStatus)
+    /// flag: `low_correlation` or `few_points`).
+    Drug {
+        /// The drug.
+        role: DrugRole,
+        /// The flag of its line.
+        flag: &'static str,
+    },
+    /// The ray's mixture line is doubtful.
+    Mixture(&'static str),
+    /// A drug's equivalent dose Dx lies beyond the doses its line was fitted to.
+    Extrapolated(DrugRole),
+    /// The mixture's dose for the effect lies beyond the ray's doses fitted.
+    MixtureExtrapolated,
+}
+
+impl IndexFlag {
+    /// The flag as a status word, e.g. `drug1_low_correlation`, `drug2_dx_extrapolated`.
+    pub fn label(&self) -> String {
+        match self {
+            IndexFlag::Drug { role, flag } => format!("{role}_{flag}"),
+            IndexFlag::Mixture(flag) => format!("mixture_{flag}"),
+            IndexFlag::Extrapolated(role) => format!("{role}_dx_extrapolated"),
+            IndexFlag::MixtureExtrapolated => "mixture_dose_extrapolated".to_string(),
+        }
+    }
+}
+
+/// A combination index with its dose-reduction indices and its flags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexValue {
+    /// The combination index (< 1 synergy).
+    pub combination_index: f64,
+    /// Each drug's dose alone for the same effect, Dx_i (in its unit).
+    pub equivalent_doses: [f64; 2],
+    /// Each drug's dose-reduction index Dx_i/d_i.
+    pub dose_reduction: [f64; 2],
+    /// Chou's grade of the index.
+    pub grade: Option<CiGrade>,
+    /// Why to doubt it, if at all.
+    pub flags: Vec<IndexFlag>,
+}
+
+impl IndexValue {
+    /// `ok`, or the flags' labels joined by `; `.
+    pub fn status(&self) -> String {
+        if self.flags.is_empty() {
+            "ok".to_string()
+        } else {
+            self.flags
+                .iter()
+                .map(IndexFlag::label)
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    }
+
+    /// The point's coordinates on a normalised isobologram, (d1/Dx1, d2/Dx2).
+    pub fn dose_fractions(&self, doses: [f64; 2]) -> [f64; 2] {
+        [
+            doses[0] / self.equivalent_doses[0],
+            doses[1] / self.equivalent_doses[1],
+        ]
+    }
+}
+
+/// The combination index of one measured combination cell at its observed effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellIndex {
+    /// Row (drug1's dose index) and column (drug2's) of the cell.
+    pub cell: (usize, usize),
+    /// The doses (d1, d2).
+    pub doses: [f64; 2],
+    /// The observed effect: mean response / 100.
+    pub fraction_affected: f64,
+    /// The index, or why there is none.
+    pub result: Result<IndexValue, IndexProblem>,
+}
+
+/// A ray's combination index at one effect level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RayLevel {
+    /// The effect level.
+    pub fraction_affected: f64,
+    /// The mixture's doses (d1, d2) that give it on the ray's line (NaN without one).
+    pub doses: [f64; 2],
+    /// The index, or why there is none.
+    pub result: Result<IndexValue, IndexProblem>,
+}
+
+/// A constant-ratio ray of a dose matrix: combination cells whose ratio d1/d2 agrees within
+/// [`ChouTalalayOptions::ratio_tolerance`], with the mixture's own median-effect line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ray {
+    /// The ray's ratio d1/d2 (drug1's unit over drug2's): the geometric mean of its cells'.
+    pub ratio: f64,
+    /// The largest ratio of two of its cells' ratios, minus 1 (0 for an exact ray).
+    pub ratio_spread: f64,
+    /// Its cells (row, column), by increasing dose.
+    pub cells: Vec<(usize, usize)>,
+    /// The mixture's line: the cells' effects against the drug1 part of the mixture,
+    /// √(d1·d2·ρ) (= d1 on an exact ray).
+    pub fit: Result<MedianEffectFit, MedianEffectError>,
+    /// Its indices at [`ChouTalalayOptions::fa_levels`], in order.
+    pub levels: Vec<RayLevel>,
+}
+
+impl Ray {
+    /// The drug1 part of the mixture of a cell on this ray: √(d1·d2·ρ), which is d1 when
+    /// the cell's ratio is exactly ρ and otherwise the point of the ray nearest the cell on
+    /// log axes.
+    pub fn drug1_part(&self, doses: [f64; 2]) -> f64 {
+        drug1_part(self.ratio, doses)
+    }
+}
+
+/// The drug1 part of a mixture of ratio `ratio` nearest the doses (d1, d2) on log axes:
+/// √(d1·d2·ρ).
+pub(crate) fn drug1_part(ratio: f64, doses: [f64; 2]) -> f64 {
+    (doses[0] * doses[1] * ratio).sqrt()
+}
+
+/// The Chou–Talalay analysis of one block ([`ChouTalalay::analyse`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChouTalalay {
+    /// Each drug's median-effect line (drug1 first), or why there is none.
+    pub fits: [Result<MedianEffectFit, MedianEffectError>; 2],
+    /// Every measured combination cell (both doses > 0), row-major.
+    pub cells: Vec<CellIndex>,
+    /// The constant-ratio rays of two or more cells, by increasing ratio.
+    pub rays: Vec<Ray>,
+    /// The options it was run with.
+    pub options: ChouTalalayOptions,
+}
+
+/// The effect levels of a Fa–CI curve: fa = 0.01, 0.02, …, 0.99 (`jhchou/medianeffect`'s
+/// grid).
+pub fn fa_grid() -> Vec<f64> {
+    (1..100).map(|step| f64::from(step) / 100.0).collect()
+}
+
+impl ChouTalalay {
+    /// Runs the analysis on a block: both drugs' lines, every combination cell's index at
+    /// its observed effect, and the rays with their indices at the options' levels.
+    pub fn analyse(context: &BlockContext<'_>, options: &ChouTalalayOptions) -> ChouTalalay {
+        let fits = DrugRole::BOTH.map(|role| MedianEffect::fit_drug(context, role));
+        let mut analysis = ChouTalalay {
+            fits,
+            cells: Vec::new(),
+            rays: Vec::new(),
+            options: options.clone(),
+        };
+        let observed = context.observed();
+        let block = context.block();
+        let combination: Vec<(usize, usize)> = context
+            .combination_cells()
+            .filter(|&cell| !observed[cell].is_nan())
+            .collect();
+        analysis.cells = combination
+            .iter()
+            .map(|&(row, column)| {
+                let doses = [
+                    block.doses(DrugRole::Drug1)[row],
+                    block.doses(DrugRole::Drug2)[column],
+                ];
+                let fraction = fraction_affected(observed[(row, column)]);
+                CellIndex {
+                    cell: (row, column),
+                    doses,
+                    fraction_affected: fraction,
+                    result: analysis.index_at(fraction, doses, &[]),
+                }
+            })
+            .collect();
+        let points: Vec<((usize, usize), [f64; 2], f64)> = analysis
+            .cells
+            .iter()
+            .map(|cell| (cell.cell, cell.doses, cell.fraction_affected))
+            .collect();
+        analysis.rays = find_rays(&points, options.ratio_tolerance());
+        for ray_index in 0..analysis.rays.len() {
+            let levels = options
+                .fa_levels()
+                .iter()
+                .map(|&fraction| analysis.ray_level(&analysis.rays[ray_index], fraction))
+                .collect();
+            analysis.rays[ray_index].levels = levels;
+        }
+        analysis
+    }
+
+    /// The combination index of doses (d1, d2) that give the effect `fraction` (the
+    /// non-constant-ratio convention), with `extra_flags` (a mixture's) added to its own.
+    ///
+    /// # Errors
+    /// [`IndexProblem`] when fa is not strictly between 0 and 1, or a drug has no usable
+    /// line.
+    pub fn index_at(
+        &self,
+        fraction: f64,
+        doses: [f64; 2],
+        extra_flags: &[IndexFlag],
+    ) -> Result<IndexValue, IndexProblem> {
+        if !(fraction > 0.0) {
+            return Err(IndexProblem::FaNotAboveZero);
+        }
+        if !(fraction < 1.0) {
+            return Err(IndexProblem::FaNotBelowOne);
+        }
+        let mut flags = Vec::new();
+        let mut equivalent_doses = [f64::NAN; 2];
+        for role in DrugRole::BOTH {
+            let fit = match &self.fits[role.index()] {
+                Ok(fit) => fit,
+                Err(error) => {
+                    return Err(IndexProblem::NoFit {
+                        role,
+                        error: error.clone(),
+                    })
+                }
+            };
+            if fit.status().slope_not_positive {
+                return Err(IndexProblem::SlopeNotPositive { role });
+            }
+            flags.extend(
+                fit.status()
+                    .flags()
+                    .into_iter()
+                    .map(|flag| IndexFlag::Drug { role, flag }),
+            );
+            let dose = median_effect_equivalent_dose(fit, fraction);
+            let (lowest, highest) = fit.dose_range();
+            if !(lowest..=highest).contains(&dose) {
+                flags.push(IndexFlag::Extrapolated(role));
+            }
+            equivalent_doses[role.index()] = dose;
+        }
+        flags.extend_from_slice(extra_flags);
+        let exclusivity = self.options.exclusivity();
+        let combination_index = combination_index_with(exclusivity, doses, equivalent_doses);
+        Ok(IndexValue {
+            combination_index,
+            equivalent_doses,
+            dose_reduction: dose_reduction_indices(doses, equivalent_doses),
+            grade: CiGrade::of(combination_index),
+            flags,
+        })
+    }
+
+    /// A ray's combination index at the effect `fraction`: the mixture's doses for that
+    /// effect on its line, against each drug's dose alone (the constant-ratio convention).
+    /// Used for the options' levels ([`Ray::levels`]) and for a Fa–CI curve ([`fa_grid`]).
+    pub fn ray_level(&self, ray: &Ray, fraction: f64) -> RayLevel {
+        let unreached = |problem| RayLevel {
+            fraction_affected: fraction,
+            doses: [f64::NAN; 2],
+            result: Err(problem),
+        };
+        let fit = match &ray.fit {
+            Ok(fit) => fit,
+            Err(error) => return unreached(IndexProblem::MixtureNoFit(error.clone())),
+        };
+        if fit.status().slope_not_positive {
+            return unreached(IndexProblem::MixtureSlopeNotPositive);
+        }
+        if !(fraction > 0.0 && fraction < 1.0) {
+            let problem = if fraction > 0.0 {
+                IndexProblem::FaNotBelowOne
+            } else {
+                IndexProblem::FaNotAboveZero
+            };
+            return unreached(problem);
+        }
+        let drug1 = fit.dose_for(fraction);
+        let doses = [drug1, drug1 / ray.ratio];
+        let mut mixture_flags: Vec<IndexFlag> = fit
+            .status()
+            .flags()
+            .into_iter()
+            .map(IndexFlag::Mixture)
+            .collect();
+        let (lowest, highest) = fit.dose_range();
+        if !(lowest..=highest).contains(&drug1) {
+            mixture_flags.push(IndexFlag::MixtureExtrapolated);
+        }
+        RayLevel {
+            fraction_affected: fraction,
+            doses,
+            result: self.index_at(fraction, doses, &mixture_flags),
+        }
+    }
+
+    /// How many combination cells have no index, by reason (labels in alphabetical order).
+    pub fn undefined_cells(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for cell in &self.cells {
+            if let Err(problem) = &cell.result {
+                *counts.entry(problem.label()).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_checked_when_built() {
+        assert_eq!(
+            ChouTalalayOptions::builder().build(),
+            Ok(ChouTalalayOptions::default())
+        );
+        for levels in [vec![], vec![0.5, 0.0], vec![1.0], vec![f64::NAN]] {
+            let refused = ChouTalalayOptions::builder()
+                .fa_levels(levels.clone())
+                .build();
+            assert_eq!(
+                refused.map_err(|error| error.option),
+                Err("fa"),
+                "{levels:?}"
+            );
+        }
+        for tolerance in [-0.01, 1.0, f64::NAN, f64::INFINITY] {
+            let refused = ChouTalalayOptions::builder()
+                .ratio_tolerance(tolerance)
+                .build();
+            assert_eq!(
+                refused.map_err(|error| error.option),
+                Err("ratio_tolerance")
+            );
+        }
+        let edges = ChouTalalayOptions::builder()
+            .fa_levels([f64::MIN_POSITIVE, 1.0 - f64::EPSILON])
+            .ratio_tolerance(0.0)
+            .build();
+        assert!(edges.is_ok());
+    }
+
+    #[test]
+    fn the_grid_runs_from_one_to_ninety_nine_percent() {
+        let grid = fa_grid();
+        assert_eq!(grid.len(), 99);
+        assert_eq!((grid[0], grid[98]), (0.01, 0.99));
+    }
+}
