@@ -143,4 +143,5 @@ pub use input::{ResponseConvention, ResponseKind, ResponseScale};
 pub use model::{LoeweUndefined, Model};
 pub use score::{
     score_block, score_context, BlockScores, BlockStatus, ModelScores, ModelSummary, ScoreOptions,
+    SensitivityScores,
 };

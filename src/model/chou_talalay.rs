@@ -420,10 +420,10 @@ impl ChouTalalay {
         doses: [f64; 2],
         extra_flags: &[IndexFlag],
     ) -> Result<IndexValue, IndexProblem> {
-        if !(fraction > 0.0) {
+        if fraction.is_nan() || fraction <= 0.0 {
             return Err(IndexProblem::FaNotAboveZero);
         }
-        if !(fraction < 1.0) {
+        if fraction >= 1.0 {
             return Err(IndexProblem::FaNotBelowOne);
         }
         let mut flags = Vec::new();

@@ -209,7 +209,7 @@ const GRADE_UPPER_ENDS: [(f64, CiGrade); 10] = [
 impl CiGrade {
     /// The grade of a combination index; None for NaN or a value ≤ 0.
     pub fn of(combination_index: f64) -> Option<CiGrade> {
-        if !(combination_index > 0.0) {
+        if combination_index.is_nan() || combination_index <= 0.0 {
             return None;
         }
         Some(

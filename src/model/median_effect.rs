@@ -205,7 +205,7 @@ impl MedianEffectFit {
         };
         let status = MedianEffectStatus {
             slope_not_positive: slope.is_nan() || slope <= 0.0,
-            low_correlation: !(correlation >= MIN_CORRELATION),
+            low_correlation: correlation.is_nan() || correlation < MIN_CORRELATION,
             few_points: usable.len() < MIN_POINTS,
         };
         Ok(MedianEffectFit {

@@ -7,11 +7,13 @@
 mod fits;
 mod format;
 pub mod scores;
+mod sensitivity;
 pub mod stream;
 mod table;
 
 pub use fits::{write_fit_rows, FitRow, FIT_COLUMNS};
 pub use format::Format;
 pub use scores::{write_block_table, write_cell_table, ScoreTable};
+pub use sensitivity::SENSITIVITY_COLUMNS;
 pub use stream::{score_stream, Destinations, StreamOptions, Table, TableWriteError};
 pub use table::{RenderedRows, TableWriter};

@@ -1,8 +1,9 @@
 //! Scoring: synergy = compared − reference per cell, monotherapy cells 0, and the block
 //! summary per model ([`ModelScores`], the one place where these rules live); the block's
-//! status ([`BlockStatus`]); a screen scored in parallel, or streamed in input order
-//! ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
+//! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
+//! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
+pub mod sensitivity;
 pub mod statistics;
 mod status;
 pub mod stream;
@@ -14,6 +15,7 @@ use crate::curve::FitOptions;
 use crate::data::{Block, Screen};
 use crate::model::{BlockContext, LoeweUndefined, Model, ModelError, ModelOptions};
 
+pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{Interval, ModelScores, ModelSummary};
 
@@ -22,6 +24,7 @@ pub use summary::{Interval, ModelScores, ModelSummary};
 pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
+    sensitivity: bool,
 }
 
 impl ScoreOptions {
@@ -40,6 +43,18 @@ impl ScoreOptions {
     pub fn with_loewe_undefined(mut self, rule: LoeweUndefined) -> ScoreOptions {
         self.model.loewe_undefined = rule;
         self
+    }
+
+    /// With the sensitivity scores (IC50, RI, CSS, S) of each block
+    /// ([`BlockScores::sensitivity`]), or without (the default).
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreOptions {
+        self.sensitivity = sensitivity;
+        self
+    }
+
+    /// Whether each block gets its sensitivity scores.
+    pub fn sensitivity(&self) -> bool {
+        self.sensitivity
     }
 
     /// Options of every fit.
@@ -68,6 +83,8 @@ pub struct BlockScores {
     pub combination_cells: usize,
     /// Per model: its scores, or why it could not score this block.
     pub models: Vec<(Model, Result<ModelScores, ModelError>)>,
+    /// The sensitivity scores, when asked for ([`ScoreOptions::with_sensitivity`]).
+    pub sensitivity: Option<SensitivityScores>,
 }
 
 impl BlockScores {
@@ -90,11 +107,17 @@ impl BlockScores {
     }
 }
 
-/// Scores one block with the given models. Never fails as a whole: a model that cannot
-/// score the block says why in its entry.
+/// Scores one block with the given models, and its sensitivity scores when the options
+/// ask for them. Never fails as a whole: a model that cannot score the block says why in
+/// its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
     let context = BlockContext::new(block, &options.fit);
-    score_context(&context, models, &options.model)
+    let mut scores = score_context(&context, models, &options.model);
+    if options.sensitivity {
+        // After the models, so that the fits ZIP made (its rows and columns) are reused.
+        scores.sensitivity = Some(sensitivity::sensitivity(&context));
+    }
+    scores
 }
 
 /// Scores a block through an existing context, reusing (and leaving behind for later use,
@@ -122,6 +145,7 @@ pub fn score_context(
         block_id: context.block().id().to_string(),
         combination_cells,
         models,
+        sensitivity: None,
     }
 }
 

@@ -35,5 +35,6 @@ mod readme;
 mod robustness;
 mod score_cli;
 mod score_invariants;
+mod sensitivity;
 mod simulate;
 mod streaming;
