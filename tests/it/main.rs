@@ -17,6 +17,7 @@
 //! the reason, when it is absent (`build.rs`); CI requires it.
 
 mod chou_talalay;
+mod ci_cli;
 mod cli;
 mod common;
 mod conformance_ncats;
