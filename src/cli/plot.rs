@@ -16,6 +16,7 @@ use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
 use super::args::{output_name, parse_jobs, thread_pool};
 use super::atomic::{commit_together, Finished, Output};
+use super::ci::{chou_talalay_options, parse_fa_levels, FaLevels};
 use super::input_args::InputArgs;
 use super::Outcome;
 
@@ -28,7 +29,13 @@ The figure:
   curves        both monotherapy dose-response curves with their 4PL fits;
   response-map  the observed response matrix as a heatmap;
   report        the four block figures on one page;
-  overview      every block ranked by --model's mean synergy, with p-values.";
+  overview      every block ranked by --model's mean synergy, with p-values;
+  median-effect Chou-Talalay median-effect plot: log10(fa/(1-fa)) against dose, each
+                drug alone and the constant-ratio mixtures, with their lines;
+  fa-ci         the combination index and each drug's dose-reduction index against fa
+                along each constant-ratio mixture, with the cells' own indices;
+  ci-isobologram  CompuSyn's isobologram at the --fa levels: classic (dose axes), or
+                with --normalised each point at (d1/Dx1, d2/Dx2) against x + y = 1.";
 
 /// The kinds of figure as command-line values: the library's names, parsed by its
 /// `FromStr` (clap lists them in the help and in errors).
@@ -62,7 +69,8 @@ A broken pipe on stdout ends quietly with status 0.";
 #[derive(Debug, Args)]
 #[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
-    /// isobologram, synergy-map, curves, response-map, report or overview.
+    /// isobologram, synergy-map, curves, response-map, report, overview, median-effect,
+    /// fa-ci or ci-isobologram.
     #[arg(value_name = "KIND", long_help = KIND_HELP, value_parser = kind_parser())]
     kind: PlotKind,
     #[command(flatten)]
@@ -90,9 +98,19 @@ pub struct PlotArgs {
     #[arg(long, value_name = "LIST", default_value = "50", value_parser = parse_effects)]
     effect: IsobologramOptions,
     /// Isobologram axes divided by each drug's dose alone for the effect (one shared
-    /// additive line from (1, 0) to (0, 1)).
+    /// additive line from (1, 0) to (0, 1)); also ci-isobologram's normalised form.
     #[arg(long)]
     normalised: bool,
+    /// Effect levels (fractions affected) of median-effect, fa-ci and ci-isobologram.
+    #[arg(long, value_name = "LIST", default_value = "0.5,0.75,0.9,0.95", value_parser = parse_fa_levels)]
+    fa: FaLevels,
+    /// Chou–Talalay figures: mutually non-exclusive drugs (see `synergist ci --help`).
+    #[arg(long)]
+    non_exclusive: bool,
+    /// Chou–Talalay figures: cells whose ratios conc1/conc2 differ by at most this share
+    /// lie on one ray.
+    #[arg(long, value_name = "SHARE", default_value = "0.05")]
+    ratio_tolerance: f64,
     /// Isobologram dose axes on a log scale.
     #[arg(long)]
     log_doses: bool,
@@ -124,7 +142,12 @@ pub fn run(args: PlotArgs) -> anyhow::Result<Outcome> {
                 .with_normalised(args.normalised)
                 .with_log_doses(args.log_doses),
         )
-        .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined));
+        .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined))
+        .with_chou_talalay(chou_talalay_options(
+            &args.fa,
+            args.non_exclusive,
+            args.ratio_tolerance,
+        )?);
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
     }

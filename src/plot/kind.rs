@@ -5,9 +5,12 @@ use std::str::FromStr;
 
 use super::isobologram::IsobologramFigure;
 use super::options::PlotOptions;
-use super::{render, Curves, ImageFormat, Overview, PlotError, Report, ResponseMap, SynergyMap};
+use super::{
+    render, CiIsobologramFigure, Curves, FaCiFigure, ImageFormat, MedianEffectFigure, Overview,
+    PlotError, Report, ResponseMap, SynergyMap,
+};
 use crate::data::Block;
-use crate::model::{BlockContext, Model};
+use crate::model::{BlockContext, ChouTalalay, Model};
 use crate::score::{score_context, BlockScores};
 
 /// A kind of figure.
@@ -25,17 +28,26 @@ pub enum PlotKind {
     Report,
     /// Every block of a screen ranked by one model's synergy.
     Overview,
+    /// The Chou–Talalay median-effect plot of both drugs and the constant-ratio mixtures.
+    MedianEffect,
+    /// The Chou–Talalay combination index and dose-reduction indices against fa.
+    FaCi,
+    /// CompuSyn's isobologram at the Chou–Talalay effect levels (classic or normalised).
+    CiIsobologram,
 }
 
 impl PlotKind {
-    /// Every kind, block figures first.
-    pub const ALL: [PlotKind; 6] = [
+    /// Every kind, in the order listed on the command line.
+    pub const ALL: [PlotKind; 9] = [
         PlotKind::Isobologram,
         PlotKind::SynergyMap,
         PlotKind::Curves,
         PlotKind::ResponseMap,
         PlotKind::Report,
         PlotKind::Overview,
+        PlotKind::MedianEffect,
+        PlotKind::FaCi,
+        PlotKind::CiIsobologram,
     ];
 
     /// The name used on the command line and in file names.
@@ -47,6 +59,9 @@ impl PlotKind {
             PlotKind::ResponseMap => "response-map",
             PlotKind::Report => "report",
             PlotKind::Overview => "overview",
+            PlotKind::MedianEffect => "median-effect",
+            PlotKind::FaCi => "fa-ci",
+            PlotKind::CiIsobologram => "ci-isobologram",
         }
     }
 
@@ -64,7 +79,7 @@ impl fmt::Display for PlotKind {
 
 /// A name that is not a kind of figure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview")]
+#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview, median-effect, fa-ci, ci-isobologram")]
 pub struct UnknownPlotKind {
     /// The name given.
     pub name: String,
@@ -97,6 +112,7 @@ pub fn render_block(
     let context = BlockContext::new(block, options.score().fit());
     let model = options.model();
     let scores = || score_context(&context, &[model], options.score().model());
+    let analysis = || ChouTalalay::analyse(&context, options.chou_talalay());
     match kind {
         PlotKind::Isobologram => render(
             &IsobologramFigure {
@@ -127,6 +143,28 @@ pub fn render_block(
         PlotKind::Overview => {
             render_overview(std::slice::from_ref(block), &[scores()], model, format)
         }
+        PlotKind::MedianEffect => render(
+            &MedianEffectFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+        ),
+        PlotKind::FaCi => render(
+            &FaCiFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+        ),
+        PlotKind::CiIsobologram => render(
+            &CiIsobologramFigure {
+                block,
+                analysis: &analysis(),
+                normalised: options.isobologram().normalised(),
+            },
+            format,
+        ),
     }
 }
 

@@ -14,13 +14,17 @@
 
 mod axis;
 mod canvas;
+mod ci_figures;
+mod ci_isobologram;
 mod curves;
+mod fa_ci;
 mod font;
 mod heatmap;
 mod isobologram;
 mod kind;
 mod layout;
 mod legend;
+mod median_effect;
 mod options;
 mod overview;
 mod ranking;
@@ -35,9 +39,12 @@ mod text;
 mod test_svg;
 
 pub use canvas::{render, Figure, ImageFormat};
+pub use ci_isobologram::CiIsobologramFigure;
 pub use curves::Curves;
+pub use fa_ci::FaCiFigure;
 pub use isobologram::IsobologramFigure;
 pub use kind::{render_block, render_overview, PlotKind, UnknownPlotKind};
+pub use median_effect::MedianEffectFigure;
 pub use options::{IsobologramOptions, PlotOptions};
 pub use overview::Overview;
 pub use report::Report;

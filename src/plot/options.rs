@@ -1,8 +1,9 @@
 //! What the figures show beyond the data, checked when built: the model, the
-//! isobologram's effect levels and axes, and how blocks are scored.
+//! isobologram's effect levels and axes, how blocks are scored, and the Chou–Talalay
+//! analysis of its figures.
 
 use crate::curve::OptionsError;
-use crate::model::Model;
+use crate::model::{ChouTalalayOptions, Model};
 use crate::score::ScoreOptions;
 
 /// The isobologram's effect levels and axes. Built by [`IsobologramOptions::new`], which
@@ -108,6 +109,7 @@ pub struct PlotOptions {
     model: Model,
     isobologram: IsobologramOptions,
     score: ScoreOptions,
+    chou_talalay: ChouTalalayOptions,
 }
 
 impl PlotOptions {
@@ -132,6 +134,19 @@ impl PlotOptions {
     pub fn with_score(mut self, score: ScoreOptions) -> PlotOptions {
         self.score = score;
         self
+    }
+
+    /// With these Chou–Talalay effect levels, exclusivity and ray tolerance (the
+    /// median-effect, Fa–CI and CompuSyn isobologram figures; the isobologram's form is
+    /// [`IsobologramOptions::normalised`]).
+    pub fn with_chou_talalay(mut self, chou_talalay: ChouTalalayOptions) -> PlotOptions {
+        self.chou_talalay = chou_talalay;
+        self
+    }
+
+    /// The options of the Chou–Talalay figures.
+    pub fn chou_talalay(&self) -> &ChouTalalayOptions {
+        &self.chou_talalay
     }
 
     /// The model of synergy maps, reports and overviews.

@@ -18,6 +18,7 @@
 
 mod chou_talalay;
 mod ci_cli;
+mod ci_figures;
 mod cli;
 mod common;
 mod conformance_ncats;
