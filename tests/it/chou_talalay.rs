@@ -296,3 +296,128 @@ fn a_falling_drug_gives_no_index_and_says_why() {
         "drug2_slope_not_positive"
     );
 }
+
+// ---------------------------------------------------------------- any block, any options
+
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// A dose: 0, an ordinary one, or one at the edges of f64.
+fn any_dose() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        3 => Just(0.0),
+        6 => 1e-3f64..1e3,
+        1 => prop_oneof![Just(5e-324), Just(1e-300), Just(1e300), Just(f64::MAX)],
+    ]
+}
+
+/// A response (% inhibition): ordinary, fa at 0 or 1 exactly, anywhere within the block's
+/// bound, or tiny.
+fn any_response() -> impl Strategy<Value = f64> {
+    let bound = synergist::data::MAX_RESPONSE_MAGNITUDE;
+    prop_oneof![
+        6 => -50.0f64..150.0,
+        1 => Just(0.0),
+        1 => Just(100.0),
+        1 => -bound..=bound,
+        1 => Just(5e-324),
+    ]
+}
+
+/// Any f64 for an option, the edges included.
+fn any_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => 0.01f64..0.99,
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(0.0),
+        1 => Just(1.0),
+        1 => Just(5e-324),
+        1 => Just(-1e300),
+    ]
+}
+
+proptest! {
+    // 64 blocks and option sets from a fixed seed: the same cases on every run, a few
+    // seconds in a debug build (each case draws three figures).
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: RngSeed::Fixed(18),
+        ..ProptestConfig::default()
+    })]
+
+    /// No block and no option value makes the analysis, the sensitivity scores or the
+    /// figures panic or hang; every index is a finite positive number or says why not.
+    #[test]
+    fn any_block_gives_indices_or_reasons(
+        doses1 in proptest::collection::vec(any_dose(), 1..=5),
+        doses2 in proptest::collection::vec(any_dose(), 1..=5),
+        responses in proptest::collection::vec(any_response(), 25),
+        levels in proptest::collection::vec(any_value(), 0..4),
+        tolerance in any_value(),
+        non_exclusive in any::<bool>(),
+        normalised in any::<bool>(),
+    ) {
+        let mut builder = BlockBuilder::new("any", drug("a", "uM"), drug("b", "uM"));
+        for (index, &dose1) in doses1.iter().enumerate() {
+            for (column, &dose2) in doses2.iter().enumerate() {
+                builder.well(dose1, dose2, responses[(index * 5 + column) % 25]);
+            }
+        }
+        let block = builder.build().expect("valid doses and responses");
+        let exclusivity = if non_exclusive {
+            Exclusivity::MutuallyNonExclusive
+        } else {
+            Exclusivity::MutuallyExclusive
+        };
+        let built = ChouTalalayOptions::builder()
+            .fa_levels(levels)
+            .ratio_tolerance(tolerance)
+            .exclusivity(exclusivity)
+            .build();
+        let options = match built {
+            Ok(options) => options,
+            Err(error) => {
+                prop_assert!(!error.option.is_empty());
+                ChouTalalayOptions::default()
+            }
+        };
+        let analysis = analyse(&block, &options);
+        for cell in &analysis.cells {
+            if let Ok(value) = &cell.result {
+                let index = value.combination_index;
+                prop_assert!(index.is_nan() || index > 0.0, "{index}");
+            }
+        }
+        for ray in &analysis.rays {
+            prop_assert_eq!(ray.levels.len(), options.fa_levels().len());
+            prop_assert!(ray.cells.len() >= 2 && ray.ratio > 0.0);
+        }
+        let scores = synergist::score_block(
+            &block,
+            &[synergist::Model::Zip],
+            &synergist::ScoreOptions::new().with_sensitivity(true),
+        );
+        let sensitivity = scores.sensitivity.expect("asked for");
+        prop_assert!(!sensitivity.status().is_empty());
+        let plot_options = synergist::plot::PlotOptions::new()
+            .with_chou_talalay(options)
+            .with_isobologram(
+                synergist::plot::IsobologramOptions::default().with_normalised(normalised),
+            );
+        for kind in [
+            synergist::plot::PlotKind::MedianEffect,
+            synergist::plot::PlotKind::FaCi,
+            synergist::plot::PlotKind::CiIsobologram,
+        ] {
+            let drawn = synergist::plot::render_block(
+                kind,
+                &block,
+                &plot_options,
+                synergist::plot::ImageFormat::Svg,
+            );
+            let svg = String::from_utf8(drawn.expect("drawn")).expect("UTF-8");
+            crate::plot::svg_reading::assert_well_formed(&format!("{kind}"), &svg);
+        }
+    }
+}
