@@ -34,11 +34,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::index::{
-    combination_index_with, dose_reduction_indices, median_effect_equivalent_dose, CiGrade,
-    Exclusivity,
+use super::index::{combination_index_with, dose_reduction_indices, CiGrade, Exclusivity};
+use super::median_effect::{
+    fraction_affected, median_effect_logit, MedianEffect, MedianEffectError, MedianEffectFit,
+    MedianEffectStatus,
 };
-use super::median_effect::{fraction_affected, MedianEffect, MedianEffectError, MedianEffectFit};
 use super::rays::find_rays;
 use super::BlockContext;
 use crate::curve::OptionsError;
@@ -213,35 +213,128 @@ impl fmt::Display for IndexProblem {
     }
 }
 
+/// A doubt about a median-effect line that still gives an index (a slope m ≤ 0 gives
+/// none: [`IndexProblem::SlopeNotPositive`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineDoubt {
+    /// r < [`MIN_CORRELATION`](super::MIN_CORRELATION).
+    LowCorrelation,
+    /// Fewer than [`MIN_POINTS`](super::MIN_POINTS) points.
+    FewPoints,
+}
+
+impl LineDoubt {
+    /// The doubts a line's status raises, in a fixed order.
+    fn of(status: MedianEffectStatus) -> impl Iterator<Item = LineDoubt> {
+        [
+            (status.low_correlation, LineDoubt::LowCorrelation),
+            (status.few_points, LineDoubt::FewPoints),
+        ]
+        .into_iter()
+        .filter_map(|(raised, doubt)| raised.then_some(doubt))
+    }
+
+    /// `low_correlation` or `few_points`, as in the line's own status.
+    pub fn label(self) -> &'static str {
+        match self {
+            LineDoubt::LowCorrelation => "low_correlation",
+            LineDoubt::FewPoints => "few_points",
+        }
+    }
+}
+
 /// A reason to doubt a combination index that could be computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IndexFlag {
-    /// A drug's line is doubtful (its [`MedianEffectStatus`](super::MedianEffectStatus)
-    /// flag: `low_correlation` or `few_points`).
+    /// A drug's line is doubtful.
     Drug {
         /// The drug.
         role: DrugRole,
-        /// The flag of its line.
-        flag: &'static str,
+        /// The doubt about its line.
+        doubt: LineDoubt,
     },
-    /// The ray's mixture line is doubtful.
-    Mixture(&'static str),
     /// A drug's equivalent dose Dx lies beyond the doses its line was fitted to.
     Extrapolated(DrugRole),
+    /// The ray's mixture line is doubtful.
+    Mixture(LineDoubt),
     /// The mixture's dose for the effect lies beyond the ray's doses fitted.
     MixtureExtrapolated,
 }
 
 impl IndexFlag {
+    /// Every flag, in the order a status lists them: each drug's (its line's doubts, then
+    /// its extrapolation), then the mixture's.
+    pub const ALL: [IndexFlag; 9] = [
+        IndexFlag::Drug {
+            role: DrugRole::Drug1,
+            doubt: LineDoubt::LowCorrelation,
+        },
+        IndexFlag::Drug {
+            role: DrugRole::Drug1,
+            doubt: LineDoubt::FewPoints,
+        },
+        IndexFlag::Extrapolated(DrugRole::Drug1),
+        IndexFlag::Drug {
+            role: DrugRole::Drug2,
+            doubt: LineDoubt::LowCorrelation,
+        },
+        IndexFlag::Drug {
+            role: DrugRole::Drug2,
+            doubt: LineDoubt::FewPoints,
+        },
+        IndexFlag::Extrapolated(DrugRole::Drug2),
+        IndexFlag::Mixture(LineDoubt::LowCorrelation),
+        IndexFlag::Mixture(LineDoubt::FewPoints),
+        IndexFlag::MixtureExtrapolated,
+    ];
+
     /// The flag as a status word, e.g. `drug1_low_correlation`, `drug2_dx_extrapolated`.
     pub fn label(&self) -> String {
         match self {
-            IndexFlag::Drug { role, flag } => format!("{role}_{flag}"),
-            IndexFlag::Mixture(flag) => format!("mixture_{flag}"),
+            IndexFlag::Drug { role, doubt } => format!("{role}_{}", doubt.label()),
+            IndexFlag::Mixture(doubt) => format!("mixture_{}", doubt.label()),
             IndexFlag::Extrapolated(role) => format!("{role}_dx_extrapolated"),
             IndexFlag::MixtureExtrapolated => "mixture_dose_extrapolated".to_string(),
         }
+    }
+
+    /// Its bit in [`IndexFlags`].
+    fn bit(self) -> u16 {
+        let position = IndexFlag::ALL
+            .iter()
+            .position(|flag| *flag == self)
+            .unwrap_or(0);
+        1 << position
+    }
+}
+
+/// A set of [`IndexFlag`]s (kept without allocating: an index is computed for every cell
+/// and, for a Fa–CI curve, at 99 effects per ray).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IndexFlags(u16);
+
+impl IndexFlags {
+    /// Adds a flag.
+    pub fn insert(&mut self, flag: IndexFlag) {
+        self.0 |= flag.bit();
+    }
+
+    /// Whether a flag is raised.
+    pub fn contains(&self, flag: IndexFlag) -> bool {
+        self.0 & flag.bit() != 0
+    }
+
+    /// True when no flag is raised.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The flags raised, in the order of [`IndexFlag::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = IndexFlag> + '_ {
+        IndexFlag::ALL
+            .into_iter()
+            .filter(move |flag| self.contains(*flag))
     }
 }
 
@@ -257,7 +350,7 @@ pub struct IndexValue {
     /// Chou's grade of the index.
     pub grade: Option<CiGrade>,
     /// Why to doubt it, if at all.
-    pub flags: Vec<IndexFlag>,
+    pub flags: IndexFlags,
 }
 
 impl IndexValue {
@@ -268,7 +361,7 @@ impl IndexValue {
         } else {
             self.flags
                 .iter()
-                .map(IndexFlag::label)
+                .map(|flag| flag.label())
                 .collect::<Vec<_>>()
                 .join("; ")
         }
@@ -387,7 +480,7 @@ impl ChouTalalay {
                     cell: (row, column),
                     doses,
                     fraction_affected: fraction,
-                    result: analysis.index_at(fraction, doses, &[]),
+                    result: analysis.index_at(fraction, doses, IndexFlags::default()),
                 }
             })
             .collect();
@@ -418,7 +511,7 @@ impl ChouTalalay {
         &self,
         fraction: f64,
         doses: [f64; 2],
-        extra_flags: &[IndexFlag],
+        extra_flags: IndexFlags,
     ) -> Result<IndexValue, IndexProblem> {
         if fraction.is_nan() || fraction <= 0.0 {
             return Err(IndexProblem::FaNotAboveZero);
@@ -426,7 +519,18 @@ impl ChouTalalay {
         if fraction >= 1.0 {
             return Err(IndexProblem::FaNotBelowOne);
         }
-        let mut flags = Vec::new();
+        self.index_at_logit(median_effect_logit(fraction), doses, extra_flags)
+    }
+
+    /// [`ChouTalalay::index_at`] at an effect 0 < fa < 1 given by its logit
+    /// log10(fa/(1 − fa)), computed once for every line read at it.
+    fn index_at_logit(
+        &self,
+        logit: f64,
+        doses: [f64; 2],
+        extra_flags: IndexFlags,
+    ) -> Result<IndexValue, IndexProblem> {
+        let mut flags = extra_flags;
         let mut equivalent_doses = [f64::NAN; 2];
         for role in DrugRole::BOTH {
             let fit = match &self.fits[role.index()] {
@@ -441,20 +545,17 @@ impl ChouTalalay {
             if fit.status().slope_not_positive {
                 return Err(IndexProblem::SlopeNotPositive { role });
             }
-            flags.extend(
-                fit.status()
-                    .flags()
-                    .into_iter()
-                    .map(|flag| IndexFlag::Drug { role, flag }),
-            );
-            let dose = median_effect_equivalent_dose(fit, fraction);
+            for doubt in LineDoubt::of(fit.status()) {
+                flags.insert(IndexFlag::Drug { role, doubt });
+            }
+            // median_effect_equivalent_dose(fit, fraction), its logit computed once.
+            let dose = fit.dose_for_logit(logit);
             let (lowest, highest) = fit.dose_range();
             if !(lowest..=highest).contains(&dose) {
-                flags.push(IndexFlag::Extrapolated(role));
+                flags.insert(IndexFlag::Extrapolated(role));
             }
             equivalent_doses[role.index()] = dose;
         }
-        flags.extend_from_slice(extra_flags);
         let exclusivity = self.options.exclusivity();
         let combination_index = combination_index_with(exclusivity, doses, equivalent_doses);
         Ok(IndexValue {
@@ -490,23 +591,44 @@ impl ChouTalalay {
             };
             return unreached(problem);
         }
-        let drug1 = fit.dose_for(fraction);
+        let logit = median_effect_logit(fraction);
+        let drug1 = fit.dose_for_logit(logit);
         let doses = [drug1, drug1 / ray.ratio];
-        let mut mixture_flags: Vec<IndexFlag> = fit
-            .status()
-            .flags()
-            .into_iter()
-            .map(IndexFlag::Mixture)
-            .collect();
+        let mut mixture_flags = IndexFlags::default();
+        for doubt in LineDoubt::of(fit.status()) {
+            mixture_flags.insert(IndexFlag::Mixture(doubt));
+        }
         let (lowest, highest) = fit.dose_range();
         if !(lowest..=highest).contains(&drug1) {
-            mixture_flags.push(IndexFlag::MixtureExtrapolated);
+            mixture_flags.insert(IndexFlag::MixtureExtrapolated);
         }
         RayLevel {
             fraction_affected: fraction,
             doses,
-            result: self.index_at(fraction, doses, &mixture_flags),
+            result: self.index_at_logit(logit, doses, mixture_flags),
         }
+    }
+
+    /// The rays whose mixture line rests on at least [`MIN_POINTS`](super::MIN_POINTS)
+    /// cells and rises (slope > 0): those a Fa–CI curve describes, the ones with the most
+    /// points first (then by ratio).
+    pub fn usable_rays(&self) -> Vec<&Ray> {
+        let points = |ray: &Ray| ray.fit.as_ref().map_or(0, MedianEffectFit::points_used);
+        let mut usable: Vec<&Ray> = self
+            .rays
+            .iter()
+            .filter(|ray| {
+                ray.fit.as_ref().is_ok_and(|fit| {
+                    fit.points_used() >= super::MIN_POINTS && !fit.status().slope_not_positive
+                })
+            })
+            .collect();
+        usable.sort_by(|a, b| {
+            points(b)
+                .cmp(&points(a))
+                .then_with(|| a.ratio.total_cmp(&b.ratio))
+        });
+        usable
     }
 
     /// How many combination cells have no index, by reason (labels in alphabetical order).

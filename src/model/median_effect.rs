@@ -58,7 +58,7 @@ pub struct MedianEffectStatus {
 
 impl MedianEffectStatus {
     /// The labels of the flags raised, in a fixed order.
-    pub fn flags(&self) -> Vec<&'static str> {
+    pub fn flags(&self) -> impl Iterator<Item = &'static str> {
         [
             (self.slope_not_positive, "slope_not_positive"),
             (self.low_correlation, "low_correlation"),
@@ -66,22 +66,20 @@ impl MedianEffectStatus {
         ]
         .into_iter()
         .filter_map(|(raised, label)| raised.then_some(label))
-        .collect()
     }
 
     /// True when no flag is raised.
     pub fn is_clean(&self) -> bool {
-        self.flags().is_empty()
+        !(self.slope_not_positive || self.low_correlation || self.few_points)
     }
 }
 
 impl fmt::Display for MedianEffectStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let flags = self.flags();
-        if flags.is_empty() {
+        if self.is_clean() {
             f.write_str("ok")
         } else {
-            f.write_str(&flags.join("+"))
+            f.write_str(&self.flags().collect::<Vec<_>>().join("+"))
         }
     }
 }
@@ -283,10 +281,15 @@ impl MedianEffectFit {
     /// log10 Dx = x̄ + (log10(fa/(1 − fa)) − ȳ)/m, the same line as Dm·(fa/(1 − fa))^(1/m)
     /// without forming Dm.
     pub fn dose_for(&self, fraction_affected: f64) -> f64 {
-        if !(fraction_affected > 0.0 && fraction_affected < 1.0 && self.slope > 0.0) {
+        self.dose_for_logit(median_effect_logit(fraction_affected))
+    }
+
+    /// [`MedianEffectFit::dose_for`] from log10(fa/(1 − fa)) (NaN for NaN), for a caller
+    /// reading several lines at one effect.
+    pub fn dose_for_logit(&self, logit: f64) -> f64 {
+        if logit.is_nan() || self.slope.is_nan() || self.slope <= 0.0 {
             return f64::NAN;
         }
-        let logit = (fraction_affected / (1.0 - fraction_affected)).log10();
         10f64.powf(self.mean_log_dose + (logit - self.mean_logit) / self.slope)
     }
 

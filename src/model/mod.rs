@@ -43,7 +43,8 @@ use crate::data::DrugRole;
 pub use bliss::{bliss_expectation, Bliss};
 pub use chou_talalay::{
     fa_grid, CellIndex, ChouTalalay, ChouTalalayOptions, ChouTalalayOptionsBuilder, IndexFlag,
-    IndexProblem, IndexValue, Ray, RayLevel, DEFAULT_FA_LEVELS, DEFAULT_RATIO_TOLERANCE,
+    IndexFlags, IndexProblem, IndexValue, LineDoubt, Ray, RayLevel, DEFAULT_FA_LEVELS,
+    DEFAULT_RATIO_TOLERANCE,
 };
 pub use context::{BlockContext, SliceError, SliceFit};
 pub use hsa::Hsa;

@@ -19,25 +19,11 @@ pub(crate) const MAX_RAYS: usize = style::SERIES.len();
 /// Left margin of the notes, pixels.
 const NOTE_MARGIN: i32 = 20;
 
-/// The rays a figure draws: those whose mixture line rests on at least [`MIN_POINTS`]
-/// cells and rises (slope > 0), the ones with the most points first (then by ratio), at
-/// most [`MAX_RAYS`]; and how many rays are left out.
+/// The rays a figure draws: the usable ones ([`ChouTalalay::usable_rays`]: a rising
+/// mixture line on at least [`MIN_POINTS`] cells), the ones with the most points first, at
+/// most [`MAX_RAYS`], in order of ratio; and how many rays are left out.
 pub(crate) fn drawn_rays(analysis: &ChouTalalay) -> (Vec<&Ray>, usize) {
-    let mut usable: Vec<&Ray> = analysis
-        .rays
-        .iter()
-        .filter(|ray| {
-            ray.fit.as_ref().is_ok_and(|fit| {
-                fit.points_used() >= MIN_POINTS && !fit.status().slope_not_positive
-            })
-        })
-        .collect();
-    usable.sort_by(|a, b| {
-        let points = |ray: &Ray| ray.fit.as_ref().map_or(0, MedianEffectFit::points_used);
-        points(b)
-            .cmp(&points(a))
-            .then_with(|| a.ratio.total_cmp(&b.ratio))
-    });
+    let mut usable = analysis.usable_rays();
     usable.truncate(MAX_RAYS);
     // Drawn in order of ratio, so that colours follow the rays' directions.
     usable.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
@@ -138,10 +124,9 @@ pub(crate) fn extrapolation_note(analysis: &ChouTalalay) -> Option<(String, RGBC
         .iter()
         .filter(|cell| {
             cell.result.as_ref().is_ok_and(|value| {
-                value
-                    .flags
-                    .iter()
-                    .any(|flag| matches!(flag, IndexFlag::Extrapolated(_)))
+                DrugRole::BOTH
+                    .into_iter()
+                    .any(|role| value.flags.contains(IndexFlag::Extrapolated(role)))
             })
         })
         .count();
