@@ -29,8 +29,9 @@
 //!   Mathews block 2, against at most 0.07 from a fit without the control wherever the fits
 //!   end inside their bounds (`tests/it/sensitivity.rs`). The RI fit's status is carried
 //!   (`ri_1_fit_<status>`).
-//! - **CSS**: the point of drug i's dose a with drug j at ic50_j is read off the fit of the
-//!   row or column where drug i is fixed at a and drug j varies, the fit ZIP uses (e0 fixed
+//! - **CSS**: the point of drug i's dose a (each dose tested with the partner) with drug j at
+//!   ic50_j is read off the fit of the row or column where drug i is fixed at a and drug j
+//!   varies, the fit ZIP uses (e0 fixed
 //!   to the observed response where drug j is absent; [`BlockContext::slice_fits`]), so
 //!   scoring ZIP and sensitivity fits each slice once. SynergyFinder refits each slice with
 //!   e0 free and, where a slice has only two wells, takes the second one in data order; here
@@ -543,7 +544,9 @@ fn css_of(
     let mut curve: Vec<Observation> = Vec::new();
     let (mut missing, mut anchored_by_fit) = (0, false);
     for (index, &dose) in block.doses(varied).iter().enumerate() {
-        if dose <= 0.0 {
+        // A dose of the varied drug tested only alone (a single-agent series on its own
+        // grid) is no point of the combination's curve.
+        if dose <= 0.0 || !has_combination_well(context, varied, index) {
             continue;
         }
         let predicted = match only_dose {
@@ -587,6 +590,19 @@ fn css_of(
         column,
         flags,
     )
+}
+
+/// Whether the row or column of `varied`'s dose of index `index` has a measured well with
+/// the partner present.
+fn has_combination_well(context: &BlockContext<'_>, varied: DrugRole, index: usize) -> bool {
+    let partner = varied.other();
+    (0..context.block().doses(partner).len()).any(|partner_index| {
+        let cell = match varied {
+            DrugRole::Drug1 => (index, partner_index),
+            DrugRole::Drug2 => (partner_index, index),
+        };
+        context.dose(partner, partner_index) > 0.0 && !context.observed()[cell].is_nan()
+    })
 }
 
 /// The observed mean response with `varied` at its dose of index `index` and its partner at
