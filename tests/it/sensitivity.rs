@@ -520,3 +520,30 @@ fn scores_do_not_depend_on_the_order_of_the_rows() {
         "a second run"
     );
 }
+
+#[test]
+fn single_agents_on_their_own_grid_anchor_the_css_curves_by_their_fits() {
+    // O'Neil's design: each drug alone on an 8-dose series, the combinations on a 4 × 4
+    // grid of other doses, no control and no single-agent well at a combination dose. The
+    // CSS curves are made of the 4 combination doses, each row or column anchored at the
+    // drug's fitted response alone (flagged); the single-agent doses are no points of them.
+    let alone = HillCurve::new(0.0, 90.0, 1.0, 1.2).expect("a curve");
+    let mut builder = BlockBuilder::new("oneil-like", drug("a", "uM"), drug("b", "uM"));
+    for step in 0..8 {
+        let dose = 0.01 * 3f64.powi(step);
+        builder.well(dose, 0.0, alone.response(dose));
+        builder.well(0.0, dose, alone.response(dose));
+    }
+    let combination = [0.35, 1.08, 3.25, 10.0];
+    for &dose1 in &combination {
+        for &dose2 in &combination {
+            let (a, b) = (alone.response(dose1), alone.response(dose2));
+            builder.well(dose1, dose2, a + b - a * b / 100.0);
+        }
+    }
+    let scores = sensitivity_of(&builder.build().expect("a block"));
+    let status = scores.status();
+    assert!(scores.css.is_finite(), "{status}");
+    assert!(status.contains("css1_ic502_anchor_from_fit"), "{status}");
+    assert!(!status.contains("unpredicted"), "{status}");
+}
