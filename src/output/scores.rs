@@ -121,7 +121,7 @@ impl ScoreTable {
     }
 
     /// The block table with the sensitivity columns
-    /// ([`SENSITIVITY_COLUMNS`](super::SENSITIVITY_COLUMNS)) before `status`, filled from
+    /// ([`SENSITIVITY_COLUMNS`]) before `status`, filled from
     /// [`BlockScores::sensitivity`] (empty where a block has none); the cell table is
     /// unchanged.
     pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreTable {
