@@ -34,10 +34,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::index::{combination_index_with, dose_reduction_indices, CiGrade, Exclusivity};
+use super::index::{
+    combination_index_of_fractions, combination_index_with, dose_reduction_indices, CiGrade,
+    Exclusivity,
+};
 use super::median_effect::{
-    fraction_affected, median_effect_logit, MedianEffect, MedianEffectError, MedianEffectFit,
-    MedianEffectStatus,
+    fraction_affected, median_effect_logit, power_of_ten, MedianEffect, MedianEffectError,
+    MedianEffectFit, MedianEffectStatus,
 };
 use super::rays::find_rays;
 use super::BlockContext;
@@ -389,6 +392,18 @@ pub struct CellIndex {
     pub result: Result<IndexValue, IndexProblem>,
 }
 
+/// One point of a Fa–CI curve ([`ChouTalalay::fa_ci_curve`]): a ray's combination index
+/// and dose-reduction indices at one effect, NaN where the ray has no index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaCiPoint {
+    /// The effect level.
+    pub fraction_affected: f64,
+    /// The combination index.
+    pub combination_index: f64,
+    /// Each drug's dose-reduction index.
+    pub dose_reduction: [f64; 2],
+}
+
 /// A ray's combination index at one effect level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RayLevel {
@@ -607,6 +622,68 @@ impl ChouTalalay {
             doses,
             result: self.index_at_logit(logit, doses, mixture_flags),
         }
+    }
+
+    /// A ray's Fa–CI curve: its combination index and dose-reduction indices at each of
+    /// `fractions` (e.g. [`fa_grid`]), the numbers of [`ChouTalalay::ray_level`] without its
+    /// flags, NaN where that has none. Each index is read in log space, from the lines'
+    /// log doses (one exponential per drug and effect), since a figure reads 99 effects per
+    /// ray.
+    ///
+    /// # Formula
+    /// log10(d_i/Dx_i) = log10 d_i(L) − log10 Dx_i(L) at L = log10(fa/(1 − fa)), with
+    /// log10 d1(L) from the mixture's line and log10 d2 = log10 d1 − log10 ρ; CI from the
+    /// fractions ([`combination_index_of_fractions`]), DRI_i = Dx_i/d_i = 1/(d_i/Dx_i).
+    pub fn fa_ci_curve(&self, ray: &Ray, fractions: &[f64]) -> Vec<FaCiPoint> {
+        let undefined = |fraction| FaCiPoint {
+            fraction_affected: fraction,
+            combination_index: f64::NAN,
+            dose_reduction: [f64::NAN; 2],
+        };
+        let usable = |fit: &Result<MedianEffectFit, MedianEffectError>| {
+            fit.as_ref()
+                .ok()
+                .filter(|fit| !fit.status().slope_not_positive)
+                .copied()
+        };
+        let (Some(mixture), Some(first), Some(second)) = (
+            usable(&ray.fit),
+            usable(&self.fits[0]),
+            usable(&self.fits[1]),
+        ) else {
+            return fractions
+                .iter()
+                .map(|&fraction| undefined(fraction))
+                .collect();
+        };
+        let log_ratio = ray.ratio.log10();
+        let exclusivity = self.options.exclusivity();
+        fractions
+            .iter()
+            .map(|&fraction| {
+                let logit = median_effect_logit(fraction);
+                if logit.is_nan() {
+                    return undefined(fraction);
+                }
+                let log_drug1 = mixture.log_dose_for_logit(logit);
+                let shares = [
+                    power_of_ten(log_drug1 - first.log_dose_for_logit(logit)),
+                    power_of_ten(log_drug1 - log_ratio - second.log_dose_for_logit(logit)),
+                ];
+                FaCiPoint {
+                    fraction_affected: fraction,
+                    combination_index: combination_index_of_fractions(exclusivity, shares),
+                    dose_reduction: shares.map(|share| {
+                        let reduction = 1.0 / share;
+                        if reduction.is_finite() {
+                            reduction
+                        } else {
+                            f64::NAN
+                        }
+                    }),
+                }
+            })
+            .collect()
     }
 
     /// The rays whose mixture line rests on at least [`MIN_POINTS`](super::MIN_POINTS)

@@ -129,10 +129,26 @@ pub fn combination_index_with(
     doses: [f64; 2],
     equivalent_doses: [f64; 2],
 ) -> f64 {
-    dose_fractions(doses, equivalent_doses).map_or(f64::NAN, |[first, second]| match exclusivity {
-        Exclusivity::MutuallyExclusive => first + second,
-        Exclusivity::MutuallyNonExclusive => first + second + first * second,
+    dose_fractions(doses, equivalent_doses).map_or(f64::NAN, |fractions| {
+        combination_index_of_fractions(exclusivity, fractions)
     })
+}
+
+/// The combination index from the dose fractions x1/X1 and x2/X2 themselves (a caller that
+/// has them, e.g. in log space along a Fa–CI curve); NaN unless their sum is finite and > 0.
+///
+/// # Formula
+/// CI = f1 + f2 (mutually exclusive) or f1 + f2 + f1·f2 (non-exclusive), fi = xi/Xi.
+pub fn combination_index_of_fractions(exclusivity: Exclusivity, fractions: [f64; 2]) -> f64 {
+    let [first, second] = fractions;
+    let sum = first + second;
+    if !(sum.is_finite() && sum > 0.0) {
+        return f64::NAN;
+    }
+    match exclusivity {
+        Exclusivity::MutuallyExclusive => sum,
+        Exclusivity::MutuallyNonExclusive => sum + first * second,
+    }
 }
 
 /// The dose-reduction index of each drug: how many times its dose alone for the same effect

@@ -240,7 +240,7 @@ impl MedianEffectFit {
     /// The median-effect dose Dm (the dose of fa = 0.5), in the unit of the doses fitted;
     /// NaN when m = 0.
     pub fn median_dose(&self) -> f64 {
-        10f64.powf(self.mean_log_dose - self.mean_logit / self.slope)
+        power_of_ten(self.mean_log_dose - self.mean_logit / self.slope)
     }
 
     /// The linear correlation coefficient r of the line (NaN when every usable point has
@@ -287,10 +287,16 @@ impl MedianEffectFit {
     /// [`MedianEffectFit::dose_for`] from log10(fa/(1 − fa)) (NaN for NaN), for a caller
     /// reading several lines at one effect.
     pub fn dose_for_logit(&self, logit: f64) -> f64 {
+        power_of_ten(self.log_dose_for_logit(logit))
+    }
+
+    /// log10 of [`MedianEffectFit::dose_for_logit`]: the line read from its y to its x,
+    /// log10 Dx = x̄ + (logit − ȳ)/m; NaN for a NaN logit or m ≤ 0.
+    pub fn log_dose_for_logit(&self, logit: f64) -> f64 {
         if logit.is_nan() || self.slope.is_nan() || self.slope <= 0.0 {
             return f64::NAN;
         }
-        10f64.powf(self.mean_log_dose + (logit - self.mean_logit) / self.slope)
+        self.mean_log_dose + (logit - self.mean_logit) / self.slope
     }
 
     /// The effect of a dose on this line: fa = 1/(1 + (Dm/D)^m); 0 at dose 0, NaN for a
@@ -303,13 +309,19 @@ impl MedianEffectFit {
             return f64::NAN;
         }
         let logit = self.logit_at(dose.log10());
-        1.0 / (1.0 + 10f64.powf(-logit))
+        1.0 / (1.0 + power_of_ten(-logit))
     }
 
     /// The line itself: log10(fa/(1 − fa)) at log10 dose `log_dose`.
     pub fn logit_at(&self, log_dose: f64) -> f64 {
         self.mean_logit + self.slope * (log_dose - self.mean_log_dose)
     }
+}
+
+/// 10^x, as exp(x·ln 10): a few times faster than `powf` (an index is read at every cell
+/// and, for a Fa–CI curve, at 99 effects per ray), within ~|x|·4e-16 relative of it.
+pub(crate) fn power_of_ten(exponent: f64) -> f64 {
+    (exponent * std::f64::consts::LN_10).exp()
 }
 
 /// The log10(fa/(1 − fa)) of a fraction affected, the median-effect plot's y; NaN outside

@@ -42,16 +42,16 @@ use crate::data::DrugRole;
 
 pub use bliss::{bliss_expectation, Bliss};
 pub use chou_talalay::{
-    fa_grid, CellIndex, ChouTalalay, ChouTalalayOptions, ChouTalalayOptionsBuilder, IndexFlag,
-    IndexFlags, IndexProblem, IndexValue, LineDoubt, Ray, RayLevel, DEFAULT_FA_LEVELS,
+    fa_grid, CellIndex, ChouTalalay, ChouTalalayOptions, ChouTalalayOptionsBuilder, FaCiPoint,
+    IndexFlag, IndexFlags, IndexProblem, IndexValue, LineDoubt, Ray, RayLevel, DEFAULT_FA_LEVELS,
     DEFAULT_RATIO_TOLERANCE,
 };
 pub use context::{BlockContext, SliceError, SliceFit};
 pub use hsa::Hsa;
 pub use index::{
-    combination_index, combination_index_with, dose_fractions, dose_reduction_indices,
-    loewe_combination_index, loewe_equivalent_dose, median_effect_equivalent_dose, CiGrade,
-    Exclusivity,
+    combination_index, combination_index_of_fractions, combination_index_with, dose_fractions,
+    dose_reduction_indices, loewe_combination_index, loewe_equivalent_dose,
+    median_effect_equivalent_dose, CiGrade, Exclusivity,
 };
 pub use isobole::{IsoboleLevel, IsobolePoint, Isobologram, SingleDose};
 pub use loewe::{

@@ -153,12 +153,11 @@ impl FaCiFigure<'_> {
             reduction: [Vec::new(), Vec::new()],
             observed: Vec::new(),
         };
-        for fraction in fa_grid() {
-            if let Ok(value) = analysis.ray_level(ray, fraction).result {
-                curves.index.push((fraction, value.combination_index));
-                for drug in 0..2 {
-                    curves.reduction[drug].push((fraction, value.dose_reduction[drug]));
-                }
+        for point in analysis.fa_ci_curve(ray, &fa_grid()) {
+            let fraction = point.fraction_affected;
+            curves.index.push((fraction, point.combination_index));
+            for drug in 0..2 {
+                curves.reduction[drug].push((fraction, point.dose_reduction[drug]));
             }
         }
         curves.observed = ray

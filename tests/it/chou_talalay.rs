@@ -233,6 +233,42 @@ fn the_constant_ratio_ray_matches_chou_1994() {
 }
 
 #[test]
+fn the_fa_ci_curve_gives_the_levels_numbers() {
+    // The curve reads each index in log space; the levels read doses: the same numbers up
+    // to rounding (a few ulps of each exponential, ~1e-14 relative here).
+    const SAME_NUMBER: f64 = 1e-12;
+    for exclusivity in [
+        Exclusivity::MutuallyExclusive,
+        Exclusivity::MutuallyNonExclusive,
+    ] {
+        let options = ChouTalalayOptions::builder()
+            .exclusivity(exclusivity)
+            .build()
+            .expect("valid");
+        let analysis = analyse(&chou_1994_block(), &options);
+        let ray = &analysis.rays[0];
+        let grid = synergist::model::fa_grid();
+        for point in analysis.fa_ci_curve(ray, &grid) {
+            let level = analysis.ray_level(ray, point.fraction_affected);
+            let value = level.result.expect("an index all along");
+            let close = |a: f64, b: f64| ((a - b) / b).abs() < SAME_NUMBER;
+            assert!(
+                close(point.combination_index, value.combination_index),
+                "{point:?}"
+            );
+            for drug in 0..2 {
+                assert!(close(
+                    point.dose_reduction[drug],
+                    value.dose_reduction[drug]
+                ));
+            }
+        }
+        let outside = analysis.fa_ci_curve(ray, &[0.0, 1.0, f64::NAN]);
+        assert!(outside.iter().all(|point| point.combination_index.is_nan()));
+    }
+}
+
+#[test]
 fn undefined_cells_are_counted_with_their_reason() {
     // The 1994 block with two more mixture points: one with no effect, one total.
     let mut builder = BlockBuilder::new("edges", drug("paclitaxel", "uM"), drug("cisplatin", "uM"));
