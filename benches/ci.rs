@@ -38,8 +38,10 @@ fn analysis_with_curves(block: &Block, options: &ChouTalalayOptions) -> usize {
         .into_iter()
         .take(DRAWN_RAYS)
         .map(|ray| {
-            grid.iter()
-                .filter(|&&fraction| analysis.ray_level(ray, fraction).result.is_ok())
+            analysis
+                .fa_ci_curve(ray, &grid)
+                .iter()
+                .filter(|point| point.combination_index.is_finite())
                 .count()
         })
         .sum()
