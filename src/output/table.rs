@@ -114,6 +114,96 @@ impl RenderedRows {
     pub fn rows(&self) -> u64 {
         self.rows
     }
+
+    /// Appends a row whose holes are filled ([`HeldRow::fill_into`]).
+    fn push_row(&mut self, format: Format, text: &[u8]) {
+        if format == Format::Json && self.rows > 0 {
+            self.text.extend_from_slice(b",\n");
+        }
+        self.text.extend_from_slice(text);
+        self.rows += 1;
+    }
+}
+
+/// One row rendered with holes: fields whose values are known only once every row is
+/// (a q-value, which needs every block's p-value), filled in by [`HeldRow::fill_into`].
+/// Held rows cost their text: a few hundred bytes each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HeldRow {
+    text: Vec<u8>,
+    /// Byte offsets in `text` where the holes' values go, ascending.
+    holes: Vec<usize>,
+}
+
+impl HeldRow {
+    /// Renders one row, leaving a hole at each field index in `holes` (ascending; their
+    /// fields are ignored): the same text as [`RenderedRows::render`] gives once filled.
+    pub(crate) fn render(
+        columns: &[String],
+        fields: &[Field],
+        holes: &[usize],
+        format: Format,
+    ) -> HeldRow {
+        let mut held = HeldRow {
+            text: Vec::new(),
+            holes: Vec::with_capacity(holes.len()),
+        };
+        match format {
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                for (index, field) in fields.iter().enumerate() {
+                    if holes.contains(&index) {
+                        // An empty field writes only its delimiter; the hole is after it.
+                        let _ = writer.write_field("");
+                        let _ = writer.flush();
+                        held.holes.push(writer.get_ref().len());
+                    } else {
+                        // Writing to memory cannot fail.
+                        let _ = writer.write_field(field.csv());
+                    }
+                }
+                let _ = writer.write_record(None::<&[u8]>);
+                held.text = writer.into_inner().unwrap_or_default();
+            }
+            Format::Json => {
+                held.text.push(b'{');
+                for (index, (column, field)) in columns.iter().zip(fields).enumerate() {
+                    if index > 0 {
+                        held.text.push(b',');
+                    }
+                    // Serialising strings and numbers to memory cannot fail.
+                    let _ = serde_json::to_writer(&mut held.text, column);
+                    held.text.push(b':');
+                    if holes.contains(&index) {
+                        held.holes.push(held.text.len());
+                    } else {
+                        let _ = serde_json::to_writer(&mut held.text, field);
+                    }
+                }
+                held.text.push(b'}');
+            }
+        }
+        held
+    }
+
+    /// Appends the row to `rows` with its holes filled by `values`, in order (numbers:
+    /// they need no quoting in CSV).
+    pub(crate) fn fill_into(&self, values: &[f64], format: Format, rows: &mut RenderedRows) {
+        let mut text = Vec::with_capacity(self.text.len() + 24 * values.len());
+        let mut start = 0;
+        for (&offset, &value) in self.holes.iter().zip(values) {
+            text.extend_from_slice(&self.text[start..offset]);
+            match format {
+                Format::Csv => text.extend_from_slice(Field::Number(value).csv().as_bytes()),
+                Format::Json => {
+                    let _ = serde_json::to_writer(&mut text, &Field::Number(value));
+                }
+            }
+            start = offset;
+        }
+        text.extend_from_slice(&self.text[start..]);
+        rows.push_row(format, &text);
+    }
 }
 
 /// Writes one table: the header at the start, rendered rows in the order appended, the end
@@ -212,6 +302,33 @@ mod tests {
         );
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed.as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn a_held_row_filled_is_the_row_rendered_whole() {
+        let columns: Vec<String> = ["id", "p", "q", "n", "q2"].map(String::from).to_vec();
+        let fields = |q: f64, q2: f64| {
+            vec![
+                Field::Text("a,\"b\"".into()),
+                Field::Number(0.25),
+                Field::Number(q),
+                Field::Empty,
+                Field::Number(q2),
+            ]
+        };
+        for format in [Format::Csv, Format::Json] {
+            for (q, q2) in [(0.5, f64::NAN), (1e-300, 1.0)] {
+                let whole = RenderedRows::render(&columns, std::iter::once(fields(q, q2)), format);
+                let held = HeldRow::render(&columns, &fields(f64::NAN, 7.0), &[2, 4], format);
+                let mut filled = RenderedRows::default();
+                held.fill_into(&[q, q2], format, &mut filled);
+                assert_eq!(
+                    String::from_utf8_lossy(&filled.text),
+                    String::from_utf8_lossy(&whole.text),
+                    "{format:?}"
+                );
+            }
+        }
     }
 
     #[test]

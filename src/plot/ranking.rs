@@ -1,4 +1,4 @@
-//! The overview's ranking: each block's mean synergy and p-value under one model, the
+//! The overview's ranking: each block's mean synergy and q-value under one model, the
 //! blocks in descending order, those the model could not score with the reason, and what
 //! the figure says about them.
 
@@ -11,17 +11,18 @@ use crate::data::{Block, DrugRole};
 use crate::model::Model;
 use crate::score::BlockScores;
 
-/// Blocks with a p-value below this are drawn in full colour, the others faded.
+/// Blocks with a q-value (Benjamini–Hochberg across the screen) below this are drawn in
+/// full colour, the others faded.
 pub(crate) const SIGNIFICANCE_LEVEL: f64 = 0.05;
 /// Unscored blocks listed by id in the footer.
 const LISTED_UNSCORED: usize = 5;
 
-/// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
+/// A model's block mean (finite, −0 made +0) and q-value, when it scored the block.
 pub(crate) fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
     match scores.model(model) {
         Some(Ok(model_scores)) if model_scores.summary.mean.is_finite() => {
             let summary = &model_scores.summary;
-            Some((summary.mean + 0.0, summary.p_value))
+            Some((summary.mean + 0.0, summary.q_value))
         }
         _ => None,
     }
@@ -42,14 +43,14 @@ pub(crate) struct RankedBlock<'a> {
     pub block: &'a Block,
     /// Mean synergy (finite).
     pub mean: f64,
-    /// p-value of the mean (may be NaN).
-    pub p_value: f64,
+    /// q-value of the mean across the screen (may be NaN).
+    pub q_value: f64,
 }
 
 impl RankedBlock<'_> {
-    /// True when the p-value is below the significance level.
+    /// True when the q-value is below the significance level.
     pub(crate) fn is_significant(&self) -> bool {
-        self.p_value < SIGNIFICANCE_LEVEL
+        self.q_value < SIGNIFICANCE_LEVEL
     }
 
     /// The colour of the block's bar or point: by the sign of its mean, faded when not
@@ -87,12 +88,12 @@ impl RankedBlock<'_> {
         label
     }
 
-    /// The mean and its p-value, e.g. `15.2 (p = 2.6e-20)`.
+    /// The mean and its q-value, e.g. `15.2 (q = 2.6e-20)`.
     pub(crate) fn value_text(&self) -> String {
         format!(
-            "{} (p = {})",
+            "{} (q = {})",
             style::format_number(self.mean),
-            style::format_p_value(self.p_value)
+            style::format_p_value(self.q_value)
         )
     }
 }
@@ -121,10 +122,10 @@ impl<'a> Ranking<'a> {
         let mut unscored = Vec::new();
         for (block, block_scores) in blocks.iter().zip(scores) {
             match summary_of(block_scores, model) {
-                Some((mean, p_value)) => ranked.push(RankedBlock {
+                Some((mean, q_value)) => ranked.push(RankedBlock {
                     block,
                     mean,
-                    p_value,
+                    q_value,
                 }),
                 None => unscored.push((block.id(), unscored_reason(block_scores, model))),
             }
@@ -134,7 +135,7 @@ impl<'a> Ranking<'a> {
         Ranking { ranked, unscored }
     }
 
-    /// `N blocks ranked by mean synergy · K with p < 0.05`, and `· M not scored` when
+    /// `N blocks ranked by mean synergy · K with q < 0.05`, and `· M not scored` when
     /// some were not.
     pub(crate) fn subtitle(&self) -> String {
         let significant = self
@@ -143,7 +144,7 @@ impl<'a> Ranking<'a> {
             .filter(|block| block.is_significant())
             .count();
         let mut subtitle = format!(
-            "{} ranked by mean synergy · {significant} with p < {SIGNIFICANCE_LEVEL}",
+            "{} ranked by mean synergy · {significant} with q < {SIGNIFICANCE_LEVEL}",
             count_of(self.ranked.len(), "block", "blocks")
         );
         if !self.unscored.is_empty() {
