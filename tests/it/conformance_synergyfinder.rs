@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
 
-use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 use synergist::data::{Block, BlockBuilder, Drug, DrugRole};
-use synergist::{score_block, FitOptions, Model, ModelScores, ScoreOptions};
+use synergist::{score_block, Model, ModelScores, ScoreOptions};
 
 use crate::common::{dose_index, pearson, shared_dir};
 
@@ -92,19 +91,10 @@ enum Exclusion {
         /// How many diverged fits the reference must hold.
         at_least: usize,
     },
-    /// The drug is inactive: drc's own 4PL of its monotherapy fits no better than a
-    /// constant at the activity test's level (the extra-sum-of-squares F-test of
-    /// [`FitOptions::fit`](synergist::FitOptions::fit), on drc's residual sum of squares,
-    /// all four of its parameters free). synergist fits the drug as a flat line and Loewe
-    /// takes the other drug's curve; SynergyFinder uses the curve.
-    MonotherapyInactive {
-        /// The drug (`conc1` or `conc2`).
-        drug: &'static str,
-    },
 }
 
 /// The exclusions: (folder, block id, model, reason).
-const EXCLUSIONS: [(&str, &str, Model, Exclusion); 5] = [
+const EXCLUSIONS: [(&str, &str, Model, Exclusion); 4] = [
     (
         "ONEIL_screening_data__cellmean",
         "2",
@@ -132,12 +122,6 @@ const EXCLUSIONS: [(&str, &str, Model, Exclusion); 5] = [
         "2",
         Model::Zip,
         Exclusion::SliceFitsDiverged { at_least: 2 },
-    ),
-    (
-        "mathews_screening_data__default",
-        "2",
-        Model::Loewe,
-        Exclusion::MonotherapyInactive { drug: "conc1" },
     ),
 ];
 
@@ -342,31 +326,6 @@ impl Exclusion {
                     "{case}: drc's EC50 {ec50} is not far beyond the top dose {}",
                     top.0
                 );
-            }
-            Exclusion::MonotherapyInactive { drug } => {
-                let fits = &reference.monotherapy_fits;
-                let fit = fits
-                    .block_rows(block_id)
-                    .find(|row| fits.text(row, "drug") == drug)
-                    .unwrap_or_else(|| panic!("{case}: no monotherapy fit of {drug}"));
-                let series = monotherapy_series(reference, block_id, drug);
-                let count = series.len() as f64;
-                let mean = series.iter().map(|point| point.1).sum::<f64>() / count;
-                let constant_rss: f64 = series.iter().map(|p| (p.1 - mean).powi(2)).sum();
-                let curve_rss: f64 = series
-                    .iter()
-                    .map(|&(dose, response)| (response - drc_response(fits, fit, dose)).powi(2))
-                    .sum();
-                // drc's four parameters are free: F(3, n − 4).
-                let statistic = ((constant_rss - curve_rss) / 3.0) / (curve_rss / (count - 4.0));
-                let p_value = FisherSnedecor::new(3.0, count - 4.0)
-                    .map(|distribution| distribution.sf(statistic))
-                    .unwrap_or(f64::NAN);
-                assert!(
-                    p_value >= FitOptions::default().activity_level(),
-                    "{case}: drc's {drug} curve beats a constant (F-test p = {p_value})"
-                );
-                eprintln!("{case}: drc's {drug} curve against a constant: F-test p = {p_value:.3}");
             }
             Exclusion::SliceFitsDiverged { at_least } => {
                 let fits = &reference.slice_fits;
@@ -651,10 +610,9 @@ fn synergy_scores_match_synergyfinder_3_15() {
     // 2 blocks of 5 × 5 and 2 of 6 × 6.
     assert_eq!(cells_checked, 2 * 25 + 2 * 36);
     // Guards against an exclusion list that silently grows: ZIP is compared on one block,
-    // Loewe on two (Mathews block 2 left out since the activity test: canertinib is
-    // inactive).
+    // Loewe on three.
     assert_eq!(fitted_blocks_checked.get(&Model::Zip), Some(&1));
-    assert_eq!(fitted_blocks_checked.get(&Model::Loewe), Some(&2));
+    assert_eq!(fitted_blocks_checked.get(&Model::Loewe), Some(&3));
 }
 
 /// SynergyFinder 3.15 searches Loewe's y* on this many equally spaced points from the
