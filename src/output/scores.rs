@@ -21,7 +21,7 @@ use crate::score::statistics::benjamini_hochberg;
 use crate::score::{BlockScores, CellIntervals, Interval, ModelScores};
 
 use super::format::Format;
-use super::table::{Field, HeldRow, RenderedRows, TableWriter};
+use super::table::{Field, HeldRow, HeldRows, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
 /// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, `drug1_fit`,
@@ -205,7 +205,7 @@ impl ScoreTable {
                     rows.push(row);
                 }
             }
-            writer.append(&rows.complete(self.format))?;
+            rows.write_to(&mut writer, self.format)?;
         } else {
             for (block, block_scores) in blocks.iter().zip(scores) {
                 writer.append(&self.render(block, block_scores))?;
@@ -223,10 +223,14 @@ pub struct BlockRow {
 }
 
 /// The block table's rows held until every block is scored: the q-values need every
-/// block's p-values ([`benjamini_hochberg`] per model, over every row).
+/// block's p-values ([`benjamini_hochberg`] per model, over every row). The rows are kept
+/// in one arena: their text, a start and one hole offset per model each, and one p-value
+/// per model each.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockRows {
-    rows: Vec<BlockRow>,
+    rows: HeldRows,
+    /// Row-major: the p-values of row `i` are `p_values[i * models..(i + 1) * models]`.
+    p_values: Vec<f64>,
     models: usize,
 }
 
@@ -234,30 +238,48 @@ impl BlockRows {
     /// No rows yet, for a table of `models` models.
     pub fn new(models: usize) -> BlockRows {
         BlockRows {
-            rows: Vec::new(),
+            rows: HeldRows::new(models),
+            p_values: Vec::new(),
             models,
         }
     }
 
-    /// Holds one more row, after those before it.
+    /// Holds one more row, after those before it (a row of a table with another number
+    /// of models is ignored).
     pub fn push(&mut self, row: BlockRow) {
-        self.rows.push(row);
+        if row.row.holes() != self.models || row.p_values.len() != self.models {
+            return;
+        }
+        self.rows.push(&row.row);
+        self.p_values.extend_from_slice(&row.p_values);
     }
 
-    /// Every row with its q-values, in the order pushed.
-    pub fn complete(&self, format: Format) -> RenderedRows {
+    /// Writes every row with its q-values, in the order pushed.
+    ///
+    /// # Errors
+    /// Any I/O error of the writer.
+    pub fn write_to<W: Write>(
+        &self,
+        writer: &mut TableWriter<W>,
+        format: Format,
+    ) -> std::io::Result<()> {
+        let count = self.rows.len();
         let q_values: Vec<Vec<f64>> = (0..self.models)
             .map(|model| {
-                let p_values: Vec<f64> = self.rows.iter().map(|row| row.p_values[model]).collect();
+                let p_values: Vec<f64> = (0..count)
+                    .map(|row| self.p_values[row * self.models + model])
+                    .collect();
                 benjamini_hochberg(&p_values)
             })
             .collect();
-        let mut rendered = RenderedRows::default();
-        for (index, row) in self.rows.iter().enumerate() {
-            let values: Vec<f64> = q_values.iter().map(|model| model[index]).collect();
-            row.row.fill_into(&values, format, &mut rendered);
+        let mut values = vec![f64::NAN; self.models];
+        for row in 0..count {
+            for (value, model) in values.iter_mut().zip(&q_values) {
+                *value = model[row];
+            }
+            writer.append(&self.rows.fill_row(row, &values, format))?;
         }
-        rendered
+        Ok(())
     }
 }
 

@@ -2,7 +2,8 @@
 //! its rows rendered on a worker ([`crate::score::stream`]), and the rows are appended to
 //! the tables in input order. The cell table is written as it goes; the block table's
 //! rows are held until the end, where every block's p-values give the q-values
-//! ([`BlockRows`]): a few hundred bytes per block (measured in `benches/README.md`).
+//! ([`BlockRows`]): their text and a few numbers, about 400 bytes per block of four
+//! models (measured in `benches/README.md`).
 
 use std::io::Write;
 
@@ -178,9 +179,8 @@ impl<'w> Writer<'w> {
     }
 
     fn finish(mut self, format: Format) -> Result<(), TableWriteError> {
-        let rows = std::mem::take(&mut self.block_rows).complete(format);
-        self.blocks
-            .append(&rows)
+        self.block_rows
+            .write_to(&mut self.blocks, format)
             .map_err(write_error(Table::Blocks))?;
         self.blocks.finish().map_err(write_error(Table::Blocks))?;
         if let Some(cells) = self.cells {
