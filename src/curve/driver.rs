@@ -60,7 +60,7 @@ impl FitOptions {
     /// beyond ±[`MAX_RESPONSE_MAGNITUDE`](crate::data::MAX_RESPONSE_MAGNITUDE), or fewer
     /// distinct doses than free parameters (4).
     pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
-        fit_series(self, observations, None, None)
+        fit_series(self, observations, None, None, None)
     }
 
     /// Fits as [`FitOptions::fit`], starting the solver from `start` (a curve fitted to
@@ -78,7 +78,26 @@ impl FitOptions {
         observations: &[Observation],
         start: Option<&HillCurve>,
     ) -> Result<HillFit, FitError> {
-        fit_series(self, observations, None, start)
+        fit_series(self, observations, None, start, None)
+    }
+
+    /// Fits as [`FitOptions::fit_from`] with the activity decision already made: an
+    /// active drug keeps its 4PL whatever the test says, an inactive one is fitted flat
+    /// at its mean (the test's p-value is still computed and kept). A bootstrap draw holds
+    /// the observed block's decision, so that its intervals describe the model chosen for
+    /// the observed data: with the decision redrawn, a flat drug that slopes against its
+    /// partner in a few draws leaves Loewe without a solution there, and the interval
+    /// would describe only the draws where it has one.
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`].
+    pub fn fit_holding_activity(
+        &self,
+        observations: &[Observation],
+        start: Option<&HillCurve>,
+        active: bool,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, None, start, Some(active))
     }
 
     /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
@@ -93,7 +112,7 @@ impl FitOptions {
         observations: &[Observation],
         e0: f64,
     ) -> Result<HillFit, FitError> {
-        fit_series(self, observations, Some(e0), None)
+        fit_series(self, observations, Some(e0), None, None)
     }
 
     /// Fits as [`FitOptions::fit_with_fixed_e0`], starting from the shape of `start`
@@ -107,17 +126,18 @@ impl FitOptions {
         e0: f64,
         start: Option<&HillCurve>,
     ) -> Result<HillFit, FitError> {
-        fit_series(self, observations, Some(e0), start)
+        fit_series(self, observations, Some(e0), start, None)
     }
 }
 
 /// The fit of [`FitOptions::fit`], with e0 free or fixed, from a guess or from `start`;
-/// with e0 free, tested for activity.
+/// with e0 free, tested for activity (or with the decision `held`).
 fn fit_series(
     options: &FitOptions,
     observations: &[Observation],
     fixed_e0: Option<f64>,
     start: Option<&HillCurve>,
+    held: Option<bool>,
 ) -> Result<HillFit, FitError> {
     let series = Series::new(observations, fixed_e0)?;
     if series.response_span() <= options.flat_tolerance {
@@ -125,7 +145,7 @@ fn fit_series(
     }
     let fit = fit_curve(&series, options, fixed_e0, start)?;
     Ok(match fixed_e0 {
-        None => test_activity(&series, options, fit),
+        None => test_activity(&series, options, fit, held),
         Some(_) => fit,
     })
 }
@@ -191,19 +211,26 @@ fn warm_start(
 
 /// The activity test of a fitted monotherapy (see [`FitOptions::fit`]): the fit itself
 /// when its 4PL beats a constant at the options' level, else the flat fit of an inactive
-/// drug.
-fn test_activity(series: &Series, options: &FitOptions, fit: HillFit) -> HillFit {
+/// drug; with a `decision` held, the fit or the flat fit as it says.
+fn test_activity(
+    series: &Series,
+    options: &FitOptions,
+    fit: HillFit,
+    decision: Option<bool>,
+) -> HillFit {
     let wells = series.n_points() as f64;
     let constant_rss = series.total_sum_of_squares();
     let curve_rss = fit.rss();
     let held = fit.status().parameters_on_bounds();
     let parameters = ACTIVITY_CURVE_PARAMETERS - held as f64;
     let residual_freedom = wells - parameters;
-    if residual_freedom < 1.0 {
+    if residual_freedom < 1.0 && decision != Some(false) {
         return fit;
     }
     let numerator_freedom = parameters - 1.0;
-    let p_value = if curve_rss >= constant_rss {
+    let p_value = if residual_freedom < 1.0 {
+        f64::NAN
+    } else if curve_rss >= constant_rss {
         1.0
     } else if curve_rss <= 0.0 {
         0.0
@@ -215,7 +242,8 @@ fn test_activity(series: &Series, options: &FitOptions, fit: HillFit) -> HillFit
             Err(_) => f64::NAN,
         }
     };
-    if p_value < options.activity_level || p_value.is_nan() {
+    let active = decision.unwrap_or(p_value < options.activity_level || p_value.is_nan());
+    if active {
         fit.with_activity_p_value(p_value)
     } else {
         HillFit::inactive(
@@ -424,6 +452,31 @@ mod tests {
             .chain((0..7).map(|step| lowest * 3f64.powi(step)))
             .map(|dose| observation(dose, curve.response(dose), 1))
             .collect()
+    }
+
+    #[test]
+    fn a_held_activity_decision_overrides_the_test() {
+        let options = FitOptions::default();
+        let rising = ordinary_series(0.01);
+        // A clean rising curve held inactive is flat at its mean, its p-value kept.
+        let tested = options.fit(&rising).unwrap();
+        assert_eq!(tested.status().ending(), FitEnding::Converged);
+        let held_inactive = options.fit_holding_activity(&rising, None, false).unwrap();
+        assert_eq!(held_inactive.status().ending(), FitEnding::Inactive);
+        assert!(held_inactive.curve().is_none());
+        assert!(held_inactive.activity_p_value() < options.activity_level());
+        // Noise around a constant, which the test calls inactive, held active keeps a curve.
+        let noise: Vec<Observation> = [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+            .iter()
+            .zip([1.0, -2.0, 0.5, 2.0, -1.0, 1.5, -0.5, 0.0])
+            .map(|(&dose, response)| observation(dose, response, 1))
+            .collect();
+        let tested = options.fit(&noise).unwrap();
+        assert_eq!(tested.status().ending(), FitEnding::Inactive);
+        let held_active = options.fit_holding_activity(&noise, None, true).unwrap();
+        assert_ne!(held_active.status().ending(), FitEnding::Inactive);
+        assert!(held_active.curve().is_some());
+        assert!(held_active.activity_p_value() >= options.activity_level());
     }
 
     #[test]

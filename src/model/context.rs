@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use ndarray::Array2;
 
 use super::ModelError;
-use crate::curve::{FitError, FitOptions, HillCurve, HillFit};
+use crate::curve::{FitEnding, FitError, FitOptions, HillCurve, HillFit};
 use crate::data::{Block, DrugRole};
 
 /// The fit of one row or column of a block (ZIP's slice fits): the varied drug's doses
@@ -43,6 +43,10 @@ pub struct WarmStarts {
     /// Each drug's monotherapy 4PL (for an inactive drug, the curve its activity test
     /// weighed), drug1 first.
     monotherapy: [Option<HillCurve>; 2],
+    /// Each drug's activity decision (active: true), held instead of tested again
+    /// ([`FitOptions::fit_holding_activity`](crate::curve::FitOptions::fit_holding_activity));
+    /// None: tested.
+    activity: [Option<bool>; 2],
     /// Each slice's curve, by the fixed drug, then by the fixed dose's index.
     slices: [Vec<Option<HillCurve>>; 2],
 }
@@ -93,8 +97,15 @@ impl<'a> BlockContext<'a> {
     }
 
     /// This block's fits as starts for a block like it (every fit is made first): the
-    /// monotherapy 4PLs and every slice's curve.
+    /// monotherapy 4PLs, each drug's activity decision (held by the fits started from
+    /// here) and every slice's curve.
     pub fn warm_starts(&self) -> WarmStarts {
+        let activity = DrugRole::BOTH.map(|role| {
+            self.monotherapy_series_fit(role)
+                .as_ref()
+                .ok()
+                .map(|fit| fit.status().ending() != FitEnding::Inactive)
+        });
         let monotherapy = DrugRole::BOTH.map(|role| {
             self.monotherapy_series_fit(role)
                 .as_ref()
@@ -114,6 +125,7 @@ impl<'a> BlockContext<'a> {
         });
         WarmStarts {
             monotherapy,
+            activity,
             slices,
         }
     }
@@ -182,8 +194,13 @@ impl<'a> BlockContext<'a> {
     pub fn monotherapy_series_fit(&self, role: DrugRole) -> &Result<HillFit, FitError> {
         self.monotherapy_fits[role.index()].get_or_init(|| {
             let start = self.starts.monotherapy[role.index()].as_ref();
-            self.fit_options
-                .fit_from(&self.block.monotherapy(role), start)
+            let series = self.block.monotherapy(role);
+            match self.starts.activity[role.index()] {
+                Some(active) => self
+                    .fit_options
+                    .fit_holding_activity(&series, start, active),
+                None => self.fit_options.fit_from(&series, start),
+            }
         })
     }
 

@@ -233,7 +233,11 @@ impl HeldRows {
     /// quoting in CSV), ready to append.
     pub(crate) fn fill_row(&self, index: usize, values: &[f64], format: Format) -> RenderedRows {
         let start = self.starts[index];
-        let end = self.starts.get(index + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let row = &self.text[start..end];
         let holes = &self.holes[index * self.holes_per_row..(index + 1) * self.holes_per_row];
         let mut text = Vec::with_capacity(row.len() + 24 * values.len());

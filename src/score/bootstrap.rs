@@ -32,7 +32,14 @@
 //! ([`WarmStarts`](crate::model::WarmStarts)): a resampled block is close to the observed
 //! one, so the solver starts next to its answer, and a run from there that converges is
 //! kept without the retries a fit from a guess gets
-//! ([`FitOptions::fit_from`](crate::curve::FitOptions::fit_from)).
+//! ([`FitOptions::fit_from`](crate::curve::FitOptions::fit_from)). Each draw also keeps
+//! the observed block's activity decisions: a drug found inactive stays flat and an
+//! active one keeps its curve
+//! ([`FitOptions::fit_holding_activity`](crate::curve::FitOptions::fit_holding_activity)).
+//! The intervals are those of the model chosen for the observed data: redrawn, the
+//! decision of a flat drug flips in some draws, its noisy curve slopes against its
+//! partner and Loewe has no solution there, which left 8 of comboFM's 17 blocks without a
+//! Loewe interval.
 //!
 //! Each block draws from its own random stream: ChaCha8 seeded by the seed, on the stream
 //! numbered by the FNV-1a hash of the block id, so the intervals do not depend on the
