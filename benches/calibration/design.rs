@@ -1,6 +1,6 @@
 //! Coverage of the bootstrap intervals on simulated blocks with known truth: shared by
 //! `benches/calibration.rs` (the table in benches/README.md) and
-//! `tests/it/calibration.rs` (a smaller run).
+//! `tests/it/trust.rs` (a smaller run).
 //!
 //! Each simulated block is an 8 × 8 BRAID surface (`synergist::simulate`) with random
 //! drugs and interaction, written once with Gaussian noise (the noise of `noise_sd`

@@ -4,7 +4,8 @@
 //! - byte 0, bits 0–1: the file name (`.csv`, `.tsv`, `.csv.gz`, `.tsv.gz`); bit 2: for a
 //!   `.gz` name, gzip the content first (else the raw bytes are written under a `.gz` name,
 //!   which must be refused or fail to decode cleanly); bits 3–4: `--response` (none,
-//!   inhibition, viability, none); bit 5: `--fraction`; bit 6: `--decimal-comma`.
+//!   inhibition, viability, none); bit 5: `--fraction`; bit 6: `--decimal-comma`; bit 7:
+//!   missing responses refused (`--strict`) rather than counted as not measured.
 //! - byte 1: the delimiter (`0` = from the file name).
 //! - byte 2: a `--columns` override (`0` = none): role `byte % 9`, header = a field of the
 //!   content's first line (so that overrides meet real headers), or `x`.
@@ -23,7 +24,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use synergist::input::schema::{ColumnOverrides, ColumnRole};
-use synergist::input::{survey, BlockReader, Grouped, InputError};
+use synergist::input::{survey, BlockReader, Grouped, InputError, MissingResponses};
 use synergist::{read_screen, Block, InputSource, ReadOptions, ResponseKind, ResponseScale};
 
 /// The input's file name, by bits 0–1 of the first byte.
@@ -78,6 +79,12 @@ fn options_from(flags: u8, delimiter: u8, columns: u8, content: &[u8]) -> ReadOp
         delimiter,
         columns: overrides,
         decimal_comma: flags & 0x40 != 0,
+        missing_responses: if flags & 0x80 != 0 {
+            MissingResponses::Refuse
+        } else {
+            MissingResponses::Unmeasured
+        },
+        ..ReadOptions::default()
     }
 }
 

@@ -3,14 +3,19 @@
 use anyhow::{bail, Context};
 use clap::Args;
 
+use synergist::data::DoseTolerance;
 use synergist::input::schema::ColumnOverrides;
-use synergist::input::{read_screen, InputSource, ReadOptions, ReadScreen};
+use synergist::input::{
+    read_screen, InputSource, Layout, MissingResponses, ReadOptions, ReadScreen,
+};
 use synergist::{ResponseKind, ResponseScale};
 
 /// The input file and how to read it.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Input file: CSV or TSV (by extension), optionally .gz; `-` reads stdin.
+    /// Input: a CSV or TSV file (by extension, optionally .gz; long or SynergyFinder matrix
+    /// format), an Excel workbook (.xlsx, .xls), an NCATS export folder (or its
+    /// metadata.csv); `-` reads stdin.
     pub input: String,
     /// What the response column measures, when its header does not say
     /// (a column named `inhibition` or `viability` states it).
@@ -29,6 +34,32 @@ pub struct InputArgs {
     /// needs a delimiter other than the comma, e.g. `--delimiter ';'`.
     #[arg(long)]
     pub decimal_comma: bool,
+    /// The input's layout (default: from its name and content).
+    #[arg(long, value_name = "long|matrix|ncats|xlsx")]
+    pub layout: Option<Layout>,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Key blocks by these columns too (with the block id, if any; without one, with the
+    /// drug pair), e.g. `cell_line` when one block id holds several cell lines.
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub block_by: Vec<String>,
+    /// Columns whose value differs between the wells of a block (measurements or
+    /// annotations per well); any other column must be the same on every row of a block,
+    /// except well identifiers (replicate, well, plate, row, col, …).
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub well_columns: Vec<String>,
+    /// Doses of one drug within this relative distance are one dose (the value written
+    /// most often); 0 for exact.
+    #[arg(long, value_name = "RELATIVE", default_value = "1e-6", value_parser = parse_tolerance)]
+    pub dose_tolerance: DoseTolerance,
+    /// Single agents measured in a file of their own (long: drug, dose, response, unit,
+    /// and the columns to join on, e.g. cell_line and batch).
+    #[arg(long, value_name = "FILE")]
+    pub monotherapy: Option<String>,
+    /// Set by commands whose --strict refuses missing responses.
+    #[arg(skip)]
+    pub refuse_missing: bool,
 }
 
 impl InputArgs {
@@ -74,8 +105,37 @@ impl InputArgs {
             delimiter,
             columns,
             decimal_comma: self.decimal_comma,
+            layout: self.layout,
+            sheet: self.sheet.clone(),
+            block_by: self
+                .block_by
+                .iter()
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .collect(),
+            well_columns: self
+                .well_columns
+                .iter()
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .collect(),
+            dose_tolerance: self.dose_tolerance,
+            missing_responses: if self.refuse_missing {
+                MissingResponses::Refuse
+            } else {
+                MissingResponses::Unmeasured
+            },
+            monotherapy: self.monotherapy.as_deref().map(InputSource::from_arg),
         })
     }
+}
+
+fn parse_tolerance(text: &str) -> Result<DoseTolerance, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a number"))?;
+    DoseTolerance::new(value).map_err(|error| error.to_string())
 }
 
 fn parse_delimiter(text: &str) -> anyhow::Result<u8> {

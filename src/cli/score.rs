@@ -37,11 +37,26 @@ B bootstrap draws per block (at least 200; 1,000 or more for stable 95 % ends):
   its wells drawn with replacement (their spread restored to the unbiased one);
   a block without is resampled around its fitted surface (monotherapy fits, ZIP's
   row/column fits), its residuals drawn with replacement.
-Every fit is redone in every draw. The columns <model>_ci_low, <model>_ci_high (basic
+Every fit is redone in every draw, each drug keeping the observed block's activity
+decision (an inactive drug stays flat). The columns <model>_ci_low, <model>_ci_high (basic
 bootstrap interval around the observed score, which stays the point estimate) and
 <model>_ci_low_mcse, <model>_ci_high_mcse (Monte-Carlo standard error of each end) are
 added. --seed S picks the random streams (each block its own: the same bytes for any -j);
 --level L the coverage (default 0.95).";
+const SENSITIVITY_HELP: &str = "\
+Add each block's sensitivity scores (SynergyFinder 3 and DrugComb definitions, computed
+deterministically) to the block table, before its status column:
+  ic50_1, ic50_2          relative IC50: ec50 of each drug's monotherapy fit (the fit the
+                          models use, control included), capped at its highest tested dose;
+  ic50_abs_1, ic50_abs_2  absolute IC50: the dose at which that fit reaches 50 %;
+  ri_1, ri_2              relative inhibition: the mean of a 4PL fitted to the drug's
+                          positive doses (no control, as SynergyFinder) over their log range;
+  css1_ic502, css2_ic501  the RI of each drug's curve with the partner at its IC50, each
+                          point read off the fit of its row or column (ZIP's fits);
+  css                     their mean;
+  s_sum, s_mean, s_max    css minus the sum, mean and maximum of ri_1 and ri_2 (DrugComb);
+  sensitivity_status      ok, or every reason to doubt a value or why it is empty
+                          (e.g. ic50_1_capped; ri_2_fit_hill_at_upper_bound).";
 
 const EXIT_STATUS_HELP: &str = "\
 Each block a model cannot score keeps its row: the status column says which model failed
@@ -91,6 +106,11 @@ pub struct ScoreArgs {
         long_help = LOEWE_UNDEFINED_HELP
     )]
     loewe_undefined: LoeweUndefined,
+    /// Add each block's sensitivity scores to the block table: ic50_1, ic50_2, ic50_abs_1,
+    /// ic50_abs_2, ri_1, ri_2, css1_ic502, css2_ic501, css, s_sum, s_mean, s_max, and
+    /// sensitivity_status (what to doubt).
+    #[arg(long, long_help = SENSITIVITY_HELP)]
+    sensitivity: bool,
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
@@ -130,7 +150,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let models = Model::parse_list(&args.models).context("--models")?;
     check_destinations(args.output.as_deref(), args.cells.as_deref())?;
     let source = args.input.source();
-    let read_options = args.input.read_options()?;
+    let mut read_options = args.input.read_options()?;
+    if args.strict {
+        read_options.missing_responses = synergist::input::MissingResponses::Refuse;
+    }
     // Create both outputs before the work, so that an unwritable path fails at once.
     let mut block_output = create_output(args.output.as_deref())?;
     let mut cell_output = match args.cells.as_deref() {
@@ -146,7 +169,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         .context("--activity-level")?;
     let mut score_options = ScoreOptions::new()
         .with_fit(fit_options)
-        .with_loewe_undefined(args.loewe_undefined);
+        .with_loewe_undefined(args.loewe_undefined)
+        .with_sensitivity(args.sensitivity);
     if let Some(draws) = args.bootstrap {
         let bootstrap =
             BootstrapOptions::new(draws, args.seed, args.level).context("--bootstrap")?;
@@ -189,8 +213,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         other => anyhow::Error::new(other),
     })?;
     let warnings = reader.warnings();
-    if args.strict && !warnings.is_empty() {
-        for warning in &warnings {
+    let misread = reader.misread_warnings();
+    if args.strict && !misread.is_empty() {
+        for warning in &misread {
             eprintln!("error: {warning}");
         }
         bail!(
@@ -242,7 +267,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     }
     // A warning says the input is probably misread: the scores are written, but a
     // pipeline checking the exit code must not take them as good.
-    Ok(if summary.failed > 0 || !warnings.is_empty() {
+    Ok(if summary.failed > 0 || !misread.is_empty() {
         Outcome::PartialFailure
     } else {
         Outcome::Success

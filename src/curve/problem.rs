@@ -364,32 +364,18 @@ mod tests {
         for fixed_e0 in [None, Some(12.0)] {
             let series = Series::new(&series_of(&truth, 4.0), fixed_e0).unwrap();
             let problem = ProjectedHillProblem::new(&series, fixed_e0, UNBOUNDED);
-            let at = [0.4, 1.6];
-            let equations = problem.normal_equations(&at);
-            for index in 0..2 {
-                let step = 1e-6;
-                let (mut up, mut down) = (at, at);
-                up[index] += step;
-                down[index] -= step;
-                let slope = (problem.cost(&up) - problem.cost(&down)) / (2.0 * step);
-                // JᵀWr is half the gradient of the cost.
-                let gradient = 2.0 * equations.jtr[index];
-                assert!(
-                    (gradient - slope).abs() < FINITE_DIFFERENCE * slope.abs().max(1.0),
-                    "fixed e0 {fixed_e0:?}, parameter {index}: {gradient} vs {slope}"
-                );
-            }
+            assert_gradient_is_the_derivative(&problem, [0.4, 1.6]);
         }
     }
 
-    #[test]
-    fn full_gradient_is_the_derivative_of_the_full_cost() {
-        let truth = HillCurve::new(12.0, 85.0, 0.5, 1.1).unwrap();
-        let series = Series::new(&series_of(&truth, 4.0), None).unwrap();
-        let problem = HillProblem::new(&series);
-        let at = [10.0, 80.0, 0.4, 1.6];
+    /// Checks that 2·JᵀWr (JᵀWr is half the gradient of the cost) matches central
+    /// differences of the cost at `at`.
+    fn assert_gradient_is_the_derivative<const N: usize>(
+        problem: &impl LeastSquares<N>,
+        at: [f64; N],
+    ) {
         let equations = problem.normal_equations(&at);
-        for index in 0..4 {
+        for index in 0..N {
             let step = 1e-6;
             let (mut up, mut down) = (at, at);
             up[index] += step;
@@ -398,9 +384,16 @@ mod tests {
             let gradient = 2.0 * equations.jtr[index];
             assert!(
                 (gradient - slope).abs() < FINITE_DIFFERENCE * slope.abs().max(1.0),
-                "parameter {index}: {gradient} vs {slope}"
+                "parameter {index} at {at:?}: {gradient} vs {slope}"
             );
         }
+    }
+
+    #[test]
+    fn full_gradient_is_the_derivative_of_the_full_cost() {
+        let truth = HillCurve::new(12.0, 85.0, 0.5, 1.1).unwrap();
+        let series = Series::new(&series_of(&truth, 4.0), None).unwrap();
+        assert_gradient_is_the_derivative(&HillProblem::new(&series), [10.0, 80.0, 0.4, 1.6]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use ndarray::Array2;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::grid::{self, DoseMerge, DoseTolerance};
 use super::Observation;
 
 /// The largest |response| a block accepts, % inhibition: ten million times the full effect.
@@ -107,6 +108,37 @@ pub struct MissingWell {
     pub conc2: f64,
 }
 
+/// Doses of one drug in a block converted from one unit to another as the block was read
+/// (the block's most frequent unit for that drug).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnitConversion {
+    /// Which drug.
+    pub role: DrugRole,
+    /// The unit as written in the converted wells.
+    pub from: String,
+    /// The unit they were converted to (the drug's unit in the block).
+    pub to: String,
+    /// The factor each dose was multiplied by.
+    pub factor: f64,
+    /// Wells converted.
+    pub wells: u32,
+}
+
+/// What was done to a block's wells as it was read, so that every choice can be reported:
+/// wells without a response, doses merged, units converted.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct BlockNotes {
+    /// Wells of the block whose response was missing (an empty field, `NA`, …): not
+    /// measured, left out, never filled in.
+    pub unmeasured_wells: u64,
+    /// Doses merged with a near-equal level ([`DoseTolerance`]).
+    pub dose_merges: Vec<DoseMerge>,
+    /// Doses converted to the drug's unit in the block.
+    pub unit_conversions: Vec<UnitConversion>,
+    /// Per drug (drug1 first): single-agent wells added from a separate monotherapy file.
+    pub joined_single_agents: [u64; 2],
+}
+
 /// Why a block could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -149,6 +181,8 @@ pub struct BlockBuilder {
     drug2: Drug,
     metadata: Vec<(String, String)>,
     wells: Vec<(f64, f64, f64)>,
+    tolerance: DoseTolerance,
+    notes: BlockNotes,
 }
 
 impl BlockBuilder {
@@ -160,7 +194,50 @@ impl BlockBuilder {
             drug2,
             metadata: Vec::new(),
             wells: Vec::new(),
+            tolerance: DoseTolerance::DEFAULT,
+            notes: BlockNotes::default(),
         }
+    }
+
+    /// Doses of one drug within this relative tolerance are one level (default
+    /// [`DoseTolerance::DEFAULT`]).
+    pub fn dose_tolerance(&mut self, tolerance: DoseTolerance) -> &mut Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Counts wells of the block that have no response (not measured): they are reported
+    /// ([`BlockNotes::unmeasured_wells`]), not used.
+    pub fn unmeasured(&mut self, wells: u64) -> &mut Self {
+        self.notes.unmeasured_wells += wells;
+        self
+    }
+
+    /// The block id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The drug in a role.
+    pub fn drug(&self, role: DrugRole) -> &Drug {
+        match role {
+            DrugRole::Drug1 => &self.drug1,
+            DrugRole::Drug2 => &self.drug2,
+        }
+    }
+
+    /// Records that `wells` single-agent wells of a drug come from a separate monotherapy
+    /// file (they are added with [`BlockBuilder::well`]).
+    pub fn joined_single_agents(&mut self, role: DrugRole, wells: u64) -> &mut Self {
+        self.notes.joined_single_agents[role.index()] += wells;
+        self
+    }
+
+    /// Records that some wells' doses were converted to the drug's unit before they were
+    /// added.
+    pub fn unit_conversion(&mut self, conversion: UnitConversion) -> &mut Self {
+        self.notes.unit_conversions.push(conversion);
+        self
     }
 
     /// Adds a metadata entry (e.g. `cell_line` = `HepG2`), kept in insertion order.
@@ -189,10 +266,15 @@ impl BlockBuilder {
     /// are summarised by their mean, count and standard deviation, and kept, in the order
     /// they were added ([`Block::wells_at`]).
     ///
+    /// Doses of one drug within the tolerance are merged first; then, when the block has
+    /// combination wells, each axis holds the doses used in them (and 0), and single-agent
+    /// wells at other doses form the drug's single-agent series beside the grid
+    /// ([`Block::off_grid_single_agents`]; the rules are in `grid.rs`).
+    ///
     /// # Errors
     /// [`BlockError`] when the block is empty, a dose is negative or not finite, or a
     /// response is not finite or beyond ±[`MAX_RESPONSE_MAGNITUDE`].
-    pub fn build(self) -> Result<Block, BlockError> {
+    pub fn build(mut self) -> Result<Block, BlockError> {
         if self.wells.is_empty() {
             return Err(BlockError::Empty { block_id: self.id });
         }
@@ -215,33 +297,76 @@ impl BlockBuilder {
                 });
             }
         }
-        let doses1 = sorted_unique(self.wells.iter().map(|w| w.0));
-        let doses2 = sorted_unique(self.wells.iter().map(|w| w.1));
-        // Sums per cell: count, mean and M2 by Welford's update, in input order.
-        let mut accumulators: BTreeMap<(usize, usize), (u32, f64, f64)> = BTreeMap::new();
-        for &(conc1, conc2, response) in &self.wells {
-            let key = (index_of(&doses1, conc1), index_of(&doses2, conc2));
-            let entry = accumulators.entry(key).or_insert((0, 0.0, 0.0));
-            entry.0 += 1;
-            let delta = response - entry.1;
-            entry.1 += delta / f64::from(entry.0);
-            entry.2 += delta * (response - entry.1);
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.dose_merges = grid::merge_doses(
+            &mut self.wells,
+            DrugRole::Drug1,
+            self.tolerance,
+            |well| well.0,
+            |well, dose| well.0 = dose,
+        );
+        notes.dose_merges.extend(grid::merge_doses(
+            &mut self.wells,
+            DrugRole::Drug2,
+            self.tolerance,
+            |well| well.1,
+            |well, dose| well.1 = dose,
+        ));
+        let [doses1, doses2] = grid::axes(self.wells.iter().map(|w| [w.0, w.1]));
+        // Each well on the grid by its cell, or off it in a drug's single-agent series.
+        let placed: Vec<Placement> = self
+            .wells
+            .iter()
+            .map(|&(conc1, conc2, _)| {
+                match (
+                    grid::position(&doses1, conc1),
+                    grid::position(&doses2, conc2),
+                ) {
+                    (Some(row), Some(column)) => Placement::Cell(row, column),
+                    // Off the grid only a single agent can be: the other dose is 0.
+                    (None, _) => Placement::Single(DrugRole::Drug1, conc1),
+                    (_, None) => Placement::Single(DrugRole::Drug2, conc2),
+                }
+            })
+            .collect();
+        // Sums per cell and per off-grid dose: count, mean and M2 by Welford's update, in
+        // input order.
+        let mut accumulators: BTreeMap<(usize, usize), Welford> = BTreeMap::new();
+        let mut single: [BTreeMap<u64, (f64, Welford)>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        for (placement, &(_, _, response)) in placed.iter().zip(&self.wells) {
+            match *placement {
+                Placement::Cell(row, column) => {
+                    accumulators.entry((row, column)).or_default().add(response);
+                }
+                Placement::Single(role, dose) => {
+                    // Positive doses sort by their bits as by their values.
+                    single[role.index()]
+                        .entry(dose.to_bits())
+                        .or_insert((dose, Welford::default()))
+                        .1
+                        .add(response);
+                }
+            }
         }
         let mut cells = Array2::from_elem((doses1.len(), doses2.len()), CellStats::MISSING);
-        for (&(row, column), &(n, mean, m2)) in &accumulators {
-            let sd = if n > 1 {
-                (m2 / f64::from(n - 1)).sqrt()
-            } else {
-                0.0
-            };
-            cells[(row, column)] = CellStats { n, mean, sd };
+        for (&(row, column), sums) in &accumulators {
+            cells[(row, column)] = sums.stats();
         }
+        let off_grid = single.map(|series| {
+            series
+                .into_values()
+                .map(|(dose, sums)| sums.stats().observation(dose))
+                .collect()
+        });
         let wells = Wells::group(
             &cells,
-            self.wells.iter().map(|&(conc1, conc2, response)| {
-                let cell = (index_of(&doses1, conc1), index_of(&doses2, conc2));
-                (cell, response)
-            }),
+            placed
+                .iter()
+                .zip(&self.wells)
+                .filter_map(|(placement, well)| match *placement {
+                    Placement::Cell(row, column) => Some(((row, column), well.2)),
+                    Placement::Single(..) => None,
+                }),
         );
         Ok(Block {
             id: self.id,
@@ -249,8 +374,48 @@ impl BlockBuilder {
             doses: [doses1, doses2],
             cells,
             wells,
+            off_grid,
             metadata: self.metadata,
+            notes,
         })
+    }
+}
+
+/// Where a well goes: a cell of the grid, or a drug's single-agent series at a dose off
+/// the grid.
+#[derive(Debug, Clone, Copy)]
+enum Placement {
+    Cell(usize, usize),
+    Single(DrugRole, f64),
+}
+
+/// Count, mean and sum of squared deviations of a cell's wells, by Welford's update.
+#[derive(Debug, Clone, Copy, Default)]
+struct Welford {
+    n: u32,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    fn add(&mut self, response: f64) {
+        self.n += 1;
+        let delta = response - self.mean;
+        self.mean += delta / f64::from(self.n);
+        self.m2 += delta * (response - self.mean);
+    }
+
+    fn stats(&self) -> CellStats {
+        let sd = if self.n > 1 {
+            (self.m2 / f64::from(self.n - 1)).sqrt()
+        } else {
+            0.0
+        };
+        CellStats {
+            n: self.n,
+            mean: self.mean,
+            sd,
+        }
     }
 }
 
@@ -298,19 +463,6 @@ impl Wells {
     }
 }
 
-fn sorted_unique(values: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut sorted: Vec<f64> = values.collect();
-    sorted.sort_by(f64::total_cmp);
-    sorted.dedup();
-    sorted
-}
-
-fn index_of(axis: &[f64], dose: f64) -> usize {
-    // The axis was built from these very values, so the search always succeeds.
-    axis.binary_search_by(|probe| probe.total_cmp(&dose))
-        .unwrap_or_else(|insert_at| insert_at.min(axis.len().saturating_sub(1)))
-}
-
 /// One dose-response matrix: drug1 along rows, drug2 along columns, doses sorted ascending
 /// (0 included when measured), per-cell replicate statistics in % inhibition.
 #[derive(Debug, Clone, PartialEq)]
@@ -320,7 +472,10 @@ pub struct Block {
     doses: [Vec<f64>; 2],
     cells: Array2<CellStats>,
     wells: Wells,
+    /// Per drug: single-agent points at doses off the grid, ascending.
+    off_grid: [Vec<Observation>; 2],
     metadata: Vec<(String, String)>,
+    notes: BlockNotes,
 }
 
 impl Block {
@@ -367,19 +522,47 @@ impl Block {
         Some(&self.cells[(row, column)]).filter(|cell| cell.is_measured())
     }
 
-    /// True when a drug has a monotherapy series: the other drug was tested at dose 0.
-    pub fn has_monotherapy(&self, role: DrugRole) -> bool {
+    /// True when a drug has a zero row (or column) on the grid: the other drug was tested
+    /// at dose 0, so each of the drug's grid doses may have an observed single-agent well.
+    pub fn has_zero_row(&self, role: DrugRole) -> bool {
         self.doses(role.other()).first() == Some(&0.0)
     }
 
-    /// The monotherapy series of a drug: the measured cells where the other drug's dose
-    /// is 0, the control (0, 0) included, in ascending dose order. Empty when the other
-    /// drug was never tested at dose 0 ([`Block::has_monotherapy`]).
+    /// True when a drug has a monotherapy series: a zero row on the grid
+    /// ([`Block::has_zero_row`]) or single-agent wells off it.
+    pub fn has_monotherapy(&self, role: DrugRole) -> bool {
+        self.has_zero_row(role) || !self.off_grid[role.index()].is_empty()
+    }
+
+    /// The monotherapy series of a drug, the one its curve is fitted to: the measured
+    /// cells where the other drug's dose is 0 (the control (0, 0) included) and its
+    /// single-agent points off the grid ([`Block::off_grid_single_agents`]), in ascending
+    /// dose order. Empty when the drug was never tested alone ([`Block::has_monotherapy`]).
     pub fn monotherapy(&self, role: DrugRole) -> Vec<Observation> {
-        if !self.has_monotherapy(role) {
-            return Vec::new();
+        let mut series = if self.has_zero_row(role) {
+            self.series_along(role.other(), 0)
+        } else {
+            Vec::new()
+        };
+        let off_grid = &self.off_grid[role.index()];
+        if !off_grid.is_empty() {
+            series.extend_from_slice(off_grid);
+            series.sort_by(|a, b| a.dose.total_cmp(&b.dose));
         }
-        self.series_along(role.other(), 0)
+        series
+    }
+
+    /// A drug's single-agent points at doses that no combination well uses (single agents
+    /// measured on their own dose grid), ascending; they are part of
+    /// [`Block::monotherapy`] but not of the grid.
+    pub fn off_grid_single_agents(&self, role: DrugRole) -> &[Observation] {
+        &self.off_grid[role.index()]
+    }
+
+    /// What was done to the block's wells as it was read: wells without a response, doses
+    /// merged, units converted.
+    pub fn notes(&self) -> &BlockNotes {
+        &self.notes
     }
 
     /// The series of one row or column: the other drug's measured doses (0 included)
@@ -415,9 +598,16 @@ impl Block {
             .collect()
     }
 
-    /// Total number of wells (replicates counted).
+    /// Total number of wells with a response, replicates and off-grid single agents
+    /// counted.
     pub fn well_count(&self) -> u64 {
-        self.cells.iter().map(|cell| u64::from(cell.n)).sum()
+        let off_grid: u64 = self
+            .off_grid
+            .iter()
+            .flatten()
+            .map(|point| u64::from(point.replicates))
+            .sum();
+        self.cells.iter().map(|cell| u64::from(cell.n)).sum::<u64>() + off_grid
     }
 
     /// The smallest and largest replicate count over measured cells.
@@ -491,6 +681,8 @@ impl Block {
                 offsets: self.wells.offsets.clone(),
             },
             metadata: self.metadata.clone(),
+            off_grid: self.off_grid.clone(),
+            notes: self.notes.clone(),
         })
     }
 
@@ -516,7 +708,33 @@ impl Block {
             doses: [self.doses[1].clone(), self.doses[0].clone()],
             cells,
             wells,
+            off_grid: [self.off_grid[1].clone(), self.off_grid[0].clone()],
             metadata: self.metadata.clone(),
+            notes: BlockNotes {
+                unmeasured_wells: self.notes.unmeasured_wells,
+                dose_merges: self
+                    .notes
+                    .dose_merges
+                    .iter()
+                    .map(|merge| DoseMerge {
+                        role: merge.role.other(),
+                        ..*merge
+                    })
+                    .collect(),
+                unit_conversions: self
+                    .notes
+                    .unit_conversions
+                    .iter()
+                    .map(|conversion| UnitConversion {
+                        role: conversion.role.other(),
+                        ..conversion.clone()
+                    })
+                    .collect(),
+                joined_single_agents: [
+                    self.notes.joined_single_agents[1],
+                    self.notes.joined_single_agents[0],
+                ],
+            },
         }
     }
 }

@@ -3,12 +3,14 @@
 //! Nothing here reads files or fits curves; it imports no other module of the crate.
 
 mod block;
+mod grid;
 mod observation;
 mod screen;
 
 pub use block::{
-    is_valid_response, Block, BlockBuilder, BlockError, CellStats, Drug, DrugRole, MissingWell,
-    MAX_RESPONSE_MAGNITUDE,
+    is_valid_response, Block, BlockBuilder, BlockError, BlockNotes, CellStats, Drug, DrugRole,
+    MissingWell, UnitConversion, MAX_RESPONSE_MAGNITUDE,
 };
+pub use grid::{DoseMerge, DoseTolerance, InvalidDoseTolerance};
 pub use observation::Observation;
 pub use screen::Screen;

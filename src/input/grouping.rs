@@ -2,46 +2,83 @@
 //! appearance, problems collected with file, line, column and value.
 //!
 //! In memory, rows of a block may come in any order and blocks may interleave; every block
-//! is built at the end. Streaming, the input must be grouped by block: a new block id
+//! is built at the end. Streaming, the input must be grouped by block: a new block key
 //! closes the open block, which is built and handed out at once, so memory holds one block
 //! at a time; a closed block that appears again is a problem.
+//!
+//! What decides a row's block is the [`BlockKey`]; any other column must be the same on
+//! every row of a block unless it identifies wells. A row without a response is a well
+//! that was not measured: counted, not used (unless the options refuse it). A drug whose
+//! doses are written in two known units of one kind is converted to the unit most of its
+//! wells use; its near-equal doses are merged by the block builder.
 
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use csv::StringRecord;
 
+use super::identity::BlockKey;
 use super::input_error::{InputError, InputProblem, ProblemList};
-use super::number::{parse_dose, parse_finite, NumberField, NumberFormat};
+use super::monotherapy::MonotherapyTable;
+use super::notes::ReadingNotes;
+use super::number::{parse_dose, parse_finite, NumberField, NumberFormat, NumberProblem};
 use super::plausibility::ResponseChecks;
+use super::reader::{MissingResponses, ReadOptions};
 use super::response::ResponseConvention;
 use super::schema::{ColumnMapping, MappedColumn};
-use crate::data::{is_valid_response, Block, BlockBuilder, Drug, DrugRole, MAX_RESPONSE_MAGNITUDE};
+use super::units::conversion_factor;
+use crate::data::{
+    is_valid_response, Block, BlockBuilder, DoseTolerance, Drug, DrugRole, UnitConversion,
+    MAX_RESPONSE_MAGNITUDE,
+};
 
-/// A block being collected: its builder and what its first row said.
+/// A unit a drug's doses were written in, within one block.
+#[derive(Debug)]
+struct UnitSeen {
+    text: String,
+    wells: u32,
+    first_line: u64,
+}
+
+/// A metadata column within one block: its value at the block's first row, and whether
+/// another row differed.
+#[derive(Debug)]
+struct Metadata {
+    value: String,
+    varies: bool,
+}
+
+/// A block being collected: its wells and what its first row said.
 #[derive(Debug)]
 struct BlockState {
-    builder: BlockBuilder,
+    id: String,
     first_line: u64,
-    /// Name and unit of each drug at the first row, drug1 first.
-    drugs: [Drug; 2],
-    /// Per metadata column: the value while it has been the same on every row, else None.
-    metadata: Vec<Option<String>>,
-    /// Whether a different name (0, 1) or unit (2, 3) was already reported, so that a
-    /// block with two drug pairs gives one problem per field rather than one per row.
-    mismatch_reported: [bool; 4],
+    /// Drug names at the first row, drug1 first.
+    drugs: [String; 2],
+    /// Per drug, the units its doses were written in, in order of first appearance.
+    units: [Vec<UnitSeen>; 2],
+    /// Doses, response (% inhibition) and the index of each drug's unit in `units`.
+    wells: Vec<(f64, f64, f64, [usize; 2])>,
+    metadata: Vec<Metadata>,
+    /// Whether a different drug name (drug1, drug2) was already reported.
+    mismatch_reported: [bool; 2],
+    unmeasured: u64,
 }
 
 /// Groups parsed rows into blocks, in order of first appearance, collecting problems.
 pub(super) struct Grouping {
     file: String,
     mapping: Rc<ColumnMapping>,
+    key: Rc<BlockKey>,
     convention: ResponseConvention,
     format: NumberFormat,
+    missing: MissingResponses,
+    tolerance: DoseTolerance,
+    monotherapy: Option<Rc<MonotherapyTable>>,
     /// True for grouped input read block by block; false to hold every block until the end.
     streaming: bool,
-    /// Every block id seen, with the block's index in order of first appearance.
-    index_of_block: HashMap<String, usize>,
+    /// Every block key seen, with the block's index in order of first appearance.
+    index_of_block: HashMap<Vec<u8>, usize>,
     /// The line where each block (by index) started.
     first_lines: Vec<u64>,
     /// Index of the first open block; the blocks before it are closed.
@@ -52,22 +89,28 @@ pub(super) struct Grouping {
     finished: VecDeque<Block>,
     problems: ProblemList,
     checks: ResponseChecks,
+    notes: ReadingNotes,
     rows: u64,
+    /// The key of the current row, reused.
+    key_buffer: Vec<u8>,
 }
 
 impl Grouping {
     pub(super) fn new(
-        file: String,
-        mapping: Rc<ColumnMapping>,
-        convention: ResponseConvention,
-        format: NumberFormat,
+        table: &super::reader::Table,
+        options: &ReadOptions,
+        monotherapy: Option<Rc<MonotherapyTable>>,
         streaming: bool,
     ) -> Self {
         Grouping {
-            file,
-            mapping,
-            convention,
-            format,
+            file: table.file.clone(),
+            mapping: Rc::clone(&table.mapping),
+            key: Rc::clone(&table.key),
+            convention: table.convention,
+            format: table.number_format,
+            missing: options.missing_responses,
+            tolerance: options.dose_tolerance,
+            monotherapy,
             streaming,
             index_of_block: HashMap::new(),
             first_lines: Vec::new(),
@@ -76,7 +119,9 @@ impl Grouping {
             finished: VecDeque::new(),
             problems: ProblemList::default(),
             checks: ResponseChecks::default(),
+            notes: ReadingNotes::default(),
             rows: 0,
+            key_buffer: Vec::new(),
         }
     }
 
@@ -100,8 +145,17 @@ impl Grouping {
             if !self.problems.is_empty() {
                 continue;
             }
+            if state.wells.is_empty() && state.unmeasured > 0 {
+                self.notes
+                    .empty_block(&state.id, state.first_line, state.unmeasured);
+                continue;
+            }
             match self.build(state) {
-                Ok(block) => self.finished.push_back(block),
+                Ok(Some(block)) => {
+                    self.notes.block_built(&block);
+                    self.finished.push_back(block);
+                }
+                Ok(None) => {}
                 Err((line, message)) => self.problem(line, None, None, message),
             }
         }
@@ -121,23 +175,141 @@ impl Grouping {
         }
     }
 
-    /// Warnings about the responses read so far: values far outside the percent scale,
-    /// controls that look like the other response kind. Complete once every row was read.
+    /// Warnings about what was read so far: responses far outside the percent scale,
+    /// controls that look like the other response kind, missing responses, blocks with no
+    /// measured well, units converted and doses merged. Complete once every row was read.
     pub(super) fn warnings(&self) -> Vec<InputProblem> {
+        let mut warnings = self.misread_warnings();
+        warnings.extend(self.notes.warnings(
+            &self.file,
+            &self.mapping.response().header,
+            self.tolerance,
+        ));
+        warnings
+    }
+
+    /// The warnings that say the input is probably misread (responses far outside the
+    /// percent scale, controls that look like another reading): the first of
+    /// [`Grouping::warnings`](Self::warnings).
+    pub(super) fn misread_warnings(&self) -> Vec<InputProblem> {
         self.checks
             .warnings(&self.file, &self.mapping, self.convention)
     }
 
-    fn build(&self, state: BlockState) -> Result<Block, (u64, String)> {
-        let mut builder = state.builder;
-        for (column, value) in self.mapping.metadata().iter().zip(state.metadata) {
-            if let Some(value) = value {
-                builder.metadata(column.header.clone(), value);
+    /// Builds a closed block: its units made one per drug, its metadata, the single agents
+    /// of the monotherapy file; `Ok(None)` when a problem was reported instead.
+    fn build(&mut self, mut state: BlockState) -> Result<Option<Block>, (u64, String)> {
+        let mut conversions = Vec::new();
+        let mut units = [String::new(), String::new()];
+        for role in DrugRole::BOTH {
+            match self.one_unit(&mut state, role) {
+                Some((unit, converted)) => {
+                    units[role.index()] = unit;
+                    conversions.extend(converted);
+                }
+                None => return Ok(None),
+            }
+        }
+        let [unit1, unit2] = units;
+        let [name1, name2] = state.drugs;
+        let mut builder = BlockBuilder::new(
+            state.id.clone(),
+            Drug {
+                name: name1,
+                unit: unit1,
+            },
+            Drug {
+                name: name2,
+                unit: unit2,
+            },
+        );
+        builder
+            .dose_tolerance(self.tolerance)
+            .unmeasured(state.unmeasured);
+        for conversion in conversions {
+            builder.unit_conversion(conversion);
+        }
+        let mut metadata = Vec::new();
+        for (column, kept) in self.mapping.metadata().iter().zip(&state.metadata) {
+            if !kept.varies {
+                metadata.push((column.header.clone(), kept.value.clone()));
+                builder.metadata(column.header.clone(), kept.value.clone());
+            }
+        }
+        for &(conc1, conc2, response, _) in &state.wells {
+            builder.well(conc1, conc2, response);
+        }
+        if let Some(table) = self.monotherapy.clone() {
+            if let Err(problem) = table.join(&mut builder, &metadata) {
+                self.problems.push(problem);
+                return Ok(None);
             }
         }
         builder
             .build()
+            .map(Some)
             .map_err(|error| (state.first_line, error.to_string()))
+    }
+
+    /// The unit of a drug in a block: its only one, or the one most of its wells use (the
+    /// first written, on a tie) with the other wells converted to it. None when two units
+    /// cannot be converted (reported).
+    fn one_unit(
+        &mut self,
+        state: &mut BlockState,
+        role: DrugRole,
+    ) -> Option<(String, Vec<UnitConversion>)> {
+        let seen = &state.units[role.index()];
+        let Some(first) = seen.first() else {
+            return Some((String::new(), Vec::new()));
+        };
+        if seen.len() == 1 {
+            return Some((first.text.clone(), Vec::new()));
+        }
+        let target = seen
+            .iter()
+            .enumerate()
+            .max_by(|(a_index, a), (b_index, b)| a.wells.cmp(&b.wells).then(b_index.cmp(a_index)))
+            .map_or(0, |(index, _)| index);
+        let target_text = seen[target].text.clone();
+        let mut factors = vec![1.0; seen.len()];
+        let mut conversions = Vec::new();
+        for (index, unit) in seen.iter().enumerate() {
+            if index == target {
+                continue;
+            }
+            let Some(factor) = conversion_factor(&unit.text, &target_text) else {
+                let column = self.mapping.unit_column(role).cloned();
+                let message = format!(
+                    "block {} has {role} unit \"{}\" here but \"{}\" at line {}; they are not \
+                     units synergist converts into each other (molar and mass units, or a \
+                     unit it does not know, must match exactly): convert the block's doses \
+                     of {role} to one unit",
+                    state.id, unit.text, target_text, seen[target].first_line
+                );
+                let line = unit.first_line;
+                self.problem(line, column.as_ref(), None, message);
+                return None;
+            };
+            factors[index] = factor;
+            conversions.push(UnitConversion {
+                role,
+                from: unit.text.clone(),
+                to: target_text.clone(),
+                factor,
+                wells: unit.wells,
+            });
+        }
+        for well in &mut state.wells {
+            let factor = factors.get(well.3[role.index()]).copied().unwrap_or(1.0);
+            if factor != 1.0 {
+                match role {
+                    DrugRole::Drug1 => well.0 *= factor,
+                    DrugRole::Drug2 => well.1 *= factor,
+                }
+            }
+        }
+        Some((target_text, conversions))
     }
 
     fn open_block(&mut self, index: usize) -> Option<&mut BlockState> {
@@ -147,10 +319,10 @@ impl Grouping {
     /// A row of a block that was closed because other blocks' rows came after it.
     fn reappeared(&mut self, index: usize, block_id: &str, line: u64) {
         let first_line = self.first_lines.get(index).copied().unwrap_or(0);
-        let mapping = Rc::clone(&self.mapping);
+        let column = self.key.columns().first().cloned();
         self.problem(
             line,
-            Some(mapping.block_id()),
+            column.as_ref(),
             Some(block_id),
             format!(
                 "appears again after other blocks (it started at line {first_line}); \
@@ -183,84 +355,115 @@ impl Grouping {
             return;
         }
         let field = |column: &MappedColumn| record.get(column.index).unwrap_or("").trim();
-        let block_column = mapping.block_id();
-        let block_id = field(block_column);
-        if block_id.is_empty() {
-            self.problem(
-                line,
-                Some(block_column),
-                Some(block_id),
-                "is empty (every row needs a block id)".to_string(),
-            );
-            return;
-        }
-        let conc1 = self.number(record, line, DoseOrResponse::Dose(DrugRole::Drug1));
-        let conc2 = self.number(record, line, DoseOrResponse::Dose(DrugRole::Drug2));
-        let response = self.number(record, line, DoseOrResponse::Response);
-
-        let drugs = DrugRole::BOTH.map(|role| {
-            (
-                field(mapping.drug_column(role)),
-                mapping.unit_column(role).map_or("", field),
-            )
-        });
-        let block_index = match self.index_of_block.get(block_id) {
-            Some(&index) if index < self.first_open => {
-                self.reappeared(index, block_id, line);
-                return;
-            }
-            Some(&index) => {
-                self.check_same_block_fields(index, block_id, record, line, &drugs);
-                index
-            }
-            None => self.start_block(block_id, record, line, &drugs),
-        };
-        if let (Some(conc1), Some(conc2), Some(response)) = (conc1, conc2, response) {
-            let inhibition = self.convention.to_inhibition(response);
-            if !is_valid_response(inhibition) {
-                let column = mapping.response();
+        if let Some(block_column) = mapping.block_id() {
+            let block_id = field(block_column);
+            if block_id.is_empty() {
                 self.problem(
                     line,
-                    Some(column),
-                    Some(field(column)),
-                    format!(
-                        "is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} %, \
-                         the most that can be scored; responses must be normalised to \
-                         percent of control (or fractions with --fraction), not raw signal"
-                    ),
+                    Some(block_column),
+                    Some(block_id),
+                    "is empty (every row needs a block id)".to_string(),
                 );
                 return;
             }
-            self.checks
-                .add(line, [conc1, conc2], inhibition, field(mapping.response()));
-            if let Some(state) = self.open_block(block_index) {
-                state.builder.well(conc1, conc2, inhibition);
+        }
+        let mut key = std::mem::take(&mut self.key_buffer);
+        self.key
+            .write(|index| record.get(index).unwrap_or("").as_bytes(), &mut key);
+
+        let conc1 = self.dose(record, line, DrugRole::Drug1);
+        let conc2 = self.dose(record, line, DrugRole::Drug2);
+        let response = self.response(record, line);
+
+        let drugs = DrugRole::BOTH.map(|role| field(mapping.drug_column(role)));
+        let found = self.index_of_block.get(key.as_slice()).copied();
+        let block_index = match found {
+            Some(index) if index < self.first_open => {
+                let id = BlockKey::display_id(&String::from_utf8_lossy(&key));
+                self.key_buffer = key;
+                self.reappeared(index, &id, line);
+                return;
+            }
+            Some(index) => {
+                self.key_buffer = key;
+                self.check_same_block_fields(index, record, line, &drugs);
+                index
+            }
+            None => self.start_block(key, record, line, &drugs),
+        };
+        let units = DrugRole::BOTH.map(|role| mapping.unit_column(role).map_or("", field));
+        let Some(state) = self.open_block(block_index) else {
+            return;
+        };
+        match (conc1, conc2, response) {
+            (Some(_), Some(_), Some(Response::Missing)) => {
+                state.unmeasured += 1;
+                self.notes.missing_response(line);
+            }
+            (Some(conc1), Some(conc2), Some(Response::Value(response))) => {
+                let inhibition = self.convention.to_inhibition(response);
+                if !is_valid_response(inhibition) {
+                    let column = mapping.response();
+                    self.problem(
+                        line,
+                        Some(column),
+                        Some(field(column)),
+                        format!(
+                            "is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} %, \
+                             the most that can be scored; responses must be normalised to \
+                             percent of control (or fractions with --fraction), not raw signal"
+                        ),
+                    );
+                    return;
+                }
+                self.checks
+                    .add(line, [conc1, conc2], inhibition, field(mapping.response()));
+                if let Some(state) = self.open_block(block_index) {
+                    let unit_indexes = DrugRole::BOTH
+                        .map(|role| unit_index(state, role, units[role.index()], line));
+                    state.wells.push((conc1, conc2, inhibition, unit_indexes));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Parses the response; a missing value is [`Response::Missing`] unless the options
+    /// refuse it. On a problem records it and returns None.
+    fn response(&mut self, record: &StringRecord, line: u64) -> Option<Response> {
+        let mapping = Rc::clone(&self.mapping);
+        let column = mapping.response();
+        let text = record.get(column.index).unwrap_or("").trim();
+        match parse_finite(text, self.format) {
+            Ok(value) => Some(Response::Value(value)),
+            Err(NumberProblem::Empty | NumberProblem::MissingMarker)
+                if self.missing == MissingResponses::Unmeasured =>
+            {
+                Some(Response::Missing)
+            }
+            Err(problem) => {
+                let message = problem
+                    .message(NumberField::Response, self.format)
+                    .to_string();
+                self.problem(line, Some(column), Some(text), message);
+                None
             }
         }
     }
 
-    /// Parses a dose or the response; on failure records a problem and returns None.
-    fn number(&mut self, record: &StringRecord, line: u64, which: DoseOrResponse) -> Option<f64> {
+    /// Parses a dose; on failure records a problem and returns None.
+    fn dose(&mut self, record: &StringRecord, line: u64, role: DrugRole) -> Option<f64> {
         let mapping = Rc::clone(&self.mapping);
-        let column = match which {
-            DoseOrResponse::Dose(role) => mapping.dose_column(role),
-            DoseOrResponse::Response => mapping.response(),
-        };
+        let column = mapping.dose_column(role);
         let text = record.get(column.index).unwrap_or("").trim();
-        let parsed = match which {
-            DoseOrResponse::Dose(_) => parse_dose(text, self.format),
-            DoseOrResponse::Response => parse_finite(text, self.format),
-        };
-        match parsed {
+        match parse_dose(text, self.format) {
             Ok(value) => Some(value),
             Err(problem) => {
                 self.problem(
                     line,
                     Some(column),
                     Some(text),
-                    problem
-                        .message(which.number_field(), self.format)
-                        .to_string(),
+                    problem.message(NumberField::Dose, self.format).to_string(),
                 );
                 None
             }
@@ -269,86 +472,92 @@ impl Grouping {
 
     fn start_block(
         &mut self,
-        block_id: &str,
+        key: Vec<u8>,
         record: &StringRecord,
         line: u64,
-        drugs: &[(&str, &str); 2],
+        drugs: &[&str; 2],
     ) -> usize {
-        let drugs = drugs.map(|(name, unit)| Drug {
-            name: name.to_string(),
-            unit: unit.to_string(),
-        });
         let metadata = self
             .mapping
             .metadata()
             .iter()
-            .map(|column| Some(record.get(column.index).unwrap_or("").trim().to_string()))
+            .map(|column| Metadata {
+                value: record.get(column.index).unwrap_or("").trim().to_string(),
+                varies: false,
+            })
             .collect();
-        let [drug1, drug2] = drugs.clone();
         if self.streaming {
-            // Grouped input: a new block id means the open block has all its rows.
+            // Grouped input: a new block key means the open block has all its rows.
             self.close_open_blocks();
         }
         let index = self.first_lines.len();
         self.first_lines.push(line);
         self.open.push_back(BlockState {
-            builder: BlockBuilder::new(block_id, drug1, drug2),
+            id: BlockKey::display_id(&String::from_utf8_lossy(&key)),
             first_line: line,
-            drugs,
+            drugs: drugs.map(str::to_string),
+            units: [Vec::new(), Vec::new()],
+            wells: Vec::new(),
             metadata,
-            mismatch_reported: [false; 4],
+            mismatch_reported: [false; 2],
+            unmeasured: 0,
         });
-        self.index_of_block.insert(block_id.to_string(), index);
+        self.index_of_block.insert(key, index);
         index
     }
 
-    /// Drug names and units must match the block's first row; metadata that differ are
-    /// dropped for the block.
+    /// Drug names and every column outside the key must match the block's first row,
+    /// except columns that identify wells.
     fn check_same_block_fields(
         &mut self,
         index: usize,
-        block_id: &str,
         record: &StringRecord,
         line: u64,
-        drugs: &[(&str, &str); 2],
+        drugs: &[&str; 2],
     ) {
         let mapping = Rc::clone(&self.mapping);
+        let key = Rc::clone(&self.key);
         let Some(state) = self.open_block(index) else {
             return;
         };
+        let mut mismatches = Vec::new();
         for (kept, column) in state.metadata.iter_mut().zip(mapping.metadata()) {
             let value = record.get(column.index).unwrap_or("").trim();
-            if kept.as_deref().is_some_and(|kept| kept != value) {
-                *kept = None;
+            if kept.varies || kept.value == value {
+                continue;
             }
+            kept.varies = true;
+            if key.may_vary(column) {
+                continue;
+            }
+            mismatches.push((
+                column,
+                format!(
+                    "block {} has \"{value}\" here but \"{}\" at line {}: the block would \
+                     average rows of different {} as replicates; give them their own blocks \
+                     with --block-by {}, or, if it is a value of each well (a replicate \
+                     number, a raw count), pass --well-columns {}",
+                    state.id,
+                    kept.value,
+                    state.first_line,
+                    column.header,
+                    column.header,
+                    column.header
+                ),
+            ));
         }
-        let mut mismatches = Vec::new();
         for (position, role) in DrugRole::BOTH.into_iter().enumerate() {
-            let (name, unit) = drugs[position];
-            let first = &state.drugs[position];
-            if name != first.name && !state.mismatch_reported[position] {
+            let name = drugs[position];
+            if name != state.drugs[position] && !state.mismatch_reported[position] {
                 state.mismatch_reported[position] = true;
                 mismatches.push((
                     mapping.drug_column(role),
                     format!(
                         "block {} has {role} \"{name}\" here but \"{}\" at line {}; a block \
                          holds one drug pair: give each pair its own block id",
-                        block_id, first.name, state.first_line
+                        state.id, state.drugs[position], state.first_line
                     ),
                 ));
-            }
-            if unit != first.unit && !state.mismatch_reported[2 + position] {
-                state.mismatch_reported[2 + position] = true;
-                if let Some(column) = mapping.unit_column(role) {
-                    mismatches.push((
-                        column,
-                        format!(
-                            "block {} has {role} unit \"{unit}\" here but \"{}\" at line {}; \
-                             convert the block's doses of {role} to one unit",
-                            block_id, first.unit, state.first_line
-                        ),
-                    ));
-                }
             }
         }
         for (column, message) in mismatches {
@@ -373,17 +582,28 @@ impl Grouping {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum DoseOrResponse {
-    Dose(DrugRole),
-    Response,
+/// The index of a drug's unit among those its block has seen, adding it (and counting the
+/// well) as needed.
+fn unit_index(state: &mut BlockState, role: DrugRole, unit: &str, line: u64) -> usize {
+    let seen = &mut state.units[role.index()];
+    let index = match seen.iter().position(|known| known.text == unit) {
+        Some(index) => index,
+        None => {
+            seen.push(UnitSeen {
+                text: unit.to_string(),
+                wells: 0,
+                first_line: line,
+            });
+            seen.len() - 1
+        }
+    };
+    seen[index].wells += 1;
+    index
 }
 
-impl DoseOrResponse {
-    fn number_field(self) -> NumberField {
-        match self {
-            DoseOrResponse::Dose(_) => NumberField::Dose,
-            DoseOrResponse::Response => NumberField::Response,
-        }
-    }
+/// A response as read: a value, or a marker of a well that was not measured.
+#[derive(Debug, Clone, Copy)]
+enum Response {
+    Value(f64),
+    Missing,
 }

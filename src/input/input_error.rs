@@ -4,6 +4,7 @@
 use std::fmt;
 use std::io;
 
+use super::identity::BlockKeyError;
 use super::response::ResponseKind;
 use super::schema::SchemaError;
 
@@ -148,6 +149,51 @@ pub enum InputError {
         stated: ResponseKind,
         /// The kind the options give.
         requested: ResponseKind,
+    },
+    /// An Excel workbook was given where CSV text is read.
+    #[error("{file}: this is an Excel workbook (it starts with the bytes of a zip or OLE2 file), not CSV text; name it .xlsx (or .xls) or pass --layout xlsx to read its first sheet (--sheet NAME for another), or save the sheet as CSV UTF-8")]
+    ExcelWorkbook {
+        /// Display name of the input.
+        file: String,
+    },
+    /// A workbook could not be read, or has no such sheet.
+    #[error("{file}: {message}")]
+    Workbook {
+        /// Display name of the input.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The header holds a third drug's columns (SynergyFinder's n-drug naming).
+    #[error(
+        "{file}:1: columns {} hold a third drug; three-drug combinations are not scored yet \
+         (to score a two-drug slice, give its rows, without these columns, as a file of its own)",
+        columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    )]
+    ThirdDrug {
+        /// Display name of the input.
+        file: String,
+        /// The third drug's headers, as written.
+        columns: Vec<String>,
+    },
+    /// The rows of a layout other than long (matrix, NCATS export, monotherapy file) do not
+    /// have the structure it needs.
+    #[error("{file}{}: {message}", line.map(|line| format!(":{line}")).unwrap_or_default())]
+    Layout {
+        /// Display name of the input (for an NCATS export, the file of the folder at fault).
+        file: String,
+        /// 1-based line (or sheet row), when one is at fault.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--block-by` names a column that cannot key the blocks.
+    #[error("{file}:1: {source}")]
+    BlockKey {
+        /// Display name of the input.
+        file: String,
+        /// What is wrong.
+        source: BlockKeyError,
     },
     /// The CSV layer failed, e.g. on bytes that are not UTF-8.
     #[error("{file}:{line}: {message}")]

@@ -41,16 +41,16 @@ impl NumberProblem {
             NumberProblem::Empty => match which {
                 NumberField::Dose => "is empty (every row needs both doses)",
                 NumberField::Response => {
-                    "is empty (every row needs a response; delete the row of a well that was \
-                     not measured)"
+                    "is empty: a well without a response is refused under --strict (without \
+                     it, the well is counted as not measured and left out)"
                 }
             },
             NumberProblem::NotANumber => "is not a number",
             NumberProblem::MissingMarker => match which {
                 NumberField::Dose => "is not a number (a missing value marker)",
                 NumberField::Response => {
-                    "is not a number (a missing value marker; delete the row of a well that \
-                     was not measured)"
+                    "is a missing value marker: a well without a response is refused under \
+                     --strict (without it, the well is counted as not measured and left out)"
                 }
             },
             NumberProblem::DecimalComma if format.delimiter == b',' => {

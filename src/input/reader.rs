@@ -20,14 +20,17 @@ use std::rc::Rc;
 use csv::StringRecord;
 
 use super::grouping::Grouping;
+use super::identity::{third_drug_columns, BlockKey};
 use super::input_error::{InputError, InputProblem};
+use super::layout::{self, Layout, MemoryTable, Records, TextInput, TextRows};
 use super::line_ends::LfLineEnds;
 use super::line_limit::{LineLimit, LineTooLong};
+use super::monotherapy::MonotherapyTable;
 use super::number::NumberFormat;
 use super::response::{ResponseConvention, ResponseKind, ResponseScale};
 use super::schema::{ColumnMapping, ColumnOverrides};
 use super::source::InputSource;
-use crate::data::{Block, Screen};
+use crate::data::{Block, DoseTolerance, Screen};
 
 /// The UTF-8 encoding of U+FEFF, which some tools write at the start of a text file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -49,6 +52,34 @@ pub struct ReadOptions {
     /// Numbers are written with a decimal comma, `0,5` (`--decimal-comma`); needs a
     /// delimiter other than the comma.
     pub decimal_comma: bool,
+    /// The layout (`--layout`); `None` = from the input's name and content.
+    pub layout: Option<Layout>,
+    /// The sheet of a workbook to read (`--sheet`); `None` = the first.
+    pub sheet: Option<String>,
+    /// Columns that key the blocks besides the block id (`--block-by`); with them, a file
+    /// without a block id keys its blocks by these columns and the drug pair.
+    pub block_by: Vec<String>,
+    /// Columns that may differ between the wells of a block (`--well-columns`), besides the
+    /// well identifiers every file may have (replicate, well, plate, …).
+    pub well_columns: Vec<String>,
+    /// Doses of one drug within this relative distance are one level (`--dose-tolerance`).
+    pub dose_tolerance: DoseTolerance,
+    /// What a missing response (empty, `NA`, …) is: a well not measured (default) or a
+    /// problem (`--strict`).
+    pub missing_responses: MissingResponses,
+    /// A file of single agents measured on their own (`--monotherapy`), joined to the
+    /// blocks by drug and by its other columns.
+    pub monotherapy: Option<InputSource>,
+}
+
+/// What a row whose response is missing (empty, `NA`, `NaN`, `#N/A`, `-`, …) means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MissingResponses {
+    /// The well was not measured: it is counted per block and left out, never filled in.
+    #[default]
+    Unmeasured,
+    /// An input problem, as any other field that is not a number.
+    Refuse,
 }
 
 /// A screen as read: its blocks, and how the input was read.
@@ -61,9 +92,22 @@ pub struct ReadScreen {
     /// How the response column was read.
     pub convention: ResponseConvention,
     /// What reading found suspicious without refusing the input: responses far outside
-    /// the percent scale, controls that look like the other response kind (see
-    /// [`BlockReader::warnings`]).
+    /// the percent scale, controls that look like the other response kind, missing
+    /// responses, converted units and merged doses (see [`BlockReader::warnings`]).
     pub warnings: Vec<InputProblem>,
+    /// Those of `warnings` that say the input is probably misread (responses far outside
+    /// the percent scale, controls that look like another reading): the numbers are then
+    /// likely wrong, where the other warnings say what reading did
+    /// ([`BlockReader::misread_warnings`]).
+    pub misread_warnings: Vec<InputProblem>,
+    /// The layout read.
+    pub layout: Layout,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
+    /// How rows were grouped into blocks.
+    pub key: BlockKey,
+    /// The monotherapy file joined, with its join columns.
+    pub monotherapy: Option<(String, Vec<String>)>,
 }
 
 /// Reads a long-format screen: one row per well, grouped into blocks by `block_id`.
@@ -87,11 +131,21 @@ pub fn read_screen(
         blocks.push(block);
     }
     let warnings = reader.warnings();
+    let misread_warnings = reader.misread_warnings();
+    let monotherapy = reader
+        .monotherapy
+        .as_ref()
+        .map(|table| (table.file().to_string(), table.join_columns().to_vec()));
     Ok(ReadScreen {
         screen: Screen::new(reader.table.file, blocks),
         mapping: Rc::unwrap_or_clone(reader.table.mapping),
         convention: reader.table.convention,
         warnings,
+        misread_warnings,
+        layout: reader.table.layout,
+        sheet: reader.table.sheet,
+        key: Rc::unwrap_or_clone(reader.table.key),
+        monotherapy,
     })
 }
 
@@ -104,62 +158,212 @@ pub enum Grouped {
     No,
 }
 
-/// An input opened for reading: its header mapped, its response convention settled.
+/// An input opened for reading: its layout turned into rows, its header mapped, its block
+/// key and response convention settled.
 pub(super) struct Table {
-    /// Display name of the input.
+    /// Display name of the input (for an NCATS folder, its `responses.csv`).
     pub(super) file: String,
-    /// The CSV reader, positioned after the header; it sees every line end as LF, and no
-    /// line longer than the limit.
-    pub(super) reader: csv::Reader<LineLimit<LfLineEnds<Box<dyn BufRead>>>>,
+    /// Where the rows come from; every line end reads as LF, and no line is longer than
+    /// the limit.
+    pub(super) records: Records,
     /// Which column plays which role.
     pub(super) mapping: Rc<ColumnMapping>,
+    /// Which columns key the blocks.
+    pub(super) key: Rc<BlockKey>,
     /// How the response column is read.
     pub(super) convention: ResponseConvention,
     /// How numbers are written.
     pub(super) number_format: NumberFormat,
+    /// The layout read.
+    pub(super) layout: Layout,
+    /// The sheet read, for a workbook.
+    pub(super) sheet: Option<String>,
 }
 
 impl Table {
-    /// Opens the input, skips a byte-order mark, reads and maps the header, and settles the
-    /// response convention.
+    /// Opens the input in its layout (given, or found from its name and first bytes),
+    /// reads and maps the header, and settles the block key and the response convention.
     pub(super) fn open(source: &InputSource, options: &ReadOptions) -> Result<Table, InputError> {
-        let file = source.display_name();
+        let mut file = source.display_name();
         let delimiter = options
             .delimiter
             .unwrap_or_else(|| source.default_delimiter());
-        if options.decimal_comma && delimiter == b',' {
-            return Err(InputError::DecimalCommaWithCommaDelimiter { file });
+        let number_format = NumberFormat {
+            decimal_comma: options.decimal_comma,
+            delimiter,
+        };
+        let mut sheet = None;
+        let by_name = match options.layout {
+            Some(layout) => Some(layout),
+            None if layout::ncats_folder(source).is_some() => Some(Layout::Ncats),
+            None => match layout::detect(source, b"") {
+                Layout::Xlsx => Some(Layout::Xlsx),
+                _ => None,
+            },
+        };
+        let (layout, headers, records) = match by_name {
+            Some(Layout::Ncats) => {
+                let folder = layout::ncats_folder(source).ok_or_else(|| InputError::Layout {
+                    file: file.clone(),
+                    line: None,
+                    message: "--layout ncats needs a folder holding metadata.csv and \
+                              responses.csv (or the path of one of them)"
+                        .to_string(),
+                })?;
+                file = super::ncats::file_name(&folder, "responses.csv");
+                let table = super::ncats::to_long(&folder)?;
+                (
+                    Layout::Ncats,
+                    table.headers,
+                    Records::Memory(table.rows.into_iter()),
+                )
+            }
+            Some(Layout::Xlsx) => {
+                let InputSource::Path(path) = source else {
+                    return Err(InputError::Workbook {
+                        file,
+                        message: "a workbook cannot be read from standard input; give its                                   file name"
+                            .to_string(),
+                    });
+                };
+                let (name, rows) = super::excel::read_sheet(path, &file, options.sheet.as_deref())?;
+                sheet = Some(name);
+                let table = sheet_table(&file, rows)?;
+                (
+                    Layout::Xlsx,
+                    table.headers,
+                    Records::Memory(table.rows.into_iter()),
+                )
+            }
+            forced => {
+                if options.decimal_comma && delimiter == b',' {
+                    return Err(InputError::DecimalCommaWithCommaDelimiter { file });
+                }
+                let mut input = source.open()?;
+                skip_byte_order_mark(&mut input, &file)?;
+                let start = input.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+                if layout::looks_like_workbook(&start) {
+                    return Err(InputError::ExcelWorkbook { file });
+                }
+                let layout = forced.unwrap_or_else(|| layout::detect(source, &start));
+                let text: TextInput = LineLimit::new(LfLineEnds::new(input));
+                if layout == Layout::Matrix {
+                    let rows = read_rows(text, delimiter, &file)?;
+                    let table = super::matrix::to_long(&file, &rows)?;
+                    (
+                        Layout::Matrix,
+                        table.headers,
+                        Records::Memory(table.rows.into_iter()),
+                    )
+                } else {
+                    let mut reader = csv::ReaderBuilder::new()
+                        .has_headers(true)
+                        // Ragged rows reach our own check, which names the line and both
+                        // counts.
+                        .flexible(true)
+                        .delimiter(delimiter)
+                        .from_reader(text);
+                    let headers = read_headers(&mut reader, &file)?;
+                    check_delimiter(&headers, delimiter, &file)?;
+                    (Layout::Long, headers, Records::Csv(Box::new(reader)))
+                }
+            }
+        };
+        let third = third_drug_columns(&headers);
+        if !third.is_empty() {
+            return Err(InputError::ThirdDrug {
+                file,
+                columns: third,
+            });
         }
-        let mut input = source.open()?;
-        skip_byte_order_mark(&mut input, &file)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            // Ragged rows reach our own check, which names the line and both counts.
-            .flexible(true)
-            .delimiter(delimiter)
-            // Line ends as LF first: the csv crate miscounts the lines of CRLF and CR files
-            // (line_ends), and the line limit counts LF.
-            .from_reader(LineLimit::new(LfLineEnds::new(input)));
-        let headers = read_headers(&mut reader, &file)?;
-        check_delimiter(&headers, delimiter, &file)?;
         let mapping = ColumnMapping::resolve(&headers, &options.columns).map_err(|source| {
             InputError::Schema {
                 file: file.clone(),
                 source,
             }
         })?;
+        let key = BlockKey::new(&mapping, &options.block_by, &options.well_columns).map_err(
+            |source| InputError::BlockKey {
+                file: file.clone(),
+                source,
+            },
+        )?;
         let convention = response_convention(&mapping, options, &file)?;
         Ok(Table {
             file,
-            reader,
+            records,
             mapping: Rc::new(mapping),
+            key: Rc::new(key),
             convention,
-            number_format: NumberFormat {
-                decimal_comma: options.decimal_comma,
-                delimiter,
-            },
+            number_format,
+            layout,
+            sheet,
         })
     }
+}
+
+/// Every row of a text input with its line (for the matrix layout, which is read whole).
+fn read_rows(text: TextInput, delimiter: u8, file: &str) -> Result<TextRows, InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text);
+    let mut rows = Vec::new();
+    let mut record = StringRecord::new();
+    let mut last_line = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                last_line = record.position().map_or(last_line + 1, csv::Position::line);
+                rows.push((record.iter().map(str::to_string).collect(), last_line));
+            }
+            Ok(false) => return Ok(rows),
+            Err(error) => return Err(csv_error(error, file, last_line)),
+        }
+    }
+}
+
+/// A sheet of a workbook as a long table: matrix format when its first filled row starts
+/// with a `Drug1` label, else a header row and one row per well.
+fn sheet_table(file: &str, rows: TextRows) -> Result<MemoryTable, InputError> {
+    let first = rows
+        .iter()
+        .position(|(cells, _)| !is_blank(cells.iter()))
+        .ok_or_else(|| InputError::Empty {
+            file: file.to_string(),
+        })?;
+    let (first_cells, _) = &rows[first];
+    let is_matrix = first_cells
+        .first()
+        .and_then(|cell| layout::matrix_label(cell))
+        .is_some_and(|label| label == "drug1")
+        && first_cells
+            .get(1)
+            .is_some_and(|cell| !cell.trim().is_empty() && layout::matrix_label(cell).is_none());
+    if is_matrix {
+        return super::matrix::to_long(file, &rows[first..]);
+    }
+    let headers = first_cells.clone();
+    if headers.iter().all(|header| header.trim().is_empty()) {
+        return Err(InputError::Empty {
+            file: file.to_string(),
+        });
+    }
+    let width = headers.len();
+    let rows = rows[first + 1..]
+        .iter()
+        .map(|(cells, line)| {
+            // A sheet's rows are as wide as its used range; cells past the header are
+            // kept, so that a value beyond the table is reported like a ragged CSV row.
+            let mut cells = cells.clone();
+            while cells.len() > width && cells.last().is_some_and(|cell| cell.trim().is_empty()) {
+                cells.pop();
+            }
+            (cells.iter().map(String::as_str).collect(), *line)
+        })
+        .collect();
+    Ok(MemoryTable { headers, rows })
 }
 
 /// Reads blocks one at a time, in order of first appearance.
@@ -172,6 +376,7 @@ impl Table {
 pub struct BlockReader {
     table: Table,
     grouping: Grouping,
+    monotherapy: Option<Rc<MonotherapyTable>>,
     record: StringRecord,
     last_line: u64,
     /// Every row was read.
@@ -191,16 +396,24 @@ impl BlockReader {
         grouped: Grouped,
     ) -> Result<BlockReader, InputError> {
         let table = Table::open(source, options)?;
+        let monotherapy = match &options.monotherapy {
+            Some(file) => {
+                let monotherapy = MonotherapyTable::read(file, options)?;
+                monotherapy.check_join(&table.mapping)?;
+                Some(Rc::new(monotherapy))
+            }
+            None => None,
+        };
         let grouping = Grouping::new(
-            table.file.clone(),
-            Rc::clone(&table.mapping),
-            table.convention,
-            table.number_format,
+            &table,
+            options,
+            monotherapy.clone(),
             grouped == Grouped::Yes,
         );
         Ok(BlockReader {
             table,
             grouping,
+            monotherapy,
             record: StringRecord::new(),
             last_line: 1,
             ended: false,
@@ -223,13 +436,35 @@ impl BlockReader {
         self.table.convention
     }
 
+    /// The layout read.
+    pub fn layout(&self) -> Layout {
+        self.table.layout
+    }
+
+    /// How rows are grouped into blocks.
+    pub fn key(&self) -> &BlockKey {
+        &self.table.key
+    }
+
     /// Warnings about the responses that do not stop reading: values far outside the
     /// percent scale (beyond ±[`PLAUSIBLE_RESPONSE_LIMIT`](crate::input::PLAUSIBLE_RESPONSE_LIMIT)
     /// % inhibition), and control wells (both doses 0) that look like the other response
     /// kind. Complete once the last block was read; each names file, column and, where one
     /// value is at fault, line and value.
     pub fn warnings(&self) -> Vec<InputProblem> {
-        self.grouping.warnings()
+        let mut warnings = self.grouping.warnings();
+        if let Some(table) = &self.monotherapy {
+            warnings.extend(table.warnings());
+        }
+        warnings
+    }
+
+    /// Those of [`BlockReader::warnings`] that say the input is probably misread:
+    /// responses far outside the percent scale, or controls that look like another reading
+    /// (a fraction, the other response kind, responses not normalised). Complete once
+    /// every row was read.
+    pub fn misread_warnings(&self) -> Vec<InputProblem> {
+        self.grouping.misread_warnings()
     }
 
     /// The next block, or `None` after the last one.
@@ -256,12 +491,13 @@ impl BlockReader {
             if self.ended {
                 return self.grouping.end().map(|()| None);
             }
-            match self.table.reader.read_record(&mut self.record) {
-                Ok(true) => {
-                    self.last_line = self
-                        .record
-                        .position()
-                        .map_or(self.last_line + 1, csv::Position::line);
+            match self
+                .table
+                .records
+                .next(&mut self.record, &self.table.file, self.last_line)?
+            {
+                Some(line) => {
+                    self.last_line = line;
                     // Blank lines never reach here (the CSV reader skips them); rows of
                     // empty fields, as spreadsheets write below a table, are skipped too.
                     if is_blank(self.record.iter()) {
@@ -269,11 +505,10 @@ impl BlockReader {
                     }
                     self.grouping.add_row(&self.record, self.last_line);
                 }
-                Ok(false) => {
+                None => {
                     self.ended = true;
                     self.grouping.close_open_blocks();
                 }
-                Err(error) => return Err(csv_error(error, &self.table.file, self.last_line)),
             }
         }
     }

@@ -51,7 +51,9 @@ pub struct RoleSpec {
 pub const SCHEMA: [RoleSpec; 9] = [
     RoleSpec {
         role: ColumnRole::BlockId,
-        required: true,
+        // Without one, blocks are keyed by the sample columns and the drug pair
+        // (`identity.rs`).
+        required: false,
         aliases: &["block_id", "pairindex", "pair_index", "blockid"],
     },
     RoleSpec {
@@ -77,7 +79,17 @@ pub const SCHEMA: [RoleSpec; 9] = [
     RoleSpec {
         role: ColumnRole::Response,
         required: true,
-        aliases: &["response", "inhibition", "viability"],
+        aliases: &[
+            "response",
+            "inhibition",
+            "viability",
+            "relativeinhibition",
+            "relative_inhibition",
+            "percent_inhibition",
+            "relativeviability",
+            "relative_viability",
+            "percent_viability",
+        ],
     },
     RoleSpec {
         role: ColumnRole::ConcUnit,
@@ -459,9 +471,30 @@ impl ColumnMapping {
         self.roles[role.position()].as_ref()
     }
 
-    /// The block id column.
-    pub fn block_id(&self) -> &MappedColumn {
-        self.required(ColumnRole::BlockId)
+    /// The block id column, if the file has one.
+    pub fn block_id(&self) -> Option<&MappedColumn> {
+        self.column(ColumnRole::BlockId)
+    }
+
+    /// The role of a header (any case), if it plays one.
+    pub fn role_of(&self, header: &str) -> Option<ColumnRole> {
+        ColumnRole::ALL.into_iter().find(|role| {
+            self.column(*role)
+                .is_some_and(|column| column.header.eq_ignore_ascii_case(header.trim()))
+        })
+    }
+
+    /// Every header of the file with a name, in file order.
+    pub fn headers(&self) -> Vec<String> {
+        let mut columns: Vec<&MappedColumn> = self
+            .roles
+            .iter()
+            .flatten()
+            .chain(self.metadata.iter())
+            .collect();
+        columns.sort_by_key(|column| column.index);
+        columns.dedup_by_key(|column| column.index);
+        columns.iter().map(|column| column.header.clone()).collect()
     }
 
     /// The column holding a drug's name.
@@ -506,13 +539,11 @@ impl ColumnMapping {
         self.field_count
     }
 
-    /// The response kind the response header states: `inhibition` or `viability` (any case);
-    /// `None` for a neutral name such as `response`.
+    /// The response kind the response header states: `inhibition` or `viability` (any case,
+    /// also as `relative_inhibition`, `percent_viability`, …); `None` for a neutral name
+    /// such as `response`.
     pub fn response_kind_stated(&self) -> Option<ResponseKind> {
-        let header = &self.response().header;
-        [ResponseKind::Inhibition, ResponseKind::Viability]
-            .into_iter()
-            .find(|kind| kind.name().eq_ignore_ascii_case(header))
+        stated_response_kind(&self.response().header)
     }
 
     fn required(&self, role: ColumnRole) -> &MappedColumn {
@@ -524,6 +555,20 @@ impl ColumnMapping {
         };
         self.column(role).unwrap_or(UNREACHABLE)
     }
+}
+
+/// The response kind a response header states: `inhibition` or `viability` (any case, also
+/// after `relative` or `percent`, as `RelativeInhibition`, `percent_viability`); `None` for
+/// a neutral name such as `response`.
+pub fn stated_response_kind(header: &str) -> Option<ResponseKind> {
+    let header = header.trim().to_ascii_lowercase();
+    let name = header
+        .strip_prefix("relative")
+        .or_else(|| header.strip_prefix("percent"))
+        .map_or(header.as_str(), |rest| rest.trim_start_matches('_'));
+    [ResponseKind::Inhibition, ResponseKind::Viability]
+        .into_iter()
+        .find(|kind| kind.name() == name)
 }
 
 fn check_duplicates(trimmed: &[&str]) -> Result<(), SchemaError> {
@@ -548,10 +593,16 @@ fn check_duplicates(trimmed: &[&str]) -> Result<(), SchemaError> {
 impl fmt::Display for ColumnMapping {
     /// One role per line (`block_id <- PairIndex`; the unit lines show the column each drug's
     /// unit comes from), then the other columns:
-    /// `other columns: cell_line, replicate (kept per block where constant within it)`.
+    /// `other columns: cell_line, replicate (kept per block where the same on all its rows)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.block_id() {
+            Some(column) => writeln!(f, "block_id <- {}", column.header)?,
+            None => writeln!(
+                f,
+                "block_id <- (none; blocks keyed by sample columns and drug pair)"
+            )?,
+        }
         let fixed = [
-            ColumnRole::BlockId,
             ColumnRole::Drug1,
             ColumnRole::Drug2,
             ColumnRole::Conc1,
@@ -576,7 +627,7 @@ impl fmt::Display for ColumnMapping {
         } else {
             write!(
                 f,
-                "other columns: {} (kept per block where constant within it)",
+                "other columns: {} (kept per block where the same on all its rows)",
                 names.join(", ")
             )
         }
@@ -619,7 +670,7 @@ mod tests {
             "PairIndex,DrugRow,DrugCol,ConcRow,ConcCol, Response ,ConcUnit,cell_line,replicate",
         )
         .unwrap();
-        assert_eq!(mapping.block_id().header, "PairIndex");
+        assert_eq!(mapping.block_id().unwrap().header, "PairIndex");
         assert_eq!(mapping.dose_column(DrugRole::Drug2).index, 4);
         assert_eq!(mapping.response().header, "Response");
         assert_eq!(
@@ -635,7 +686,7 @@ mod tests {
             mapping.to_string(),
             "block_id <- PairIndex\ndrug1 <- DrugRow\ndrug2 <- DrugCol\nconc1 <- ConcRow\n\
              conc2 <- ConcCol\nresponse <- Response\nconc_unit1 <- ConcUnit\n\
-             conc_unit2 <- ConcUnit\nother columns: cell_line, replicate (kept per block where constant within it)"
+             conc_unit2 <- ConcUnit\nother columns: cell_line, replicate (kept per block where the same on all its rows)"
         );
     }
 
@@ -706,7 +757,7 @@ mod tests {
             "block_id=Plate, conc1=DoseA,response=inhibition",
         )
         .unwrap();
-        assert_eq!(mapping.block_id().index, 0);
+        assert_eq!(mapping.block_id().unwrap().index, 0);
         assert_eq!(mapping.dose_column(DrugRole::Drug1).header, "DoseA");
         assert_eq!(mapping.response().header, "inhibition");
         let metadata: Vec<&str> = mapping

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 
 use csv::ByteRecord;
 
-use super::reader::{csv_error, is_blank, ReadOptions, Table};
+use super::layout::Records;
+use super::reader::{is_blank, ReadOptions, Table};
 use super::source::InputSource;
 use super::InputError;
 
@@ -46,51 +47,93 @@ pub struct Regrouped {
 /// header, or its header does not match the schema: the errors the real reading would give.
 pub fn survey(source: &InputSource, options: &ReadOptions) -> Result<Survey, InputError> {
     let Table {
-        mut reader,
-        mapping,
-        file,
-        ..
+        records, key, file, ..
     } = Table::open(source, options)?;
-    let block_column = mapping.block_id().index;
-    let mut record = ByteRecord::new();
-    let mut current: Vec<u8> = Vec::new();
-    let mut closed: HashSet<Vec<u8>> = HashSet::new();
-    let mut survey = Survey {
-        rows: 0,
-        blocks: 0,
-        regrouped: None,
-    };
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => return Err(csv_error(error, &file, survey.rows + 1)),
+    let mut tally = Tally::default();
+    let mut key_buffer = Vec::new();
+    match records {
+        Records::Csv(mut reader) => {
+            let mut record = ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(error) => {
+                        return Err(super::reader::csv_error(
+                            error,
+                            &file,
+                            tally.survey.rows + 1,
+                        ))
+                    }
+                }
+                // Skipped by the real reading too.
+                if is_blank(record.iter()) {
+                    continue;
+                }
+                key.write(|index| record.get(index).unwrap_or(b""), &mut key_buffer);
+                let line = record.position().map_or(0, csv::Position::line);
+                tally.row(&key_buffer, line);
+            }
         }
-        // Skipped by the real reading too.
-        if is_blank(record.iter()) {
-            continue;
+        Records::Memory(rows) => {
+            for (record, line) in rows {
+                if is_blank(record.iter()) {
+                    continue;
+                }
+                key.write(
+                    |index| record.get(index).unwrap_or("").as_bytes(),
+                    &mut key_buffer,
+                );
+                tally.row(&key_buffer, line);
+            }
         }
+    }
+    Ok(tally.survey)
+}
+
+/// The survey so far, with the key of the current block and those of the closed ones.
+struct Tally {
+    survey: Survey,
+    current: Vec<u8>,
+    closed: HashSet<Vec<u8>>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            survey: Survey {
+                rows: 0,
+                blocks: 0,
+                regrouped: None,
+            },
+            current: Vec::new(),
+            closed: HashSet::new(),
+        }
+    }
+}
+
+impl Tally {
+    fn row(&mut self, key: &[u8], line: u64) {
+        let survey = &mut self.survey;
         survey.rows += 1;
-        let block_id = record.get(block_column).unwrap_or(b"").trim_ascii();
-        if survey.blocks > 0 && block_id == current.as_slice() {
-            continue;
+        if survey.blocks > 0 && key == self.current.as_slice() {
+            return;
         }
-        if closed.contains(block_id) {
+        if self.closed.contains(key) {
             if survey.regrouped.is_none() {
                 survey.regrouped = Some(Regrouped {
-                    block_id: String::from_utf8_lossy(block_id).into_owned(),
-                    line: record.position().map_or(0, csv::Position::line),
+                    block_id: super::identity::BlockKey::display_id(&String::from_utf8_lossy(key)),
+                    line,
                 });
             }
-            continue;
+            return;
         }
         if survey.blocks > 0 {
-            closed.insert(std::mem::take(&mut current));
+            self.closed.insert(std::mem::take(&mut self.current));
         }
-        current.extend_from_slice(block_id);
+        self.current.extend_from_slice(key);
         survey.blocks += 1;
     }
-    Ok(survey)
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //!
 //! # Formula
 //! For a combination cell (x1, x2 > 0), with y the observed mean response and y1, y2 the
-//! *observed* mean responses of each drug alone at the same dose, all in % inhibition:
+//! *observed* mean responses of each drug alone at the same dose (where no single-agent
+//! well was measured at that dose, the drug's fitted monotherapy curve there:
+//! [`BlockContext::monotherapy_values`]), all in % inhibition:
 //!
 //! ```text
 //! reference = y1(x1) + y2(x2) − y1(x1)·y2(x2)/100
@@ -22,7 +24,8 @@ use crate::data::DrugRole;
 ///
 /// # Formula
 /// reference(x1, x2) = y1 + y2 − y1·y2/100 ([`bliss_expectation`]), with yi the observed
-/// mean response of drug i alone at the same dose, % inhibition.
+/// mean response of drug i alone at the same dose (its fitted curve where it was not
+/// measured there), % inhibition.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Bliss;
 
@@ -40,8 +43,8 @@ impl ReferenceModel for Bliss {
         context: &BlockContext<'_>,
         _options: &ModelOptions,
     ) -> Result<ReferenceSurface, ModelError> {
-        let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
-        let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
+        let drug1 = context.monotherapy_responses(DrugRole::Drug1)?;
+        let drug2 = context.monotherapy_responses(DrugRole::Drug2)?;
         Ok(ReferenceSurface::plain(outer(
             &drug1,
             &drug2,

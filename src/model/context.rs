@@ -34,6 +34,40 @@ pub enum SliceError {
     Fit(#[from] FitError),
 }
 
+/// Where a drug's single-agent response at one of its grid doses comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MonotherapySource {
+    /// The mean of the wells measured with the drug alone at that dose.
+    Observed,
+    /// The drug's fitted monotherapy curve at that dose: no single-agent well was measured
+    /// there (single agents measured on their own dose grid, or a missing well).
+    Fitted,
+    /// Neither: no well, and no usable fit.
+    None,
+}
+
+impl MonotherapySource {
+    /// `observed`, `fitted` or `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MonotherapySource::Observed => "observed",
+            MonotherapySource::Fitted => "fitted",
+            MonotherapySource::None => "none",
+        }
+    }
+}
+
+/// A drug's single-agent response at one dose of its axis, % inhibition, and where it
+/// comes from (NaN with [`MonotherapySource::None`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MonotherapyValue {
+    /// The response, % inhibition.
+    pub response: f64,
+    /// Where it comes from.
+    pub source: MonotherapySource,
+}
+
 /// Where each fit of a block starts: curves fitted to similar data (the observed block's,
 /// when a bootstrap refits each of its resampled blocks), so that the solver starts next
 /// to the answer instead of from a guess read off the data
@@ -59,6 +93,7 @@ pub struct BlockContext<'a> {
     observed: Array2<f64>,
     starts: WarmStarts,
     monotherapy_fits: [OnceCell<Result<HillFit, FitError>>; 2],
+    monotherapy_values: [OnceCell<Vec<MonotherapyValue>>; 2],
     slice_fits: [OnceCell<Vec<Option<SliceFit>>>; 2],
 }
 
@@ -87,6 +122,7 @@ impl<'a> BlockContext<'a> {
                 }
             }),
             monotherapy_fits: [OnceCell::new(), OnceCell::new()],
+            monotherapy_values: [OnceCell::new(), OnceCell::new()],
             slice_fits: [OnceCell::new(), OnceCell::new()],
         }
     }
@@ -158,18 +194,57 @@ impl<'a> BlockContext<'a> {
         &self.fit_options
     }
 
-    /// A drug's observed monotherapy responses along its dose axis (NaN where missing).
+    /// A drug's single-agent responses along its dose axis, as HSA and Bliss use them:
+    /// the observed mean where the drug was measured alone at that dose, else its fitted
+    /// monotherapy curve there (single agents on their own dose grid, or a missing well),
+    /// else NaN ([`MonotherapySource::None`]). The fit is made only if some dose needs it.
     ///
     /// # Errors
-    /// [`ModelError::NoMonotherapy`] when the other drug is never at dose 0.
-    pub fn observed_monotherapy(&self, role: DrugRole) -> Result<Vec<f64>, ModelError> {
+    /// [`ModelError::NoMonotherapy`] when the drug was never tested alone.
+    pub fn monotherapy_values(&self, role: DrugRole) -> Result<&[MonotherapyValue], ModelError> {
         if !self.block.has_monotherapy(role) {
             return Err(ModelError::NoMonotherapy { role });
         }
-        Ok(match role {
-            DrugRole::Drug1 => self.observed.column(0).to_vec(),
-            DrugRole::Drug2 => self.observed.row(0).to_vec(),
-        })
+        Ok(self.monotherapy_values[role.index()].get_or_init(|| {
+            let zero_row = self.block.has_zero_row(role);
+            (0..self.block.doses(role).len())
+                .map(|index| {
+                    let observed = match (zero_row, role) {
+                        (false, _) => f64::NAN,
+                        (true, DrugRole::Drug1) => self.observed[(index, 0)],
+                        (true, DrugRole::Drug2) => self.observed[(0, index)],
+                    };
+                    if !observed.is_nan() {
+                        return MonotherapyValue {
+                            response: observed,
+                            source: MonotherapySource::Observed,
+                        };
+                    }
+                    match self.monotherapy_series_fit(role) {
+                        Ok(fit) => MonotherapyValue {
+                            response: fit.response(self.dose(role, index)),
+                            source: MonotherapySource::Fitted,
+                        },
+                        Err(_) => MonotherapyValue {
+                            response: f64::NAN,
+                            source: MonotherapySource::None,
+                        },
+                    }
+                })
+                .collect()
+        }))
+    }
+
+    /// The responses of [`BlockContext::monotherapy_values`] alone.
+    ///
+    /// # Errors
+    /// As [`BlockContext::monotherapy_values`].
+    pub fn monotherapy_responses(&self, role: DrugRole) -> Result<Vec<f64>, ModelError> {
+        Ok(self
+            .monotherapy_values(role)?
+            .iter()
+            .map(|value| value.response)
+            .collect())
     }
 
     /// A drug's monotherapy fit (control included), computed on first use.
@@ -219,10 +294,16 @@ impl<'a> BlockContext<'a> {
 
     fn fit_slice(&self, fixed: DrugRole, fixed_index: usize) -> SliceFit {
         let series = self.block.series_along(fixed, fixed_index);
+        // e0 is the fixed drug alone at its dose: the observed well, or where it was not
+        // measured (single agents on their own grid), the fixed drug's fitted curve there.
         let anchor = series
             .first()
             .filter(|observation| observation.dose == 0.0)
-            .map(|observation| observation.response);
+            .map(|observation| observation.response)
+            .or_else(|| {
+                let value = self.monotherapy_values(fixed).ok()?.get(fixed_index)?;
+                (value.source == MonotherapySource::Fitted).then_some(value.response)
+            });
         let result = match anchor {
             None => Err(SliceError::MissingAnchor),
             Some(e0) => {

@@ -4,14 +4,16 @@
 //!
 //! # Formula
 //! For a combination cell (x1, x2 > 0), with y the observed mean response and y1, y2 the
-//! *observed* mean responses of each drug alone at the same dose, all in % inhibition:
+//! *observed* mean responses of each drug alone at the same dose (where no single-agent
+//! well was measured at that dose, the drug's fitted monotherapy curve there:
+//! [`BlockContext::monotherapy_values`]), all in % inhibition:
 //!
 //! ```text
 //! reference = max(y1(x1), y2(x2))
 //! synergy   = y − reference          (percentage points; positive = synergy)
 //! ```
 //!
-//! A missing monotherapy well leaves the cell undefined. Monotherapy and control cells
+//! A monotherapy neither measured nor fittable leaves the cell undefined. Monotherapy and control cells
 //! score 0 ([`crate::score`] applies both rules for every model).
 
 use super::{outer, BlockContext, ModelError, ModelOptions, ReferenceModel, ReferenceSurface};
@@ -21,7 +23,8 @@ use crate::data::DrugRole;
 ///
 /// # Formula
 /// reference(x1, x2) = max(y1(x1), y2(x2)), with yi the observed mean response of drug i
-/// alone at the same dose (SynergyFinder's and `synergy`'s definition).
+/// alone at the same dose (SynergyFinder's and `synergy`'s definition), or its fitted
+/// curve where it was not measured at that dose.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hsa;
 
@@ -39,8 +42,8 @@ impl ReferenceModel for Hsa {
         context: &BlockContext<'_>,
         _options: &ModelOptions,
     ) -> Result<ReferenceSurface, ModelError> {
-        let drug1 = context.observed_monotherapy(DrugRole::Drug1)?;
-        let drug2 = context.observed_monotherapy(DrugRole::Drug2)?;
+        let drug1 = context.monotherapy_responses(DrugRole::Drug1)?;
+        let drug2 = context.monotherapy_responses(DrugRole::Drug2)?;
         Ok(ReferenceSurface::plain(outer(&drug1, &drug2, highest)))
     }
 }

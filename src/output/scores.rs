@@ -21,11 +21,13 @@ use crate::score::statistics::benjamini_hochberg;
 use crate::score::{BlockScores, CellIntervals, Interval, ModelScores};
 
 use super::format::Format;
+use super::sensitivity::{sensitivity_fields, SENSITIVITY_COLUMNS};
 use super::table::{Field, HeldRow, HeldRows, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
-/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, `drug1_fit`,
-/// `drug2_fit` (each drug's monotherapy fit status), each model's summary columns
+/// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, `n_missing`
+/// (wells without a response, not measured), `drug1_fit`, `drug2_fit` (each drug's
+/// monotherapy fit status), each model's summary columns
 /// ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
 /// `<model>_synergy, <model>_p_value, <model>_q_value`, with `intervals` the mean's
 /// interval `<model>_ci_low, <model>_ci_high, <model>_ci_low_mcse, <model>_ci_high_mcse`,
@@ -34,7 +36,7 @@ use super::table::{Field, HeldRow, HeldRows, RenderedRows, TableWriter};
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
 pub fn block_columns(models: &[Model], metadata: &[String], intervals: bool) -> Vec<String> {
-    let mut score_columns: Vec<String> = ["n_cells", "drug1_fit", "drug2_fit"]
+    let mut score_columns: Vec<String> = ["n_cells", "n_missing", "drug1_fit", "drug2_fit"]
         .map(String::from)
         .to_vec();
     for model in models {
@@ -64,7 +66,9 @@ pub fn block_columns(models: &[Model], metadata: &[String], intervals: bool) -> 
 const BLOCK_ID_COLUMNS: [&str; 5] = ["block_id", "drug1", "drug2", "conc_unit1", "conc_unit2"];
 
 /// Columns of the cell table for these models, in order: `block_id, conc1, conc2,
-/// response, n_replicates, response_sd`, then each model's cell columns
+/// response, n_replicates, response_sd`, then each drug's single-agent response at the
+/// cell's dose and where it comes from (`mono1, mono1_source, mono2, mono2_source`:
+/// `observed`, `fitted` or `none`; what HSA and Bliss use), then each model's cell columns
 /// ([`ReferenceModel::cell_columns`](crate::model::ReferenceModel::cell_columns):
 /// `zip_fit, zip_ref, zip_synergy` for ZIP, `loewe_ref, loewe_synergy, loewe_ci` for Loewe,
 /// `<model>_ref, <model>_synergy` for HSA and Bliss, each followed with `intervals` by the
@@ -78,6 +82,10 @@ pub fn cell_columns(models: &[Model], intervals: bool) -> Vec<String> {
         "response",
         "n_replicates",
         "response_sd",
+        "mono1",
+        "mono1_source",
+        "mono2",
+        "mono2_source",
     ]
     .map(String::from)
     .to_vec();
@@ -118,6 +126,8 @@ pub struct ScoreTable {
     intervals: bool,
     columns: Vec<String>,
     format: Format,
+    /// Whether the block table has the sensitivity columns.
+    sensitivity: bool,
 }
 
 impl ScoreTable {
@@ -135,7 +145,23 @@ impl ScoreTable {
             models: models.to_vec(),
             intervals,
             format,
+            sensitivity: false,
         }
+    }
+
+    /// The block table with the sensitivity columns
+    /// ([`SENSITIVITY_COLUMNS`]) before `status`, filled from
+    /// [`BlockScores::sensitivity`] (empty where a block has none); the cell table is
+    /// unchanged.
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreTable {
+        if self.metadata.is_some() && sensitivity && !self.sensitivity {
+            let status = self.columns.pop();
+            self.columns
+                .extend(SENSITIVITY_COLUMNS.iter().map(|name| name.to_string()));
+            self.columns.extend(status);
+            self.sensitivity = true;
+        }
+        self
     }
 
     /// The cell table for these models, with the interval columns when `intervals` is set.
@@ -146,6 +172,7 @@ impl ScoreTable {
             models: models.to_vec(),
             intervals,
             format,
+            sensitivity: false,
         }
     }
 
@@ -166,7 +193,13 @@ impl ScoreTable {
     /// (its q-values are missing); None for the cell table.
     pub fn hold(&self, block: &Block, scores: &BlockScores) -> Option<BlockRow> {
         let metadata = self.metadata.as_ref()?;
-        let (fields, holes) = block_row(block, scores, &self.models, metadata, self.intervals);
+        let (mut fields, holes) = block_row(block, scores, &self.models, metadata, self.intervals);
+        if self.sensitivity {
+            // Before `status`, after the holes (the q-values).
+            let status = fields.pop();
+            fields.extend(sensitivity_fields(scores.sensitivity.as_ref()));
+            fields.extend(status);
+        }
         let p_values = self
             .models
             .iter()
@@ -286,7 +319,8 @@ impl BlockRows {
 /// Writes the block table: one row per block, in the order given (`scores[i]` are the
 /// scores of `blocks[i]`), with q-values across these blocks. See [`block_columns`]; the
 /// metadata columns are the first block's ([`metadata_names`]); the interval columns are
-/// written when some block has an interval.
+/// written when some block has an interval, the sensitivity columns when the blocks were
+/// scored with them ([`ScoreTable::with_sensitivity`]).
 ///
 /// # Errors
 /// Any I/O error of the writer.
@@ -298,7 +332,9 @@ pub fn write_block_table<W: Write>(
     writer: W,
 ) -> std::io::Result<()> {
     let metadata = metadata_names(blocks.first());
+    let sensitivity = scores.iter().any(|block| block.sensitivity.is_some());
     ScoreTable::blocks(models, metadata, has_intervals(scores), format)
+        .with_sensitivity(sensitivity)
         .write_all(blocks, scores, writer)
 }
 
@@ -349,6 +385,7 @@ fn block_row(
         row.push(value.map_or(Field::Empty, |(_, value)| text(value)));
     }
     row.push(Field::Count(scores.combination_cells as u64));
+    row.push(Field::Count(block.notes().unmeasured_wells));
     for role in DrugRole::BOTH {
         row.push(Field::Text(scores.fit_label(role)));
     }
@@ -441,6 +478,15 @@ fn cell_rows<'a>(
                 // A single well has no spread to report.
                 Field::Number(if cell.n > 1 { cell.sd } else { f64::NAN }),
             ];
+            for (role, position) in [(DrugRole::Drug1, index.0), (DrugRole::Drug2, index.1)] {
+                match scores.monotherapy[role.index()].get(position) {
+                    Some(value) => {
+                        row.push(Field::Number(value.response));
+                        row.push(Field::Text(value.source.name().to_string()));
+                    }
+                    None => row.extend([Field::Empty, Field::Text("none".to_string())]),
+                }
+            }
             for &model in models {
                 row.extend(model_cell_fields(
                     model,
@@ -527,20 +573,20 @@ mod tests {
             )
             .join(","),
             "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,metadata_status,n_cells,\
-             drug1_fit,drug2_fit,\
+             n_missing,drug1_fit,drug2_fit,\
              loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,\
              hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,status"
         );
         assert_eq!(
             block_columns(&[Model::Hsa], &[], true).join(","),
-            "block_id,drug1,drug2,conc_unit1,conc_unit2,n_cells,drug1_fit,drug2_fit,\
+            "block_id,drug1,drug2,conc_unit1,conc_unit2,n_cells,n_missing,drug1_fit,drug2_fit,\
              hsa_synergy,hsa_p_value,hsa_q_value,hsa_ci_low,hsa_ci_high,hsa_ci_low_mcse,\
              hsa_ci_high_mcse,hsa_excluded,status"
         );
         assert_eq!(
             cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss], false).join(","),
             "block_id,conc1,conc2,response,n_replicates,response_sd,\
-             zip_fit,zip_ref,zip_synergy,loewe_ref,loewe_synergy,loewe_ci,bliss_ref,bliss_synergy"
+             mono1,mono1_source,mono2,mono2_source,zip_fit,zip_ref,zip_synergy,loewe_ref,loewe_synergy,loewe_ci,bliss_ref,bliss_synergy"
         );
     }
 
@@ -561,9 +607,14 @@ mod tests {
         // The id holds a comma, so CSV quotes it. HSA at (1, 1): max(20, 10) = 20;
         // observed mean (50 + 52)/2 = 51, sd sqrt(2), synergy 51 - 20 = 31.
         let expected_sd = format_float(2f64.sqrt());
-        assert_eq!(lines[5], format!("\"b,1\",1,1,51,2,{expected_sd},20,31"));
+        // HSA and Bliss use the observed single agents: drug1 alone at 1 is 20, drug2 alone
+        // at 1 is 10.
+        assert_eq!(
+            lines[5],
+            format!("\"b,1\",1,1,51,2,{expected_sd},20,observed,10,observed,20,31")
+        );
         // A single well has no sd; a monotherapy cell scores 0.
-        assert_eq!(lines[4], "\"b,1\",1,0,20,1,,20,0");
+        assert_eq!(lines[4], "\"b,1\",1,0,20,1,,20,observed,0,observed,20,0");
 
         let mut json_text = Vec::new();
         write_cell_table(
@@ -608,7 +659,7 @@ mod tests {
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("x,a,b,uM,uM,1,no_monotherapy,too_few_doses,,,,,hsa: no_drug1_monotherapy")
+            Some("x,a,b,uM,uM,1,0,no_monotherapy,too_few_doses,,,,,hsa: no_drug1_monotherapy")
         );
     }
 }

@@ -98,7 +98,8 @@ where
         metadata_names(first_block),
         intervals,
         options.format,
-    );
+    )
+    .with_sensitivity(options.score.sensitivity());
     let cell_table = ScoreTable::cells(&options.models, intervals, options.format);
     let mut writer = Writer::begin(
         &block_table,

@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{draw_axis_break, DoseAxis, DoseTick, TICK_LABEL_GAP};
 use super::layout::{draw_title, split_title};
-use super::legend::{Entry, Marker, RowLegend};
+use super::legend::{pack_entries, Entry, Marker, RowLegend};
 use super::style;
 use super::text::{pack, shorten, text_width, words};
 use super::{Figure, PlotError};
@@ -108,6 +108,8 @@ struct Panel<'a> {
     block: &'a Block,
     role: DrugRole,
     colour: RGBColor,
+    /// The doses on the axis: the grid's and those of the single-agent series off it.
+    doses: Vec<f64>,
     axis: DoseAxis,
     content: Content<'a>,
     /// The fitted curve sampled over the positive doses (log10 dose, response); empty
@@ -132,12 +134,17 @@ impl<'a> Panel<'a> {
     /// The panel of one drug.
     fn new(context: &'a BlockContext<'a>, role: DrugRole) -> Panel<'a> {
         let block = context.block();
-        let axis = DoseAxis::new(block.doses(role));
+        let series = block.monotherapy(role);
+        // Single agents measured on their own grid have doses the matrix does not.
+        let mut doses: Vec<f64> = block.doses(role).to_vec();
+        doses.extend(series.iter().map(|point| point.dose));
+        doses.sort_by(f64::total_cmp);
+        doses.dedup();
+        let axis = DoseAxis::new(&doses);
         let content = match context.monotherapy_fit(role) {
             Err(ModelError::NoMonotherapy { .. }) => Content::NoMonotherapy,
             fit => Content::Series {
-                points: block
-                    .monotherapy(role)
+                points: series
                     .into_iter()
                     .filter(|point| axis.position(point.dose).is_some())
                     .filter(|point| point.response.is_finite())
@@ -158,6 +165,7 @@ impl<'a> Panel<'a> {
             block,
             role,
             colour: drug_colour(role),
+            doses,
             axis,
             content,
             curve,
@@ -209,7 +217,13 @@ impl<'a> Panel<'a> {
         let (width, _) = area.dim_in_pixel();
         let line_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
         Ok(BoxContent {
-            legend: self.legend_entries(),
+            legend: pack_entries(
+                area,
+                &self.legend_entries(),
+                &style::text(style::NOTE_SIZE),
+                LEGEND_SPACING,
+                line_width,
+            )?,
             notes: self.wrapped_notes(area, line_width)?,
         })
     }
@@ -268,11 +282,9 @@ impl<'a> Panel<'a> {
             .axis_desc_style(style::text(style::LABEL_SIZE))
             .draw()
             .map_err(PlotError::drawing)?;
-        let ticks = self
-            .axis
-            .ticks(self.block.doses(self.role), area, |position| {
-                chart.backend_coord(&(position, 0.0)).0
-            })?;
+        let ticks = self.axis.ticks(&self.doses, area, |position| {
+            chart.backend_coord(&(position, 0.0)).0
+        })?;
         self.draw_guides(&mut chart, &ticks)?;
         self.draw_curve(&mut chart)?;
         self.draw_points(&mut chart)?;
@@ -592,13 +604,9 @@ impl<'a> Panel<'a> {
         .map_err(PlotError::drawing)?;
         let text_left = left + BOX_PADDING as i32;
         let mut centre_y = (BOX_PADDING + LINE_HEIGHT / 2) as i32;
-        if !content.legend.is_empty() {
-            RowLegend::new(
-                &content.legend,
-                style::text(style::NOTE_SIZE),
-                LEGEND_SPACING,
-            )
-            .draw(area, (text_left, centre_y))?;
+        for row in &content.legend {
+            RowLegend::new(row, style::text(style::NOTE_SIZE), LEGEND_SPACING)
+                .draw(area, (text_left, centre_y))?;
             centre_y += LINE_HEIGHT as i32;
         }
         for (line, colour) in &content.notes {
@@ -614,8 +622,8 @@ impl<'a> Panel<'a> {
 
 /// What the box below a chart says.
 struct BoxContent {
-    /// The key: what the markers and the line are.
-    legend: Vec<Entry>,
+    /// The key: what the markers and the line are, in rows that fit the box.
+    legend: Vec<Vec<Entry>>,
     /// Parameter and warning lines, already wrapped, each with its colour.
     notes: Vec<(String, RGBColor)>,
 }
@@ -623,7 +631,7 @@ struct BoxContent {
 impl BoxContent {
     /// Lines of text in the box.
     fn lines(&self) -> usize {
-        self.notes.len() + usize::from(!self.legend.is_empty())
+        self.notes.len() + self.legend.len()
     }
 }
 

@@ -36,10 +36,10 @@ impl Figure for ResponseMap<'_> {
                 (low.min(value), high.max(value))
             });
         let (replicates_low, replicates_high) = block.replicate_range();
-        let replicates = if replicates_low == replicates_high {
-            format!("{replicates_low}")
-        } else {
-            format!("{replicates_low}–{replicates_high}")
+        let replicates = match (replicates_low, replicates_high) {
+            (1, 1) => "1 replicate".to_string(),
+            (low, high) if low == high => format!("{low} replicates"),
+            (low, high) => format!("{low}–{high} replicates"),
         };
         Heatmap {
             title: format!(
@@ -47,10 +47,7 @@ impl Figure for ResponseMap<'_> {
                 block.drug(DrugRole::Drug1).name,
                 block.drug(DrugRole::Drug2).name
             ),
-            subtitle: format!(
-                "block {} · mean of {replicates} replicate(s) per cell",
-                block.id()
-            ),
+            subtitle: format!("block {} · mean of {replicates} per cell", block.id()),
             block,
             values: &values,
             // At least 0–100 % inhibition, widened to the observed range.

@@ -1,11 +1,12 @@
 //! Scoring: synergy = compared − reference per cell, monotherapy cells 0, and the block
 //! summary per model ([`ModelScores`], the one place where these rules live); the block's
-//! status ([`BlockStatus`]); a screen scored in parallel, or streamed in input order
-//! ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
+//! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
+//! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
 pub mod bootstrap;
 mod bootstrap_options;
 pub mod interval;
+pub mod sensitivity;
 pub mod statistics;
 mod status;
 pub mod stream;
@@ -15,9 +16,12 @@ use rayon::prelude::*;
 
 use crate::curve::{FitOptions, HillFit};
 use crate::data::{Block, DrugRole, Screen};
-use crate::model::{BlockContext, LoeweUndefined, Model, ModelError, ModelOptions};
+use crate::model::{
+    BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
+};
 
 pub use bootstrap_options::BootstrapOptions;
+pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{CellIntervals, Interval, ModelScores, ModelSummary, MIN_CELLS_SCORED};
 
@@ -27,6 +31,7 @@ pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
     bootstrap: Option<BootstrapOptions>,
+    sensitivity: bool,
 }
 
 impl ScoreOptions {
@@ -59,6 +64,18 @@ impl ScoreOptions {
         self.bootstrap.as_ref()
     }
 
+    /// With the sensitivity scores (IC50, RI, CSS, S) of each block
+    /// ([`BlockScores::sensitivity`]), or without (the default).
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreOptions {
+        self.sensitivity = sensitivity;
+        self
+    }
+
+    /// Whether each block gets its sensitivity scores.
+    pub fn sensitivity(&self) -> bool {
+        self.sensitivity
+    }
+
     /// Options of every fit.
     pub fn fit(&self) -> &FitOptions {
         &self.fit
@@ -88,6 +105,12 @@ pub struct BlockScores {
     pub monotherapy_fits: [Result<HillFit, ModelError>; 2],
     /// Per model: its scores, or why it could not score this block.
     pub models: Vec<(Model, Result<ModelScores, ModelError>)>,
+    /// Per drug (drug1 first): its single-agent response at each dose of its axis and
+    /// whether it was observed or fitted, as HSA and Bliss use it
+    /// ([`BlockContext::monotherapy_values`]); empty for a drug never tested alone.
+    pub monotherapy: [Vec<MonotherapyValue>; 2],
+    /// The sensitivity scores, when asked for ([`ScoreOptions::with_sensitivity`]).
+    pub sensitivity: Option<SensitivityScores>,
 }
 
 impl BlockScores {
@@ -152,13 +175,17 @@ pub fn fill_q_values(blocks: &mut [BlockScores]) {
 }
 
 /// Scores one block with the given models, with intervals when the options ask for a
-/// bootstrap. Never fails as a whole: a model that cannot score the block says why in its
-/// entry.
+/// bootstrap and its sensitivity scores when they ask for them. Never fails as a whole: a
+/// model that cannot score the block says why in its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
     let context = BlockContext::new(block, &options.fit);
     let mut scores = score_context(&context, models, &options.model);
     if let Some(bootstrap) = &options.bootstrap {
         bootstrap::add_intervals(&context, &mut scores.models, &options.model, bootstrap);
+    }
+    if options.sensitivity {
+        // After the models, so that the fits ZIP made (its rows and columns) are reused.
+        scores.sensitivity = Some(sensitivity::sensitivity(&context));
     }
     scores
 }
@@ -185,11 +212,18 @@ pub fn score_context(
             )
         })
         .collect();
+    let monotherapy = DrugRole::BOTH.map(|role| {
+        context
+            .monotherapy_values(role)
+            .map_or_else(|_| Vec::new(), <[MonotherapyValue]>::to_vec)
+    });
     BlockScores {
         block_id: context.block().id().to_string(),
         combination_cells,
         monotherapy_fits,
         models,
+        monotherapy,
+        sensitivity: None,
     }
 }
 

@@ -49,6 +49,8 @@ fn read_screen(path: &Path) -> Screen {
     let options = ReadOptions {
         response: Some(ResponseKind::Viability),
         columns,
+        // SynergyFinder's per-cell scores differ between the wells of a block.
+        well_columns: ["bliss", "hsa", "loewe", "zip"].map(String::from).to_vec(),
         ..ReadOptions::default()
     };
     let read = synergist::read_screen(path, &options)

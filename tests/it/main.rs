@@ -4,7 +4,7 @@
 //! |---|---|
 //! | the shape of the library (layers, file sizes) | `layering.rs` |
 //! | every output, pinned by hash | `golden.rs` (`tests/golden/hashes.txt`) |
-//! | reading (`src/input`) | `input.rs`, `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
+//! | reading (`src/input`) | `input.rs`, `layouts.rs` (every layout, block identity, single agents on their own grid), `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
 //! | fitting (`src/curve`) | `fit.rs`, `properties.rs` |
 //! | models and scoring (`src/model`, `src/score`) | `score_invariants.rs`, `null_surfaces.rs`, `conformance_synergyfinder.rs`, `conformance_ncats.rs`, `properties.rs` |
 //! | statuses, inactive drugs, bootstrap intervals, q-values | `trust.rs` |
@@ -17,6 +17,9 @@
 //! Tests that need `../shared` (the reference data beside the repository) are ignored, with
 //! the reason, when it is absent (`build.rs`); CI requires it.
 
+mod chou_talalay;
+mod ci_cli;
+mod ci_figures;
 mod cli;
 mod common;
 mod conformance_ncats;
@@ -27,6 +30,7 @@ mod golden;
 mod input;
 mod isobologram;
 mod layering;
+mod layouts;
 mod malformed;
 mod null_surfaces;
 mod plot;
@@ -35,6 +39,7 @@ mod readme;
 mod robustness;
 mod score_cli;
 mod score_invariants;
+mod sensitivity;
 mod simulate;
 mod streaming;
 mod trust;
