@@ -51,7 +51,7 @@
 //! }
 //! let block = builder.build()?;
 //! let fit = FitOptions::default().fit(&block.monotherapy(DrugRole::Drug1))?;
-//! assert_eq!(fit.status(), FitStatus::Converged);
+//! assert_eq!(fit.status(), FitStatus::CONVERGED);
 //! assert!((fit.curve().unwrap().ec50() - 0.5).abs() < 1e-6);
 //! # Ok::<(), synergist::Error>(())
 //! ```
@@ -129,6 +129,7 @@ pub mod model;
 pub mod output;
 #[cfg(feature = "plot")]
 pub mod plot;
+mod random;
 pub mod score;
 #[cfg(feature = "simulate")]
 pub mod simulate;

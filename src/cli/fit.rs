@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use rayon::prelude::*;
 
+use synergist::curve::DEFAULT_ACTIVITY_LEVEL;
 use synergist::model::{BlockContext, MedianEffect, SurfaceModel};
 use synergist::output::{write_fit_rows, write_surface_table, FitRow};
 use synergist::{DrugRole, FitOptions, Screen};
@@ -22,10 +23,12 @@ warning line on stderr names the block, and the other fits are made.
 
 Exit status:
   0    every fit made
-  1    some fits could not be made; the table is written
+  1    some fits could not be made, or a warning says the input is probably misread;
+       the table is written
   2    usage, input or write error (no output file is written); or no fit at all could
        be made (the table is still written, its status column says why); or, with
-       --strict, a block with a fit that could not be made
+       --strict, a block with a fit that could not be made or a warning that the input
+       is probably misread
   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: no output file is written
 A broken pipe on stdout ends quietly with status 0.";
 
@@ -41,13 +44,18 @@ pub struct FitArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     format: FormatArg,
-    /// Stop at the first block (in input order) with a drug that cannot be fitted: an
-    /// error naming the block and why, exit status 2, and no output file.
+    /// Stop at the first block (in input order) with a drug that cannot be fitted, or on a
+    /// warning that the input is probably misread: an error naming the block and why (or
+    /// the warning), exit status 2, and no output file.
     #[arg(long)]
     strict: bool,
     /// Worker threads (default: one per core); the output is the same for any number.
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
+    /// Significance level of the activity test: a drug whose 4PL fits no better than a
+    /// constant at this level (F-test) is inactive, fitted as a flat line.
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_ACTIVITY_LEVEL)]
+    activity_level: f64,
     /// Fit each drug's median-effect line (Chou–Talalay) instead of its 4PL curve: one row
     /// per block × drug with m, dm, r, n_points (used) and n_excluded (fa <= 0 or >= 1),
     /// and a status flagging slope_not_positive, low_correlation (r < 0.90) and few_points
@@ -61,11 +69,27 @@ pub fn run(mut args: FitArgs) -> anyhow::Result<Outcome> {
     // Created before the work, so that an unwritable path fails at once.
     let mut output = create_output(args.output.as_deref())?;
     args.input.refuse_missing = args.strict;
-    let screen = args.input.read()?.screen;
+    let read = args.input.read_quietly()?;
+    if args.strict && !read.misread_warnings.is_empty() {
+        for warning in &read.misread_warnings {
+            eprintln!("error: {warning}");
+        }
+        bail!(
+            "--strict stops on a warning that the input is probably misread (above); no \
+             table is written"
+        );
+    }
+    for warning in &read.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let screen = read.screen;
     if args.median_effect {
         return run_median_effect(&args, &screen, output);
     }
-    let options = FitOptions::default();
+    let options = FitOptions::builder()
+        .activity_level(args.activity_level)
+        .build()
+        .context("--activity-level")?;
     // Fitted in parallel (by the same path as `score`'s fits), reported and written in
     // input order.
     let fitted: Vec<_> = thread_pool(args.jobs)?.install(|| {
@@ -120,7 +144,9 @@ pub fn run(mut args: FitArgs) -> anyhow::Result<Outcome> {
             blocks.len()
         );
     }
-    Ok(if failures > 0 {
+    // A warning says the input is probably misread: the fits are written, but not as
+    // good ones.
+    Ok(if failures > 0 || !read.misread_warnings.is_empty() {
         Outcome::PartialFailure
     } else {
         Outcome::Success

@@ -8,10 +8,12 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use synergist::curve::DEFAULT_ACTIVITY_LEVEL;
 use synergist::input::{survey, BlockReader, Grouped, InputSource, ReadOptions};
 use synergist::output::{score_stream, Destinations, StreamOptions, Table};
 use synergist::score::stream::StreamError;
-use synergist::{LoeweUndefined, Model, ScoreOptions};
+use synergist::score::BootstrapOptions;
+use synergist::{FitOptions, LoeweUndefined, Model, ScoreOptions};
 
 use super::args::{create_output, output_name, parse_jobs, thread_pool, writing, FormatArg};
 use super::atomic::commit_together;
@@ -28,6 +30,19 @@ What to use as the Loewe reference where the Loewe equation has no solution:
                  concentrations of two different drugs.
 Whatever the choice, loewe_undefined counts the cells where the equation had no solution.";
 
+const BOOTSTRAP_HELP: &str = "\
+Confidence intervals of every block mean (and, with --cells, of every cell's synergy) from
+B bootstrap draws per block (at least 200; 1,000 or more for stable 95 % ends):
+  a block with replicates (2 or more wells in every cell) is resampled within each cell,
+  its wells drawn with replacement (their spread restored to the unbiased one);
+  a block without is resampled around its fitted surface (monotherapy fits, ZIP's
+  row/column fits), its residuals drawn with replacement.
+Every fit is redone in every draw, each drug keeping the observed block's activity
+decision (an inactive drug stays flat). The columns <model>_ci_low, <model>_ci_high (basic
+bootstrap interval around the observed score, which stays the point estimate) and
+<model>_ci_low_mcse, <model>_ci_high_mcse (Monte-Carlo standard error of each end) are
+added. --seed S picks the random streams (each block its own: the same bytes for any -j);
+--level L the coverage (default 0.95).";
 const SENSITIVITY_HELP: &str = "\
 Add each block's sensitivity scores (SynergyFinder 3 and DrugComb definitions, computed
 deterministically) to the block table, before its status column:
@@ -50,10 +65,14 @@ and the other blocks are scored.
 
 Exit status:
   0    every block scored by every model
-  1    some blocks have a model that could not score them; the tables are written
+  1    some blocks have a model that could not score them (or one that rests on too few
+       cells), or a warning says the input is probably misread (a fraction without
+       --fraction, controls far from 0 % inhibition, values beyond ±1000 %); the
+       tables are written
   2    usage, input or write error (no output file is written); or no block could be
        scored by any model (the tables are still written, their status column says
-       why); or, with --strict, a block a model could not score
+       why); or, with --strict, a block a model could not score or a warning that the
+       input is probably misread
   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: no output file is written
 A broken pipe on stdout (`synergist score ... | head`) ends quietly with status 0.
 
@@ -95,8 +114,25 @@ pub struct ScoreArgs {
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
-    /// Stop at the first block (in input order) that a model cannot score: an error
-    /// naming the block and why, exit status 2, and no output file.
+    /// Confidence intervals from B bootstrap draws per block (at least 200): replicate
+    /// wells resampled within each cell, or residuals around the fitted surface for a
+    /// block without replicates, every fit redone in each draw.
+    #[arg(long, value_name = "B", long_help = BOOTSTRAP_HELP)]
+    bootstrap: Option<usize>,
+    /// Seed of the bootstrap's random streams (the same seed gives the same bytes for
+    /// any -j).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
+    seed: u64,
+    /// Coverage of the bootstrap intervals.
+    #[arg(long, value_name = "L", default_value_t = BootstrapOptions::DEFAULT_LEVEL, requires = "bootstrap")]
+    level: f64,
+    /// Significance level of the activity test: a drug whose 4PL fits no better than a
+    /// constant at this level (F-test) is inactive, fitted as a flat line.
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_ACTIVITY_LEVEL)]
+    activity_level: f64,
+    /// Stop at the first block (in input order) that a model cannot score, or on a
+    /// warning that the input is probably misread: an error naming the block and why (or
+    /// the warning), exit status 2, and no output file.
     #[arg(long)]
     strict: bool,
     /// No progress bar, and no warning for each block a model could not score.
@@ -127,11 +163,22 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let plan = plan_reading(&source, &read_options, args.verbose)?;
     let mut reader = BlockReader::open(&source, &read_options, plan.grouped)?;
     let pool = thread_pool(args.jobs)?;
+    let fit_options = FitOptions::builder()
+        .activity_level(args.activity_level)
+        .build()
+        .context("--activity-level")?;
+    let mut score_options = ScoreOptions::new()
+        .with_fit(fit_options)
+        .with_loewe_undefined(args.loewe_undefined)
+        .with_sensitivity(args.sensitivity);
+    if let Some(draws) = args.bootstrap {
+        let bootstrap =
+            BootstrapOptions::new(draws, args.seed, args.level).context("--bootstrap")?;
+        score_options = score_options.with_bootstrap(bootstrap);
+    }
     let options = StreamOptions {
         models,
-        score: ScoreOptions::new()
-            .with_loewe_undefined(args.loewe_undefined)
-            .with_sensitivity(args.sensitivity),
+        score: score_options,
         format: args.format.into(),
         cells: cell_output.is_some(),
         strict: args.strict,
@@ -165,7 +212,18 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         ),
         other => anyhow::Error::new(other),
     })?;
-    for warning in reader.warnings() {
+    let warnings = reader.warnings();
+    let misread = reader.misread_warnings();
+    if args.strict && !misread.is_empty() {
+        for warning in &misread {
+            eprintln!("error: {warning}");
+        }
+        bail!(
+            "--strict stops on a warning that the input is probably misread (above); no \
+             table is written"
+        );
+    }
+    for warning in &warnings {
         eprintln!("warning: {warning}");
     }
     // Commit only once both are written, and together: a failure or an interrupt leaves
@@ -207,7 +265,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             output_name(args.output.as_deref())
         );
     }
-    Ok(if summary.failed > 0 {
+    // A warning says the input is probably misread: the scores are written, but a
+    // pipeline checking the exit code must not take them as good.
+    Ok(if summary.failed > 0 || !misread.is_empty() {
         Outcome::PartialFailure
     } else {
         Outcome::Success

@@ -3,8 +3,16 @@
 
 use argmin::core::{Executor, State, TerminationReason};
 
-use super::fit::{CurveShape, FitError, FitOptions, FitStatus, HillFit, ParameterBound};
-use super::hill::{curve_from_scaled, ScaledParameters, HILL, LOG_EC50};
+use statrs::distribution::{ContinuousCDF, FisherSnedecor};
+
+use super::fit::{
+    CurveShape, FitEnding, FitError, FitFlag, FitFlags, FitOptions, FitStatus, HillFit,
+    PLATEAU_REACHED,
+};
+use super::hill::{
+    curve_from_scaled, scaled_effect_fraction, HillCurve, ScaledParameters, E0, EMAX, HILL,
+    LOG_EC50,
+};
 use super::least_squares::LeastSquares;
 use super::levenberg_marquardt::LevenbergMarquardt;
 use super::problem::{shape_of, HillProblem, ProjectedHillProblem};
@@ -28,14 +36,68 @@ impl FitOptions {
     /// (ec50, hill) pairs, each with its least-squares e0 and emax, is searched (with e0
     /// fixed, also steep curves stepping between each two consecutive doses); the best
     /// grid points (for a converged fit, only those already better than it) are polished
-    /// by the solver and the lowest residual wins.
+    /// by the solver and the lowest residual wins. emax is bounded to
+    /// [`FitOptions::emax_bounds`]; every bound the fit ends on, and a plateau beyond the
+    /// tested doses, is a flag of its status ([`FitFlag`]).
+    ///
+    /// The fitted 4PL is then tested for activity: a drug is *inactive* unless the curve
+    /// fits better than a constant (its weighted mean) at [`FitOptions::activity_level`],
+    /// and an inactive drug is fitted as that constant, with status `inactive`.
+    ///
+    /// # Formula
+    /// The extra-sum-of-squares F-test of the 4PL (k parameters) against a constant (1),
+    /// over the n wells of the series (replicates counted, their own spread included in
+    /// both sums of squares): F = ((RSS₀ − RSS₁)/(k − 1)) / (RSS₁/(n − k)),
+    /// p = P(F(k − 1, n − k) > F) (Motulsky & Christopoulos 2004, *Fitting models to
+    /// biological data*, ch. 22). k is 4 less the parameters that ended on a bound (ec50,
+    /// hill, emax): a parameter held on its bound is not estimated from the data, and
+    /// counting it would take a degree of freedom from the residuals, which with the 5 or 6
+    /// doses of a small matrix leaves a clearly rising curve (r² 0.96) "no better than a
+    /// constant". With n ≤ k there is no test (the curve is kept and the p-value is NaN).
     ///
     /// # Errors
     /// [`FitError`] for an empty series, non-finite values, a negative dose, a response
     /// beyond ±[`MAX_RESPONSE_MAGNITUDE`](crate::data::MAX_RESPONSE_MAGNITUDE), or fewer
     /// distinct doses than free parameters (4).
     pub fn fit(&self, observations: &[Observation]) -> Result<HillFit, FitError> {
-        fit_series(self, observations, None)
+        fit_series(self, observations, None, None, None)
+    }
+
+    /// Fits as [`FitOptions::fit`], starting the solver from `start` (a curve fitted to
+    /// similar data, such as the observed block's when a bootstrap refits a resampled
+    /// one) instead of a guess read off the data. A run from the start that converges is
+    /// kept, on a bound or not: the retries of [`FitOptions::fit`] look for a better basin
+    /// than the one a guess fell into, and a start from a fit of similar data is already
+    /// in the best one found; a run that does not converge is retried as
+    /// [`FitOptions::fit`] does. Without a start it is [`FitOptions::fit`].
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`].
+    pub fn fit_from(
+        &self,
+        observations: &[Observation],
+        start: Option<&HillCurve>,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, None, start, None)
+    }
+
+    /// Fits as [`FitOptions::fit_from`] with the activity decision already made: an
+    /// active drug keeps its 4PL whatever the test says, an inactive one is fitted flat
+    /// at its mean (the test's p-value is still computed and kept). A bootstrap draw holds
+    /// the observed block's decision, so that its intervals describe the model chosen for
+    /// the observed data: with the decision redrawn, a flat drug that slopes against its
+    /// partner in a few draws leaves Loewe without a solution there, and the interval
+    /// would describe only the draws where it has one.
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit`].
+    pub fn fit_holding_activity(
+        &self,
+        observations: &[Observation],
+        start: Option<&HillCurve>,
+        active: bool,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, None, start, Some(active))
     }
 
     /// Fits as [`FitOptions::fit`] with e0 (the response at dose 0) fixed to `e0` and
@@ -50,43 +112,152 @@ impl FitOptions {
         observations: &[Observation],
         e0: f64,
     ) -> Result<HillFit, FitError> {
-        fit_series(self, observations, Some(e0))
+        fit_series(self, observations, Some(e0), None, None)
+    }
+
+    /// Fits as [`FitOptions::fit_with_fixed_e0`], starting from the shape of `start`
+    /// ([`FitOptions::fit_from`]).
+    ///
+    /// # Errors
+    /// As [`FitOptions::fit_with_fixed_e0`].
+    pub fn fit_with_fixed_e0_from(
+        &self,
+        observations: &[Observation],
+        e0: f64,
+        start: Option<&HillCurve>,
+    ) -> Result<HillFit, FitError> {
+        fit_series(self, observations, Some(e0), start, None)
     }
 }
 
-/// The fit of [`FitOptions::fit`], with e0 free or fixed.
+/// The fit of [`FitOptions::fit`], with e0 free or fixed, from a guess or from `start`;
+/// with e0 free, tested for activity (or with the decision `held`).
 fn fit_series(
     options: &FitOptions,
     observations: &[Observation],
     fixed_e0: Option<f64>,
+    start: Option<&HillCurve>,
+    held: Option<bool>,
 ) -> Result<HillFit, FitError> {
     let series = Series::new(observations, fixed_e0)?;
     if series.response_span() <= options.flat_tolerance {
         return Ok(flat_fit(&series, fixed_e0));
     }
+    let fit = fit_curve(&series, options, fixed_e0, start)?;
+    Ok(match fixed_e0 {
+        None => test_activity(&series, options, fit, held),
+        Some(_) => fit,
+    })
+}
+
+/// The 4PL fit of a series that is not flat: a first run, and retries when it is poor.
+fn fit_curve(
+    series: &Series,
+    options: &FitOptions,
+    fixed_e0: Option<f64>,
+    start: Option<&HillCurve>,
+) -> Result<HillFit, FitError> {
     let bounds = series.bounds(options);
-    let start = initial_guess(&series, &bounds, fixed_e0);
-    let first = run(&series, options, &bounds, fixed_e0, start)?;
-    if first.status.is_clean() && first.r2 >= options.retry_below_r2 {
-        return first.into_fit(&series);
+    let warm = start.is_some();
+    let start = match start {
+        Some(curve) => warm_start(series, &bounds, fixed_e0, curve),
+        None => initial_guess(series, &bounds, fixed_e0),
+    };
+    let first = run(series, options, &bounds, fixed_e0, start)?;
+    if first.inside_bounds() && first.r2 >= options.retry_below_r2 {
+        return first.into_fit(series);
+    }
+    // From a warm start (a fit of similar data, itself retried where it was poor) a run
+    // that converged is kept, on a bound or not: the retries look for a better basin than
+    // the one a guess read off the data fell into, and the warm start is already in the
+    // best one found.
+    if warm && first.status.ending() == FitEnding::Converged {
+        return first.into_fit(series);
     }
     // A converged fit with a low r² is usually just noisy data: it is retried only from
     // grid points that already fit better than it does (a sign of a local minimum).
     // A fit that did not converge inside the bounds is retried from the best ones.
-    let beat = if first.status.is_clean() {
+    let beat = if first.inside_bounds() {
         first.rss - series.within_sum_of_squares()
     } else {
         f64::INFINITY
     };
     let mut best = first;
-    for start in retry_starts(&series, &bounds, fixed_e0, beat) {
-        let candidate = run(&series, options, &bounds, fixed_e0, start)?;
+    for start in retry_starts(series, &bounds, fixed_e0, beat) {
+        let candidate = run(series, options, &bounds, fixed_e0, start)?;
         if candidate.rss < best.rss {
             best = candidate;
         }
     }
-    best.into_fit(&series)
+    best.into_fit(series)
 }
+
+/// A start from a fitted curve, in the fitter's coordinates and inside the box (e0 the
+/// fixed one when it is fixed).
+fn warm_start(
+    series: &Series,
+    bounds: &Bounds,
+    fixed_e0: Option<f64>,
+    curve: &HillCurve,
+) -> ScaledParameters {
+    let e0 = fixed_e0.unwrap_or(curve.e0());
+    bounds.clamp([
+        e0,
+        curve.emax(),
+        curve.ec50().log10() - series.log10_scale(),
+        curve.hill(),
+    ])
+}
+
+/// The activity test of a fitted monotherapy (see [`FitOptions::fit`]): the fit itself
+/// when its 4PL beats a constant at the options' level, else the flat fit of an inactive
+/// drug; with a `decision` held, the fit or the flat fit as it says.
+fn test_activity(
+    series: &Series,
+    options: &FitOptions,
+    fit: HillFit,
+    decision: Option<bool>,
+) -> HillFit {
+    let wells = series.n_points() as f64;
+    let constant_rss = series.total_sum_of_squares();
+    let curve_rss = fit.rss();
+    let held = fit.status().parameters_on_bounds();
+    let parameters = ACTIVITY_CURVE_PARAMETERS - held as f64;
+    let residual_freedom = wells - parameters;
+    if residual_freedom < 1.0 && decision != Some(false) {
+        return fit;
+    }
+    let numerator_freedom = parameters - 1.0;
+    let p_value = if residual_freedom < 1.0 {
+        f64::NAN
+    } else if curve_rss >= constant_rss {
+        1.0
+    } else if curve_rss <= 0.0 {
+        0.0
+    } else {
+        let statistic =
+            ((constant_rss - curve_rss) / numerator_freedom) / (curve_rss / residual_freedom);
+        match FisherSnedecor::new(numerator_freedom, residual_freedom) {
+            Ok(distribution) => distribution.sf(statistic),
+            Err(_) => f64::NAN,
+        }
+    };
+    let active = decision.unwrap_or(p_value < options.activity_level || p_value.is_nan());
+    if active {
+        fit.with_activity_p_value(p_value)
+    } else {
+        HillFit::inactive(
+            series.weighted_mean(),
+            constant_rss,
+            series.n_points(),
+            &fit,
+            p_value,
+        )
+    }
+}
+
+/// Free parameters of the 4PL in the activity test.
+const ACTIVITY_CURVE_PARAMETERS: f64 = 4.0;
 
 /// The flat model: the fixed e0, or the weighted mean response.
 fn flat_fit(series: &Series, fixed_e0: Option<f64>) -> HillFit {
@@ -103,7 +274,7 @@ fn flat_fit(series: &Series, fixed_e0: Option<f64>) -> HillFit {
         series.r_squared(rss),
         0,
         series.n_points(),
-        FitStatus::Flat,
+        FitStatus::FLAT,
     )
 }
 
@@ -129,18 +300,19 @@ fn run(
             let solver =
                 LevenbergMarquardt::new(shape_of(bounds.lower()), shape_of(bounds.upper()))
                     .truncating_steps();
-            let problem = ProjectedHillProblem::new(series, Some(e0));
+            let problem = ProjectedHillProblem::new(series, Some(e0), bounds.emax());
             let run = solve(problem, solver, shape_of(&start), max_iterations)?;
             let parameters = run.problem.full_parameters(&run.parameters);
             (parameters, run.cost, run.iterations, run.reason)
         }
     };
     let rss = weighted_rss + series.within_sum_of_squares();
-    let status = match reason {
-        Some(TerminationReason::SolverConverged) => bound_status(&parameters, bounds),
-        Some(TerminationReason::MaxItersReached) => FitStatus::IterationLimit,
-        _ => FitStatus::Stalled,
+    let ending = match reason {
+        Some(TerminationReason::SolverConverged) => FitEnding::Converged,
+        Some(TerminationReason::MaxItersReached) => FitEnding::IterationLimit,
+        _ => FitEnding::Stalled,
     };
+    let status = FitStatus::new(ending, flags_of(series, &parameters, bounds));
     Ok(Candidate {
         parameters,
         rss,
@@ -191,25 +363,34 @@ fn solve<P: LeastSquares<N>, const N: usize>(
     })
 }
 
-/// The bound a converged fit ended on, if any (ec50 before hill).
-fn bound_status(parameters: &ScaledParameters, bounds: &Bounds) -> FitStatus {
+/// What is doubtful about a fit's parameters: every bound they end on, and a plateau
+/// beyond the tested doses ([`PLATEAU_REACHED`]).
+fn flags_of(series: &Series, parameters: &ScaledParameters, bounds: &Bounds) -> FitFlags {
     let checks = [
-        (LOG_EC50, true, ParameterBound::Ec50Lower),
-        (LOG_EC50, false, ParameterBound::Ec50Upper),
-        (HILL, true, ParameterBound::HillLower),
-        (HILL, false, ParameterBound::HillUpper),
+        (LOG_EC50, true, FitFlag::Ec50AtLowerBound),
+        (LOG_EC50, false, FitFlag::Ec50AtUpperBound),
+        (HILL, true, FitFlag::HillAtLowerBound),
+        (HILL, false, FitFlag::HillAtUpperBound),
+        (EMAX, true, FitFlag::EmaxAtLowerBound),
+        (EMAX, false, FitFlag::EmaxAtUpperBound),
     ];
-    for (index, lower, bound) in checks {
+    let mut flags = FitFlags::NONE;
+    for (index, lower, flag) in checks {
         let limit = if lower {
             bounds.lower()[index]
         } else {
             bounds.upper()[index]
         };
         if parameters[index] == limit {
-            return FitStatus::AtBound(bound);
+            flags = flags.with(flag);
         }
     }
-    FitStatus::Converged
+    let highest = series.log_dose_range().1;
+    let reached = scaled_effect_fraction(parameters[LOG_EC50], parameters[HILL], highest);
+    if parameters[EMAX] != parameters[E0] && reached < PLATEAU_REACHED {
+        flags = flags.with(FitFlag::PlateauExtrapolated);
+    }
+    flags
 }
 
 /// One solver run's outcome, before it becomes a [`HillFit`].
@@ -222,6 +403,17 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// True for a run that converged with no parameter on a bound (a plateau beyond the
+    /// tested doses is a property of the data, not of the run: it asks for no retry).
+    fn inside_bounds(&self) -> bool {
+        self.status.ending() == FitEnding::Converged
+            && self
+                .status
+                .flags()
+                .iter()
+                .all(|flag| flag == FitFlag::PlateauExtrapolated)
+    }
+
     /// The fit this run gives, in the drug's own dose unit.
     fn into_fit(self, series: &Series) -> Result<HillFit, FitError> {
         let curve = curve_from_scaled(&self.parameters, series.log10_scale())
@@ -260,6 +452,31 @@ mod tests {
             .chain((0..7).map(|step| lowest * 3f64.powi(step)))
             .map(|dose| observation(dose, curve.response(dose), 1))
             .collect()
+    }
+
+    #[test]
+    fn a_held_activity_decision_overrides_the_test() {
+        let options = FitOptions::default();
+        let rising = ordinary_series(0.01);
+        // A clean rising curve held inactive is flat at its mean, its p-value kept.
+        let tested = options.fit(&rising).unwrap();
+        assert_eq!(tested.status().ending(), FitEnding::Converged);
+        let held_inactive = options.fit_holding_activity(&rising, None, false).unwrap();
+        assert_eq!(held_inactive.status().ending(), FitEnding::Inactive);
+        assert!(held_inactive.curve().is_none());
+        assert!(held_inactive.activity_p_value() < options.activity_level());
+        // Noise around a constant, which the test calls inactive, held active keeps a curve.
+        let noise: Vec<Observation> = [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+            .iter()
+            .zip([1.0, -2.0, 0.5, 2.0, -1.0, 1.5, -0.5, 0.0])
+            .map(|(&dose, response)| observation(dose, response, 1))
+            .collect();
+        let tested = options.fit(&noise).unwrap();
+        assert_eq!(tested.status().ending(), FitEnding::Inactive);
+        let held_active = options.fit_holding_activity(&noise, None, true).unwrap();
+        assert_ne!(held_active.status().ending(), FitEnding::Inactive);
+        assert!(held_active.curve().is_some());
+        assert!(held_active.activity_p_value() >= options.activity_level());
     }
 
     #[test]

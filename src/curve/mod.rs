@@ -53,8 +53,8 @@ mod solver_state;
 mod starts;
 
 pub use fit::{
-    CurveShape, FitError, FitOptions, FitOptionsBuilder, FitStatus, HillFit, OptionsError,
-    ParameterBound,
+    CurveShape, FitEnding, FitError, FitFlag, FitFlags, FitOptions, FitOptionsBuilder, FitStatus,
+    HillFit, OptionsError, DEFAULT_ACTIVITY_LEVEL, DEFAULT_EMAX_BOUNDS, PLATEAU_REACHED,
 };
 pub use hill::{HillCurve, HillError};
 

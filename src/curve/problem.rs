@@ -8,12 +8,14 @@
 //!   (log10 ec50, hill) the 4PL is linear in its levels, y = e0·(1 − s) + emax·s with s the
 //!   effect fraction at each dose, so the solver moves only (log10 ec50, hill) and at every
 //!   point it visits emax is the weighted least-squares one in closed form
-//!   ([`optimal_levels`]). The levels are unbounded, so the projected cost has the same
-//!   minima as the full one; but the solver no longer crawls along the valleys where emax
+//!   ([`optimal_levels`], emax within its bounds). The projected cost has the same minima
+//!   as the full one; but the solver no longer crawls along the valleys where emax
 //!   trades off against ec50 and hill (which took slice fits to the iteration limit), and
 //!   each step solves a 2 × 2 system. Its normal equations are Kaufman's (1975): the full
-//!   problem's at the optimal levels with the levels' block eliminated (a Schur
-//!   complement), whose reduced gradient is the exact gradient of the projected cost.
+//!   problem's at the optimal levels with the free levels' block eliminated (a Schur
+//!   complement), whose reduced gradient is the exact gradient of the projected cost;
+//!   an emax held on its bound is not eliminated but left out (it does not move with the
+//!   shape there).
 //!
 //! The monotherapy fits keep the full form: their curves are used beyond the tested doses
 //! (Loewe's equivalent doses), where a projected fit can follow a vanishing improvement to
@@ -85,6 +87,7 @@ impl LeastSquares<4> for HillProblem<'_> {
 pub(super) struct ProjectedHillProblem<'a> {
     series: &'a Series,
     fixed_e0: Option<f64>,
+    emax_bounds: (f64, f64),
     evaluation: RefCell<Projection>,
 }
 
@@ -95,11 +98,13 @@ struct Projection {
 }
 
 impl<'a> ProjectedHillProblem<'a> {
-    /// The problem of fitting `series` with e0 fixed to `fixed_e0`, or free.
-    pub(super) fn new(series: &'a Series, fixed_e0: Option<f64>) -> Self {
+    /// The problem of fitting `series` with e0 fixed to `fixed_e0`, or free, and emax
+    /// within `emax_bounds`.
+    pub(super) fn new(series: &'a Series, fixed_e0: Option<f64>, emax_bounds: (f64, f64)) -> Self {
         ProjectedHillProblem {
             series,
             fixed_e0,
+            emax_bounds,
             evaluation: RefCell::new(Projection {
                 fractions: Fractions::new(series),
                 levels: (f64::NAN, f64::NAN),
@@ -115,13 +120,25 @@ impl<'a> ProjectedHillProblem<'a> {
     }
 
     /// The least-squares levels at these fractions; when they are not identifiable (every
-    /// fraction 0 to rounding, so emax has no influence), the flat line: emax = e0, e0 the
-    /// fixed value or the weighted mean response.
+    /// fraction 0 to rounding, so emax has no influence), the flat line: emax = e0 (within
+    /// its bounds), e0 the fixed value or the weighted mean response.
     fn levels(&self, fractions: &[f64]) -> (f64, f64) {
-        optimal_levels(self.series.points(), fractions, self.fixed_e0).unwrap_or_else(|| {
+        let (lower, upper) = self.emax_bounds;
+        optimal_levels(
+            self.series.points(),
+            fractions,
+            self.fixed_e0,
+            self.emax_bounds,
+        )
+        .unwrap_or_else(|| {
             let level = self.fixed_e0.unwrap_or(self.series.weighted_mean());
-            (level, level)
+            (level, level.clamp(lower, upper))
         })
+    }
+
+    /// True when emax sits on one of its bounds.
+    fn emax_held(&self, emax: f64) -> bool {
+        emax == self.emax_bounds.0 || emax == self.emax_bounds.1
     }
 
     /// The full parameters at the optimal levels of `shape`: what the fit reports.
@@ -146,10 +163,18 @@ impl LeastSquares<2> for ProjectedHillProblem<'_> {
         let (e0, emax) = projection.levels;
         let full = [e0, emax, shape[0], shape[1]];
         let fractions = &projection.fractions.values;
-        // A fixed e0 has no row or column: the full problem is then in 3 parameters.
+        let emax_free = !self.emax_held(emax);
+        // A fixed e0 has no row or column: the full problem is then in 3 parameters, emax
+        // first.
         match self.fixed_e0 {
-            Some(_) => project_levels(&level_normal_equations::<3>(self.series, &full, fractions)),
-            None => project_levels(&level_normal_equations::<4>(self.series, &full, fractions)),
+            Some(_) => {
+                let full = level_normal_equations::<3>(self.series, &full, fractions);
+                project_levels(&full, [emax_free, false])
+            }
+            None => {
+                let full = level_normal_equations::<4>(self.series, &full, fractions);
+                project_levels(&full, [true, emax_free])
+            }
         }
     }
 }
@@ -230,40 +255,54 @@ fn level_normal_equations<const M: usize>(
 
 /// The normal equations of the projected problem in (log10 ec50, hill) from the full
 /// problem's in M parameters, the M − 2 levels first and the shape last (lower triangle
-/// filled): the levels' block is eliminated from JᵀWJ and JᵀWr (Schur complement). When
-/// the levels' block is singular (they are not identifiable) the shape's own entries are
-/// kept.
-fn project_levels<const M: usize>(full: &NormalEquations<M>) -> NormalEquations<2> {
+/// filled): the block of the levels marked in `eliminate` is eliminated from JᵀWJ and JᵀWr
+/// (Schur complement); a level not marked is held, its rows and columns left out. When the
+/// eliminated block is singular (the levels are not identifiable) the shape's own entries
+/// are kept.
+fn project_levels<const M: usize>(
+    full: &NormalEquations<M>,
+    eliminate: [bool; 2],
+) -> NormalEquations<2> {
     let levels = M - 2;
     let jtj = &full.jtj;
-    // The inverse of the levels' block, symmetric, over indices 0..levels.
+    // The indices of the eliminated levels, and their count.
+    let mut eliminated = [0usize; 2];
+    let mut count = 0;
+    for (level, &marked) in eliminate.iter().enumerate().take(levels) {
+        if marked {
+            eliminated[count] = level;
+            count += 1;
+        }
+    }
+    // The inverse of the eliminated block, symmetric, over positions 0..count.
     let mut inverse = [[0.0; 2]; 2];
-    if levels == 2 {
-        let determinant = jtj[0][0] * jtj[1][1] - jtj[1][0] * jtj[1][0];
-        if determinant > SINGULAR_LEVELS * jtj[0][0] * jtj[1][1] {
-            inverse[0][0] = jtj[1][1] / determinant;
-            inverse[1][1] = jtj[0][0] / determinant;
-            inverse[0][1] = -jtj[1][0] / determinant;
+    if count == 2 {
+        let (a, b) = (eliminated[0], eliminated[1]);
+        let determinant = jtj[a][a] * jtj[b][b] - jtj[b][a] * jtj[b][a];
+        if determinant > SINGULAR_LEVELS * jtj[a][a] * jtj[b][b] {
+            inverse[0][0] = jtj[b][b] / determinant;
+            inverse[1][1] = jtj[a][a] / determinant;
+            inverse[0][1] = -jtj[b][a] / determinant;
             inverse[1][0] = inverse[0][1];
         }
-    } else if jtj[0][0] > 0.0 {
-        inverse[0][0] = 1.0 / jtj[0][0];
+    } else if count == 1 && jtj[eliminated[0]][eliminated[0]] > 0.0 {
+        inverse[0][0] = 1.0 / jtj[eliminated[0]][eliminated[0]];
     }
     let mut projected = NormalEquations::zero();
     projected.cost = full.cost;
-    // For each shape parameter, (JᵀWJ)ₗₗ⁻¹ times its coupling to the levels.
+    // For each shape parameter, the eliminated block's inverse times its coupling to them.
     let weights: [[f64; 2]; 2] = std::array::from_fn(|index| {
         let row = levels + index;
         let mut weights = [0.0; 2];
-        for (k, weight) in weights.iter_mut().enumerate().take(levels) {
-            *weight = (0..levels).fold(0.0, |sum, l| sum + inverse[k][l] * jtj[row][l]);
+        for (k, weight) in weights.iter_mut().enumerate().take(count) {
+            *weight = (0..count).fold(0.0, |sum, l| sum + inverse[k][l] * jtj[row][eliminated[l]]);
         }
         weights
     });
     for (index, weights) in weights.iter().enumerate() {
         let row = levels + index;
         let reduce = |start: f64, other: &[f64; M]| {
-            (0..levels).fold(start, |value, k| value - weights[k] * other[k])
+            (0..count).fold(start, |value, k| value - weights[k] * other[eliminated[k]])
         };
         projected.jtr[index] = reduce(full.jtr[row], &full.jtr);
         for column_index in 0..=index {
@@ -281,6 +320,9 @@ mod tests {
     use super::*;
     use crate::curve::{FitOptions, FitStatus, HillCurve};
     use crate::data::Observation;
+
+    /// emax bounds that never bind.
+    const UNBOUNDED: (f64, f64) = (f64::NEG_INFINITY, f64::INFINITY);
 
     /// Closed-form least squares on exact data recovers the levels up to rounding of a few
     /// sums of 8 products.
@@ -306,7 +348,7 @@ mod tests {
     fn projected_levels_are_the_generating_ones_on_exact_data() {
         let truth = HillCurve::new(5.0, 70.0, 0.3, 1.4).unwrap();
         let series = Series::new(&series_of(&truth, 0.0), Some(5.0)).unwrap();
-        let problem = ProjectedHillProblem::new(&series, Some(5.0));
+        let problem = ProjectedHillProblem::new(&series, Some(5.0), UNBOUNDED);
         // log10(ec50 / scale), with the scale the geometric centre of 0.01 and 10.
         let log_ec50 = 0.3f64.log10() - 0.5 * (0.01f64.log10() + 10f64.log10());
         let shape = [log_ec50, 1.4];
@@ -321,7 +363,7 @@ mod tests {
         let truth = HillCurve::new(12.0, 85.0, 0.5, 1.1).unwrap();
         for fixed_e0 in [None, Some(12.0)] {
             let series = Series::new(&series_of(&truth, 4.0), fixed_e0).unwrap();
-            let problem = ProjectedHillProblem::new(&series, fixed_e0);
+            let problem = ProjectedHillProblem::new(&series, fixed_e0, UNBOUNDED);
             assert_gradient_is_the_derivative(&problem, [0.4, 1.6]);
         }
     }
@@ -360,7 +402,7 @@ mod tests {
         let fit = FitOptions::default()
             .fit_with_fixed_e0(&series_of(&truth, 0.0), 3.0)
             .unwrap();
-        assert_eq!(fit.status(), FitStatus::Converged);
+        assert_eq!(fit.status(), FitStatus::CONVERGED);
         let curve = fit.curve().unwrap();
         // Noise-free data: the fit is exact up to the solver's convergence tolerance.
         for (got, want) in [

@@ -3,7 +3,7 @@
 //! the box the scaled parameters are fitted in.
 
 use super::fit::{FitError, FitOptions};
-use super::hill::ScaledParameters;
+use super::hill::{ScaledParameters, EMAX};
 use crate::data::{is_valid_response, Observation};
 
 /// ec50 stays within 10^±this in the drug's own unit, whatever the margin: inside the range
@@ -158,6 +158,11 @@ impl Series {
         self.n_points
     }
 
+    /// Σ over every well of (y − ȳ)²: the residual sum of squares of a constant.
+    pub(super) fn total_sum_of_squares(&self) -> f64 {
+        self.total_sum_of_squares
+    }
+
     /// 1 − rss/tss over every well; NaN when the responses do not vary.
     pub(super) fn r_squared(&self, rss: f64) -> f64 {
         if self.total_sum_of_squares > 0.0 {
@@ -207,8 +212,8 @@ impl Series {
             .collect()
     }
 
-    /// The box of the scaled parameters under `options`: e0 and emax free, log10 ec50
-    /// within the tested doses ± the margin, hill within its bounds.
+    /// The box of the scaled parameters under `options`: e0 free, emax within its bounds,
+    /// log10 ec50 within the tested doses ± the margin, hill within its bounds.
     ///
     /// The margin stops where ec50 would leave [`REPRESENTABLE_EC50_DECADES`] in the drug's
     /// own unit (never inside the tested doses): beyond it the fitted ec50 would overflow to
@@ -217,18 +222,19 @@ impl Series {
         let (lowest, highest) = self.log_dose_range;
         let margin = options.ec50_margin_decades;
         let (hill_lower, hill_upper) = options.hill_bounds;
+        let (emax_lower, emax_upper) = options.emax_bounds;
         let representable_lower = -REPRESENTABLE_EC50_DECADES - self.log10_scale;
         let representable_upper = REPRESENTABLE_EC50_DECADES - self.log10_scale;
         Bounds {
             lower: [
                 f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
+                emax_lower,
                 (lowest - margin).max(lowest.min(representable_lower)),
                 hill_lower,
             ],
             upper: [
                 f64::INFINITY,
-                f64::INFINITY,
+                emax_upper,
                 (highest + margin).min(highest.max(representable_upper)),
                 hill_upper,
             ],
@@ -252,6 +258,11 @@ impl Bounds {
     /// The upper bounds.
     pub(super) fn upper(&self) -> &ScaledParameters {
         &self.upper
+    }
+
+    /// The bounds of emax, lower first.
+    pub(super) fn emax(&self) -> (f64, f64) {
+        (self.lower[EMAX], self.upper[EMAX])
     }
 
     /// Clips parameters into the box.

@@ -117,7 +117,9 @@ pub(super) fn retry_starts(
                     })
                 })),
             }
-            if let Some((rss, parameters)) = best_levels(series, fixed_e0, shape, &fractions) {
+            if let Some((rss, parameters)) =
+                best_levels(series, bounds, fixed_e0, shape, &fractions)
+            {
                 scored.push((rss, parameters));
             }
         }
@@ -145,17 +147,18 @@ fn grid_decays(series: &Series, log_ec50: f64, decays: &mut Vec<(f64, bool)>) {
 }
 
 /// For fixed (log10 ec50, hill) in `shape`, whose effect fractions at the points are
-/// `fractions`, the least-squares e0 and emax (emax only when e0 is fixed) and the
-/// weighted residual sum of squares; None when the levels are not identifiable
-/// ([`optimal_levels`]).
+/// `fractions`, the least-squares e0 and emax (emax only when e0 is fixed; emax within
+/// its bounds) and the weighted residual sum of squares; None when the levels are not
+/// identifiable ([`optimal_levels`]).
 fn best_levels(
     series: &Series,
+    bounds: &Bounds,
     fixed_e0: Option<f64>,
     shape: ScaledParameters,
     fractions: &[f64],
 ) -> Option<(f64, ScaledParameters)> {
     let points = series.points();
-    let (e0, emax) = optimal_levels(points, fractions, fixed_e0)?;
+    let (e0, emax) = optimal_levels(points, fractions, fixed_e0, bounds.emax())?;
     let rss = points
         .iter()
         .zip(fractions.iter())

@@ -454,6 +454,13 @@ impl Wells {
     fn at(&self, cell: usize) -> &[f64] {
         &self.values[self.offsets[cell]..self.offsets[cell + 1]]
     }
+
+    /// The cell (row-major index) of the well at `index` in `values`.
+    fn cell_of(&self, index: usize) -> usize {
+        self.offsets
+            .partition_point(|&offset| offset <= index)
+            .saturating_sub(1)
+    }
 }
 
 /// One dose-response matrix: drug1 along rows, drug2 along columns, doses sorted ascending
@@ -611,6 +618,79 @@ impl Block {
         (min, max)
     }
 
+    /// The same block with every well's response replaced, in the order of the block's
+    /// wells (cells row-major, each cell's wells in input order, as [`Block::wells_at`]
+    /// gives them): what a bootstrap builds for each of its draws. Cell means, counts and
+    /// standard deviations are computed as [`BlockBuilder::build`] does.
+    ///
+    /// # Errors
+    /// [`BlockError::InvalidResponse`] when the number of responses is not the block's
+    /// number of wells (its response is NaN then), or a response is not finite or beyond
+    /// ±[`MAX_RESPONSE_MAGNITUDE`].
+    pub fn with_responses(&self, responses: Vec<f64>) -> Result<Block, BlockError> {
+        let columns = self.cells.ncols();
+        let invalid = |index: usize, response: f64| {
+            let cell = self.wells.cell_of(index);
+            BlockError::InvalidResponse {
+                block_id: self.id.clone(),
+                conc1: self.doses[0]
+                    .get(cell / columns.max(1))
+                    .copied()
+                    .unwrap_or(f64::NAN),
+                conc2: self.doses[1]
+                    .get(cell % columns.max(1))
+                    .copied()
+                    .unwrap_or(f64::NAN),
+                response,
+            }
+        };
+        if responses.len() != self.wells.values.len() {
+            return Err(invalid(0, f64::NAN));
+        }
+        if let Some(index) = responses.iter().position(|&r| !is_valid_response(r)) {
+            return Err(invalid(index, responses[index]));
+        }
+        let mut cells = self.cells.clone();
+        for (cell, stats) in cells.iter_mut().enumerate() {
+            let values = &responses[self.wells.offsets[cell]..self.wells.offsets[cell + 1]];
+            if values.is_empty() {
+                continue;
+            }
+            // Welford's update in well order, as the builder computes them.
+            let (mut mean, mut m2) = (0.0, 0.0);
+            for (count, &response) in values.iter().enumerate() {
+                let delta = response - mean;
+                mean += delta / (count + 1) as f64;
+                m2 += delta * (response - mean);
+            }
+            let n = values.len();
+            stats.mean = mean;
+            stats.sd = if n > 1 {
+                (m2 / (n - 1) as f64).sqrt()
+            } else {
+                0.0
+            };
+        }
+        Ok(Block {
+            id: self.id.clone(),
+            drugs: self.drugs.clone(),
+            doses: self.doses.clone(),
+            cells,
+            wells: Wells {
+                values: responses,
+                offsets: self.wells.offsets.clone(),
+            },
+            metadata: self.metadata.clone(),
+            off_grid: self.off_grid.clone(),
+            notes: self.notes.clone(),
+        })
+    }
+
+    /// Every well's response, in the order [`Block::with_responses`] takes them.
+    pub fn well_responses(&self) -> &[f64] {
+        &self.wells.values
+    }
+
     /// The same block with the roles of the drugs swapped (the matrix transposed).
     pub fn transpose(&self) -> Block {
         let cells = self.cells.t().to_owned();
@@ -706,6 +786,29 @@ mod tests {
         assert_eq!(transposed.wells_at(1, 1), &[30.0, 10.0, 20.0]);
         assert_eq!(transposed.wells_at(1, 0), &[7.0]);
         assert!(transposed.wells_at(0, 1).is_empty());
+    }
+
+    #[test]
+    fn responses_are_replaced_well_by_well() {
+        let mut builder = BlockBuilder::new("b", drug("a"), drug("b"));
+        builder
+            .well(1.0, 0.0, 10.0)
+            .well(0.0, 0.0, 0.0)
+            .well(1.0, 0.0, 20.0);
+        let block = builder.build().unwrap();
+        // Cells row-major: (0, 0) holds one well, (1, 0) two, in input order.
+        assert_eq!(block.well_responses(), &[0.0, 10.0, 20.0]);
+        let replaced = block.with_responses(vec![1.0, 30.0, 50.0]).unwrap();
+        let cell = replaced.cell_at(1.0, 0.0).unwrap();
+        // mean(30, 50) = 40, sd = √((100 + 100)/1).
+        assert_eq!((cell.n, cell.mean), (2, 40.0));
+        assert!((cell.sd - 200f64.sqrt()).abs() < 1e-12);
+        assert_eq!(replaced.wells_at(1, 0), &[30.0, 50.0]);
+        assert!(block.with_responses(vec![1.0]).is_err());
+        assert!(matches!(
+            block.with_responses(vec![1.0, f64::NAN, 2.0]),
+            Err(BlockError::InvalidResponse { conc1, .. }) if conc1 == 1.0
+        ));
     }
 
     #[test]

@@ -179,15 +179,21 @@ impl Grouping {
     /// controls that look like the other response kind, missing responses, blocks with no
     /// measured well, units converted and doses merged. Complete once every row was read.
     pub(super) fn warnings(&self) -> Vec<InputProblem> {
-        let mut warnings = self
-            .checks
-            .warnings(&self.file, &self.mapping, self.convention);
+        let mut warnings = self.misread_warnings();
         warnings.extend(self.notes.warnings(
             &self.file,
             &self.mapping.response().header,
             self.tolerance,
         ));
         warnings
+    }
+
+    /// The warnings that say the input is probably misread (responses far outside the
+    /// percent scale, controls that look like another reading): the first of
+    /// [`Grouping::warnings`](Self::warnings).
+    pub(super) fn misread_warnings(&self) -> Vec<InputProblem> {
+        self.checks
+            .warnings(&self.file, &self.mapping, self.convention)
     }
 
     /// Builds a closed block: its units made one per drug, its metadata, the single agents

@@ -15,7 +15,9 @@ use super::schema::ColumnMapping;
 pub const PLAUSIBLE_RESPONSE_LIMIT: f64 = 1000.0;
 
 /// Control wells averaging above this % inhibition are closer to full effect (100 %) than to
-/// no effect (0 %), where untreated wells belong: the column looks like the other kind.
+/// no effect (0 %), where untreated wells belong: the column is probably misread. A reading
+/// that puts them within ± this of 0 (the other response kind, or a fraction) is the one
+/// suggested.
 const CONTROL_MIDPOINT: f64 = 50.0;
 
 /// A control mean, read back in the input's own convention, within this distance of 1 reads
@@ -119,18 +121,34 @@ impl ResponseChecks {
             ResponseKind::Inhibition => ResponseKind::Viability,
             ResponseKind::Viability => ResponseKind::Inhibition,
         };
+        // What the controls would be under each other reading of the same numbers: only a
+        // reading that puts them near 0 % inhibition is worth suggesting.
+        let as_other = ResponseConvention {
+            kind: other,
+            scale: convention.scale,
+        }
+        .to_inhibition(as_written);
         let looks_like = if convention.kind == ResponseKind::Viability
             && convention.scale == ResponseScale::Percent
             && (as_written - 1.0).abs() <= FRACTION_CONTROL_SPREAD
         {
             "viability as a fraction; if it is, pass --fraction".to_string()
-        } else if stated {
+        } else if as_other.abs() <= CONTROL_MIDPOINT && stated {
             format!(
                 "{other}; if it is, rename the column to {other} \
                  (or to response and pass --response {other})"
             )
-        } else {
+        } else if as_other.abs() <= CONTROL_MIDPOINT {
             format!("{other}; if it is, pass --response {other}")
+        } else {
+            format!(
+                "neither {kind} nor {other} (read as {other}, they would average \
+                 {as_other:.1} % inhibition): the responses may be negated, offset, or not \
+                 normalised to the untreated controls; normalise them to percent of the \
+                 controls' signal",
+                kind = convention.kind,
+                as_other = as_other,
+            )
         };
         Some(InputProblem {
             file: file.to_string(),

@@ -95,6 +95,11 @@ pub struct ReadScreen {
     /// the percent scale, controls that look like the other response kind, missing
     /// responses, converted units and merged doses (see [`BlockReader::warnings`]).
     pub warnings: Vec<InputProblem>,
+    /// Those of `warnings` that say the input is probably misread (responses far outside
+    /// the percent scale, controls that look like another reading): the numbers are then
+    /// likely wrong, where the other warnings say what reading did
+    /// ([`BlockReader::misread_warnings`]).
+    pub misread_warnings: Vec<InputProblem>,
     /// The layout read.
     pub layout: Layout,
     /// The sheet read, for a workbook.
@@ -126,6 +131,7 @@ pub fn read_screen(
         blocks.push(block);
     }
     let warnings = reader.warnings();
+    let misread_warnings = reader.misread_warnings();
     let monotherapy = reader
         .monotherapy
         .as_ref()
@@ -135,6 +141,7 @@ pub fn read_screen(
         mapping: Rc::unwrap_or_clone(reader.table.mapping),
         convention: reader.table.convention,
         warnings,
+        misread_warnings,
         layout: reader.table.layout,
         sheet: reader.table.sheet,
         key: Rc::unwrap_or_clone(reader.table.key),
@@ -450,6 +457,14 @@ impl BlockReader {
             warnings.extend(table.warnings());
         }
         warnings
+    }
+
+    /// Those of [`BlockReader::warnings`] that say the input is probably misread:
+    /// responses far outside the percent scale, or controls that look like another reading
+    /// (a fraction, the other response kind, responses not normalised). Complete once
+    /// every row was read.
+    pub fn misread_warnings(&self) -> Vec<InputProblem> {
+        self.grouping.misread_warnings()
     }
 
     /// The next block, or `None` after the last one.

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use ndarray::Array2;
 
 use super::ModelError;
-use crate::curve::{FitError, FitOptions, HillFit};
+use crate::curve::{FitEnding, FitError, FitOptions, HillCurve, HillFit};
 use crate::data::{Block, DrugRole};
 
 /// The fit of one row or column of a block (ZIP's slice fits): the varied drug's doses
@@ -68,12 +68,30 @@ pub struct MonotherapyValue {
     pub source: MonotherapySource,
 }
 
+/// Where each fit of a block starts: curves fitted to similar data (the observed block's,
+/// when a bootstrap refits each of its resampled blocks), so that the solver starts next
+/// to the answer instead of from a guess read off the data
+/// ([`FitOptions::fit_from`](crate::curve::FitOptions::fit_from)).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WarmStarts {
+    /// Each drug's monotherapy 4PL (for an inactive drug, the curve its activity test
+    /// weighed), drug1 first.
+    monotherapy: [Option<HillCurve>; 2],
+    /// Each drug's activity decision (active: true), held instead of tested again
+    /// ([`FitOptions::fit_holding_activity`](crate::curve::FitOptions::fit_holding_activity));
+    /// None: tested.
+    activity: [Option<bool>; 2],
+    /// Each slice's curve, by the fixed drug, then by the fixed dose's index.
+    slices: [Vec<Option<HillCurve>>; 2],
+}
+
 /// One block with its observed means and lazily computed, shared fits.
 #[derive(Debug)]
 pub struct BlockContext<'a> {
     block: &'a Block,
     fit_options: FitOptions,
     observed: Array2<f64>,
+    starts: WarmStarts,
     monotherapy_fits: [OnceCell<Result<HillFit, FitError>>; 2],
     monotherapy_values: [OnceCell<Vec<MonotherapyValue>>; 2],
     slice_fits: [OnceCell<Vec<Option<SliceFit>>>; 2],
@@ -83,9 +101,19 @@ impl<'a> BlockContext<'a> {
     /// The context of a block; every fit uses `fit_options` (slice fits also fix e0, each
     /// to its own observed value).
     pub fn new(block: &'a Block, fit_options: &FitOptions) -> BlockContext<'a> {
+        BlockContext::with_warm_starts(block, fit_options, WarmStarts::default())
+    }
+
+    /// The context of a block whose fits start from `starts` (see [`WarmStarts`]).
+    pub fn with_warm_starts(
+        block: &'a Block,
+        fit_options: &FitOptions,
+        starts: WarmStarts,
+    ) -> BlockContext<'a> {
         BlockContext {
             block,
             fit_options: fit_options.clone(),
+            starts,
             observed: block.cells().mapv(|cell| {
                 if cell.is_measured() {
                     cell.mean
@@ -102,6 +130,40 @@ impl<'a> BlockContext<'a> {
     /// The block.
     pub fn block(&self) -> &'a Block {
         self.block
+    }
+
+    /// This block's fits as starts for a block like it (every fit is made first): the
+    /// monotherapy 4PLs, each drug's activity decision (held by the fits started from
+    /// here) and every slice's curve.
+    pub fn warm_starts(&self) -> WarmStarts {
+        let activity = DrugRole::BOTH.map(|role| {
+            self.monotherapy_series_fit(role)
+                .as_ref()
+                .ok()
+                .map(|fit| fit.status().ending() != FitEnding::Inactive)
+        });
+        let monotherapy = DrugRole::BOTH.map(|role| {
+            self.monotherapy_series_fit(role)
+                .as_ref()
+                .ok()
+                .and_then(|fit| fit.tested_curve().copied())
+        });
+        let slices = DrugRole::BOTH.map(|fixed| {
+            self.slice_fits(fixed)
+                .iter()
+                .map(|slice| {
+                    slice
+                        .as_ref()
+                        .and_then(|slice| slice.result.as_ref().ok())
+                        .and_then(|fit| fit.curve().copied())
+                })
+                .collect()
+        });
+        WarmStarts {
+            monotherapy,
+            activity,
+            slices,
+        }
     }
 
     /// Mean observed response per cell, % inhibition; NaN where the well is missing.
@@ -205,8 +267,16 @@ impl<'a> BlockContext<'a> {
     /// The fit of a drug's monotherapy series as [`BlockContext::monotherapy_fit`] makes
     /// it, computed on first use; a drug without a series is [`FitError::NoData`].
     pub fn monotherapy_series_fit(&self, role: DrugRole) -> &Result<HillFit, FitError> {
-        self.monotherapy_fits[role.index()]
-            .get_or_init(|| self.fit_options.fit(&self.block.monotherapy(role)))
+        self.monotherapy_fits[role.index()].get_or_init(|| {
+            let start = self.starts.monotherapy[role.index()].as_ref();
+            let series = self.block.monotherapy(role);
+            match self.starts.activity[role.index()] {
+                Some(active) => self
+                    .fit_options
+                    .fit_holding_activity(&series, start, active),
+                None => self.fit_options.fit_from(&series, start),
+            }
+        })
     }
 
     /// The fits of every slice with `fixed` held at a positive dose, indexed by that
@@ -236,10 +306,14 @@ impl<'a> BlockContext<'a> {
             });
         let result = match anchor {
             None => Err(SliceError::MissingAnchor),
-            Some(e0) => self
-                .fit_options
-                .fit_with_fixed_e0(&series, e0)
-                .map_err(SliceError::from),
+            Some(e0) => {
+                let start = self.starts.slices[fixed.index()]
+                    .get(fixed_index)
+                    .and_then(Option::as_ref);
+                self.fit_options
+                    .fit_with_fixed_e0_from(&series, e0, start)
+                    .map_err(SliceError::from)
+            }
         };
         SliceFit {
             fixed,

@@ -18,9 +18,27 @@
 //! drug never reaches alone) and on the far side of e0 it is 0 (the Loewe inverse,
 //! [`loewe_equivalent_dose`](super::loewe_equivalent_dose)). y* is solved to full
 //! precision by a bracketed, safeguarded Newton iteration ([`loewe_reference`]), not
-//! searched on a grid as SynergyFinder 3 does. Where the equation has no solution (the
-//! two curves move in opposite directions, or neither moves) [`LoeweUndefined`] says what
-//! the reference is; by default there is none and the cell is counted. The combination
+//! searched on a grid as SynergyFinder 3 does.
+//!
+//! **Inactive drugs.** A drug whose monotherapy 4PL fits no better than a constant is
+//! *inactive* (the activity test of [`FitOptions::fit`](crate::curve::FitOptions::fit)) and
+//! fitted as a flat line; so is a drug with constant responses. An inactive drug has no
+//! equivalent dose for any effect (Xi = +∞: its term xi/Xi is 0), so the reference is the
+//! active drug's fitted response at its own dose:
+//!
+//! ```text
+//! drug2 inactive:  reference = f1(x1)        (drug1 inactive: f2(x2))
+//! both inactive:   reference = (n1·L1 + n2·L2)/(n1 + n2)
+//! ```
+//!
+//! where Li is drug i's flat level (its mean response) and ni its wells: the common level
+//! of two drugs that do nothing, each weighted by the wells that estimate it. Without this
+//! rule the noisy fit of a drug that does nothing slopes slightly the other way from its
+//! partner's, and the equation has no solution anywhere.
+//!
+//! Where the equation has no solution (two active curves moving in opposite directions)
+//! [`LoeweUndefined`] says what the reference is; by default there is none and the cell
+//! is counted, and a block with no cell scored says which drug rises and which falls. The combination
 //! index, written once for Loewe cells and the isobologram
 //! ([`loewe_combination_index`](super::loewe_combination_index)), is undefined (NaN) where y
 //! is at or beyond a drug's e0 or where neither drug alone reaches y. Monotherapy and
@@ -34,7 +52,8 @@ use ndarray::Array2;
 use super::index::loewe_combination_index;
 use super::{
     BlockContext, CellColumn, CellValue, ModelError, ModelOptions, ReferenceModel,
-    ReferenceSurface, SummaryColumn, SummaryValue, STANDARD_CELL_COLUMNS, STANDARD_SUMMARY_COLUMNS,
+    ReferenceSurface, SummaryColumn, SummaryValue, INTERVAL_CELL_COLUMNS, STANDARD_CELL_COLUMNS,
+    STANDARD_SUMMARY_COLUMNS,
 };
 use crate::curve::{CurveShape, HillCurve, HillFit};
 use crate::data::DrugRole;
@@ -42,10 +61,11 @@ use crate::data::DrugRole;
 /// What to use as the Loewe reference where the additivity equation has no solution.
 ///
 /// The equation has a solution whenever both fitted monotherapies move the same way
-/// (both rising or both falling, or one flat): synergist extends each inverse as Loewe
-/// additivity for partial agonists does (a dose of 0 for effects a drug shows without
-/// being added, +∞ for effects it never reaches). It has none when the two curves move in
-/// opposite directions, or when both are flat.
+/// (both rising or both falling, or one inactive), and both inactive drugs have their
+/// common level (module docs): synergist extends each inverse as Loewe additivity for
+/// partial agonists does (a dose of 0 for effects a drug shows without being added, +∞
+/// for effects it never reaches). It has none when the two curves move in opposite
+/// directions.
 ///
 /// The default is [`LoeweUndefined::Nan`]: such a cell has no Loewe reference, so it is
 /// left out of the block mean and counted (`loewe_undefined`). Substituting another
@@ -112,7 +132,9 @@ impl FromStr for LoeweUndefined {
 /// # Formula
 /// reference(x1, x2) = y* solving x1/X1(y*) + x2/X2(y*) = 1, where Xi(y) is the dose of
 /// drug i alone that gives y ([`HillCurve::equivalent_dose`]); solved to full precision by
-/// a bracketed, safeguarded Newton iteration ([`loewe_reference`]).
+/// a bracketed, safeguarded Newton iteration ([`loewe_reference`]). An inactive (flat)
+/// drug contributes no equivalent dose: the reference is the other drug's fitted response
+/// at its dose, and with both inactive their common level (the module's docs).
 /// Combination index at the observed y: CI = x1/X1(y) + x2/X2(y) (< 1 synergy,
 /// [`loewe_combination_index`](super::loewe_combination_index)), undefined where y is at or
 /// beyond a drug's e0 (Xi = 0) or where neither drug alone reaches y. Where
@@ -125,22 +147,33 @@ pub struct Loewe;
 /// (`loewe_ci`).
 pub const COMBINATION_INDEX: &str = "ci";
 
-/// Loewe's cell columns: reference, synergy, then the combination index.
-const CELL_COLUMNS: [CellColumn; 3] = [
+/// Loewe's cell columns: reference, synergy, the combination index (`loewe_ci`), then the
+/// synergy's interval (`loewe_ci_low`, …: a *confidence* interval, written only with a
+/// bootstrap).
+const CELL_COLUMNS: [CellColumn; 7] = [
     STANDARD_CELL_COLUMNS[0],
     STANDARD_CELL_COLUMNS[1],
     CellColumn {
         suffix: COMBINATION_INDEX,
         value: CellValue::Extra(COMBINATION_INDEX),
     },
+    INTERVAL_CELL_COLUMNS[0],
+    INTERVAL_CELL_COLUMNS[1],
+    INTERVAL_CELL_COLUMNS[2],
+    INTERVAL_CELL_COLUMNS[3],
 ];
 
 /// Loewe's block columns: the standard ones, then the count of cells where its equation
 /// has no solution (`loewe_undefined`).
-const SUMMARY_COLUMNS: [SummaryColumn; 4] = [
+const SUMMARY_COLUMNS: [SummaryColumn; 9] = [
     STANDARD_SUMMARY_COLUMNS[0],
     STANDARD_SUMMARY_COLUMNS[1],
     STANDARD_SUMMARY_COLUMNS[2],
+    STANDARD_SUMMARY_COLUMNS[3],
+    STANDARD_SUMMARY_COLUMNS[4],
+    STANDARD_SUMMARY_COLUMNS[5],
+    STANDARD_SUMMARY_COLUMNS[6],
+    STANDARD_SUMMARY_COLUMNS[7],
     SummaryColumn {
         suffix: "undefined",
         value: SummaryValue::Fallback,
@@ -152,9 +185,12 @@ const SUMMARY_COLUMNS: [SummaryColumn; 4] = [
 pub enum LoeweSolution {
     /// The additive response y*.
     Solved(f64),
-    /// No solution: the curves move in opposite directions, or neither moves.
+    /// No solution: the two drugs' curves move in opposite directions.
     Undefined,
 }
+
+/// Why the Loewe equation of a block has no solution: which drug rises and which falls.
+const OPPOSITE_DIRECTIONS: [&str; 2] = ["drug1 rises, drug2 falls", "drug1 falls, drug2 rises"];
 
 impl ReferenceModel for Loewe {
     fn name(&self) -> &'static str {
@@ -220,11 +256,16 @@ impl ReferenceModel for Loewe {
                 loewe_combination_index([fit1, fit2], [dose1, dose2], observed[(row, column)]);
         }
         surface.extras.push((COMBINATION_INDEX, index));
+        surface.undefined_reason = equation.undefined_reason();
         Ok(surface)
     }
 }
 
 /// Solves the Loewe additivity equation x1/X1(y) + x2/X2(y) = 1 for y at doses x1, x2 > 0.
+///
+/// One drug inactive (a flat fit): the other's fitted response at its dose. Both inactive:
+/// their common level, (n1·L1 + n2·L2)/(n1 + n2) with Li the flat levels and ni the wells
+/// fitted (a curve with emax = e0 counts as flat at e0). Opposite directions: undefined.
 ///
 /// Both curves rising (or one flat): g(y) = x1/X1(y) + x2/X2(y) − 1 falls monotonically,
 /// so the root is unique. It is bracketed by the fitted curves themselves: g ≥ 0 at
@@ -249,8 +290,11 @@ const CONVERGED_RESIDUAL: f64 = 1e-9;
 struct LoeweEquation {
     /// The moving curves, mirrored (y → −y) to rise when they fall.
     oriented: [Option<HillCurve>; 2],
-    /// +1 for rising curves, −1 for falling ones; None when the equation has no solution.
+    /// +1 for rising curves, −1 for falling ones; None when the equation has no solution
+    /// or neither drug moves.
     direction: Option<f64>,
+    /// The common level of two inactive drugs, the reference at every dose pair.
+    common_level: Option<f64>,
     /// 1e-12 of the larger response span, at least 1e-12.
     tolerance: f64,
 }
@@ -263,6 +307,15 @@ impl LoeweEquation {
             (Some(a), Some(b)) if rising(&a) != rising(&b) => None,
             (Some(curve), _) | (None, Some(curve)) => Some(if rising(&curve) { 1.0 } else { -1.0 }),
         };
+        let common_level = (curves[0].is_none() && curves[1].is_none()).then(|| {
+            let (wells1, wells2) = (fit1.n_points() as f64, fit2.n_points() as f64);
+            let total = wells1 + wells2;
+            if total > 0.0 {
+                (wells1 * fit1.e0() + wells2 * fit2.e0()) / total
+            } else {
+                0.5 * (fit1.e0() + fit2.e0())
+            }
+        });
         let sign = direction.unwrap_or(1.0);
         // Work on rising curves: mirror falling ones and mirror the answer back.
         let oriented = curves.map(|curve| {
@@ -278,8 +331,19 @@ impl LoeweEquation {
         LoeweEquation {
             oriented,
             direction,
+            common_level,
             tolerance: 1e-12 * span.max(1.0),
         }
+    }
+
+    /// Why the equation has no solution at any dose pair, when it has none: which drug
+    /// rises and which falls.
+    fn undefined_reason(&self) -> Option<&'static str> {
+        if self.direction.is_some() || self.common_level.is_some() {
+            return None;
+        }
+        let drug1_rises = self.oriented[0].is_some_and(|curve| rising(&curve));
+        Some(OPPOSITE_DIRECTIONS[usize::from(!drug1_rises)])
     }
 
     /// g(y) = Σ xᵢ/Xᵢ(y) − 1 and its derivative in y.
@@ -316,6 +380,9 @@ impl LoeweEquation {
 
     /// Solves at `doses` given each drug's [`LoeweEquation::bracket_ends`] there.
     fn solve_in(&self, doses: [f64; 2], ends1: (f64, f64), ends2: (f64, f64)) -> LoeweSolution {
+        if let Some(level) = self.common_level {
+            return LoeweSolution::Solved(level);
+        }
         let Some(direction) = self.direction else {
             return LoeweSolution::Undefined;
         };
@@ -436,10 +503,39 @@ mod tests {
             .unwrap();
         let got = solved(loewe_reference(&rising, &flat, 2.0, 5.0));
         assert!((got - rising.response(2.0)).abs() < FITTED);
+        // Two drugs that do nothing: their common level, weighted by wells (5 each here).
+        let other_flat = FitOptions::default()
+            .fit(&[0.0, 1.0, 2.0, 4.0, 8.0].map(|dose| Observation::single(dose, 7.0)))
+            .unwrap();
         assert_eq!(
-            loewe_reference(&flat, &flat, 1.0, 1.0),
-            LoeweSolution::Undefined
+            loewe_reference(&flat, &other_flat, 1.0, 1.0),
+            LoeweSolution::Solved(5.0)
         );
+    }
+
+    #[test]
+    fn an_inactive_partner_contributes_nothing() {
+        // Drug2's noisy series falls a little: its 4PL is no better than a constant (the
+        // activity test), so it is inactive and drug1's curve alone is the reference,
+        // where two curves in opposite directions would have no solution.
+        let rising = exact_fit(&HillCurve::new(0.0, 80.0, 1.0, 1.0).unwrap());
+        let noise = [0.0, 1.5, -2.0, 0.5, -1.0, -2.5, 1.0, -3.0];
+        let series: Vec<Observation> = noise
+            .iter()
+            .enumerate()
+            .map(|(index, &response)| {
+                let dose = if index == 0 {
+                    0.0
+                } else {
+                    0.1 * 3f64.powi(index as i32)
+                };
+                Observation::single(dose, response)
+            })
+            .collect();
+        let inactive = FitOptions::default().fit(&series).unwrap();
+        assert_eq!(inactive.status(), crate::curve::FitStatus::INACTIVE);
+        let got = solved(loewe_reference(&rising, &inactive, 2.0, 5.0));
+        assert!((got - rising.response(2.0)).abs() < FITTED);
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub use chou_talalay::{
     IndexFlag, IndexFlags, IndexProblem, IndexValue, LineDoubt, Ray, RayLevel, DEFAULT_FA_LEVELS,
     DEFAULT_RATIO_TOLERANCE,
 };
-pub use context::{BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit};
+pub use context::{
+    BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit, WarmStarts,
+};
 pub use hsa::Hsa;
 pub use index::{
     combination_index, combination_index_of_fractions, combination_index_with, dose_fractions,
@@ -133,6 +135,22 @@ pub enum CellValue {
     Compared,
     /// One of the model's own surfaces ([`ReferenceSurface::extras`]), by key.
     Extra(&'static str),
+    /// A part of the synergy's confidence interval (written only when a bootstrap computed
+    /// them).
+    Interval(IntervalPart),
+}
+
+/// A part of a confidence interval: its ends and the Monte-Carlo standard error of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntervalPart {
+    /// The lower end (`ci_low`).
+    Low,
+    /// The upper end (`ci_high`).
+    High,
+    /// The Monte-Carlo standard error of the lower end (`ci_low_mcse`).
+    LowError,
+    /// The Monte-Carlo standard error of the upper end (`ci_high_mcse`).
+    HighError,
 }
 
 /// One column a model writes per block: `<model>_<suffix>`.
@@ -151,14 +169,30 @@ pub enum SummaryValue {
     Mean,
     /// Its p-value.
     PValue,
+    /// Its Benjamini–Hochberg q-value across the blocks of the table.
+    QValue,
+    /// A part of the mean's confidence interval (written only when a bootstrap computed
+    /// them).
+    Interval(IntervalPart),
     /// Measured combination cells without a reference.
     Excluded,
     /// Combination cells whose reference came from the model's fallback rule.
     Fallback,
 }
 
-/// The cell columns of most models: `<model>_ref, <model>_synergy`.
-pub const STANDARD_CELL_COLUMNS: [CellColumn; 2] = [
+/// The interval columns of a synergy, each part with its suffix: `ci_low, ci_high,
+/// ci_low_mcse, ci_high_mcse`.
+pub const INTERVAL_PARTS: [(&str, IntervalPart); 4] = [
+    ("ci_low", IntervalPart::Low),
+    ("ci_high", IntervalPart::High),
+    ("ci_low_mcse", IntervalPart::LowError),
+    ("ci_high_mcse", IntervalPart::HighError),
+];
+
+/// The cell columns of most models: `<model>_ref, <model>_synergy`, then the synergy's
+/// interval (`<model>_ci_low, <model>_ci_high, <model>_ci_low_mcse, <model>_ci_high_mcse`,
+/// written only with a bootstrap).
+pub const STANDARD_CELL_COLUMNS: [CellColumn; 6] = [
     CellColumn {
         suffix: "ref",
         value: CellValue::Reference,
@@ -167,10 +201,36 @@ pub const STANDARD_CELL_COLUMNS: [CellColumn; 2] = [
         suffix: "synergy",
         value: CellValue::Synergy,
     },
+    INTERVAL_CELL_COLUMNS[0],
+    INTERVAL_CELL_COLUMNS[1],
+    INTERVAL_CELL_COLUMNS[2],
+    INTERVAL_CELL_COLUMNS[3],
 ];
 
-/// The block columns of most models: `<model>_synergy, <model>_p_value, <model>_excluded`.
-pub const STANDARD_SUMMARY_COLUMNS: [SummaryColumn; 3] = [
+/// A synergy's interval columns in the cell table ([`INTERVAL_PARTS`]).
+pub const INTERVAL_CELL_COLUMNS: [CellColumn; 4] = [
+    CellColumn {
+        suffix: INTERVAL_PARTS[0].0,
+        value: CellValue::Interval(INTERVAL_PARTS[0].1),
+    },
+    CellColumn {
+        suffix: INTERVAL_PARTS[1].0,
+        value: CellValue::Interval(INTERVAL_PARTS[1].1),
+    },
+    CellColumn {
+        suffix: INTERVAL_PARTS[2].0,
+        value: CellValue::Interval(INTERVAL_PARTS[2].1),
+    },
+    CellColumn {
+        suffix: INTERVAL_PARTS[3].0,
+        value: CellValue::Interval(INTERVAL_PARTS[3].1),
+    },
+];
+
+/// The block columns of most models: `<model>_synergy, <model>_p_value,
+/// <model>_q_value`, the mean's interval (written only with a bootstrap), then
+/// `<model>_excluded`.
+pub const STANDARD_SUMMARY_COLUMNS: [SummaryColumn; 8] = [
     SummaryColumn {
         suffix: "synergy",
         value: SummaryValue::Mean,
@@ -178,6 +238,26 @@ pub const STANDARD_SUMMARY_COLUMNS: [SummaryColumn; 3] = [
     SummaryColumn {
         suffix: "p_value",
         value: SummaryValue::PValue,
+    },
+    SummaryColumn {
+        suffix: "q_value",
+        value: SummaryValue::QValue,
+    },
+    SummaryColumn {
+        suffix: INTERVAL_PARTS[0].0,
+        value: SummaryValue::Interval(INTERVAL_PARTS[0].1),
+    },
+    SummaryColumn {
+        suffix: INTERVAL_PARTS[1].0,
+        value: SummaryValue::Interval(INTERVAL_PARTS[1].1),
+    },
+    SummaryColumn {
+        suffix: INTERVAL_PARTS[2].0,
+        value: SummaryValue::Interval(INTERVAL_PARTS[2].1),
+    },
+    SummaryColumn {
+        suffix: INTERVAL_PARTS[3].0,
+        value: SummaryValue::Interval(INTERVAL_PARTS[3].1),
     },
     SummaryColumn {
         suffix: "excluded",
@@ -202,6 +282,9 @@ pub struct ReferenceSurface {
     /// The model's own per-cell surfaces, by key (Loewe's combination index, `ci`); NaN
     /// where undefined. Each is a [`CellValue::Extra`] column.
     pub extras: Vec<(&'static str, Array2<f64>)>,
+    /// Why no combination cell has a reference, when the model knows one reason for all
+    /// of them (Loewe: `drug1 rises, drug2 falls`); None otherwise.
+    pub undefined_reason: Option<&'static str>,
 }
 
 impl ReferenceSurface {
@@ -213,6 +296,7 @@ impl ReferenceSurface {
             compared: None,
             fallback,
             extras: Vec::new(),
+            undefined_reason: None,
         }
     }
 }

@@ -17,13 +17,21 @@
 //! That is 2 + (rows − 1) + (columns − 1) fits per block, each made once, not one per
 //! cell as the Python `synergy` package does (same result, 2 + 2n² fits). Monotherapy and
 //! control cells score 0 ([`crate::score`]).
+//!
+//! **Inactive drugs.** A drug whose monotherapy 4PL fits no better than a constant is
+//! inactive (the activity test of [`FitOptions::fit`](crate::curve::FitOptions::fit)) and
+//! fitted as a flat line at its mean response L: its pi is L at every dose, so the
+//! reference is the Bliss combination of the active drug's fitted response with L (with L
+//! near 0, the active drug's curve), never the noise of a 4PL through a drug that does
+//! nothing. The row and column fits are not tested for activity: they describe the
+//! observed surface, e0 fixed, whatever it does.
 
 use ndarray::Array2;
 
 use super::bliss::bliss_expectation;
 use super::{
     outer, BlockContext, CellColumn, CellValue, ModelError, ModelOptions, ReferenceModel,
-    ReferenceSurface, SliceFit,
+    ReferenceSurface, SliceFit, INTERVAL_CELL_COLUMNS,
 };
 use crate::curve::HillFit;
 use crate::data::DrugRole;
@@ -41,12 +49,13 @@ use crate::data::DrugRole;
 ///
 /// That is 2 + (rows − 1) + (columns − 1) fits per block, each made once in the
 /// [`BlockContext`]. A cell whose row or column could not be fitted is undefined (NaN).
+/// An inactive drug (a flat monotherapy fit) has pi = its mean response at every dose.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Zip;
 
-/// ZIP's cell columns: the row/column-fitted surface (`zip_fit`), then the reference and
-/// the synergy.
-const CELL_COLUMNS: [CellColumn; 3] = [
+/// ZIP's cell columns: the row/column-fitted surface (`zip_fit`), then the reference, the
+/// synergy and its interval (written only with a bootstrap).
+const CELL_COLUMNS: [CellColumn; 7] = [
     CellColumn {
         suffix: "fit",
         value: CellValue::Compared,
@@ -59,6 +68,10 @@ const CELL_COLUMNS: [CellColumn; 3] = [
         suffix: "synergy",
         value: CellValue::Synergy,
     },
+    INTERVAL_CELL_COLUMNS[0],
+    INTERVAL_CELL_COLUMNS[1],
+    INTERVAL_CELL_COLUMNS[2],
+    INTERVAL_CELL_COLUMNS[3],
 ];
 
 impl ReferenceModel for Zip {

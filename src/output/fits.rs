@@ -30,8 +30,12 @@ pub struct FitRow {
     pub rss: Option<f64>,
     /// Wells in the monotherapy series, control included (replicates counted).
     pub n_points: u64,
-    /// `converged`, a bound reached, `flat`, or why no fit was possible.
+    /// `converged`, `inactive`, `flat`, the flags of a doubtful fit joined by `+`
+    /// (`ec50_at_upper_bound+plateau_extrapolated`), or why no fit was possible.
     pub status: String,
+    /// The p-value of the activity test (the 4PL against a constant); undefined when the
+    /// series was not tested.
+    pub activity_p_value: Option<f64>,
     /// Solver iterations.
     pub iterations: Option<u64>,
     /// The drug's concentration unit.
@@ -39,7 +43,7 @@ pub struct FitRow {
 }
 
 /// Column names of the fit table, in order.
-pub const FIT_COLUMNS: [&str; 13] = [
+pub const FIT_COLUMNS: [&str; 14] = [
     "block_id",
     "drug",
     "role",
@@ -51,6 +55,7 @@ pub const FIT_COLUMNS: [&str; 13] = [
     "rss",
     "n_points",
     "status",
+    "activity_p_value",
     "iterations",
     "conc_unit",
 ];
@@ -78,6 +83,7 @@ impl FitRow {
             rss: None,
             n_points,
             status: String::new(),
+            activity_p_value: None,
             iterations: None,
             conc_unit: drug.unit.clone(),
         };
@@ -90,7 +96,8 @@ impl FitRow {
                 r2: Some(hill_fit.r2()).filter(|v| v.is_finite()),
                 rss: Some(hill_fit.rss()),
                 n_points: hill_fit.n_points(),
-                status: hill_fit.status().label().to_string(),
+                status: hill_fit.status().label(),
+                activity_p_value: Some(hill_fit.activity_p_value()).filter(|p| !p.is_nan()),
                 iterations: Some(hill_fit.iterations()),
                 ..base
             },
@@ -101,7 +108,7 @@ impl FitRow {
         }
     }
 
-    fn fields(&self) -> [String; 13] {
+    fn fields(&self) -> [String; 14] {
         let number = |value: Option<f64>| value.map(format_float).unwrap_or_default();
         [
             self.block_id.clone(),
@@ -115,6 +122,7 @@ impl FitRow {
             number(self.rss),
             self.n_points.to_string(),
             self.status.clone(),
+            number(self.activity_p_value),
             self.iterations.map(|i| i.to_string()).unwrap_or_default(),
             self.conc_unit.clone(),
         ]

@@ -7,34 +7,45 @@
 //! round-tripping form in JSON); an undefined number (NaN) is an empty CSV field and a
 //! JSON `null`. A model that could not score a block leaves its columns empty in both
 //! tables; the block table's `status` says why.
+//!
+//! The q-values of the block table are the Benjamini–Hochberg adjustment of each model's
+//! p-values over every block of the table, so a block's row is complete only once every
+//! block is scored: the rows are held (their text, a few hundred bytes per block) with a
+//! hole where each q-value goes, and written at the end ([`BlockRows`]).
 
 use std::io::Write;
 
 use crate::data::{Block, DrugRole};
-use crate::model::{CellValue, Model, SummaryValue};
-use crate::score::{BlockScores, ModelScores};
+use crate::model::{CellValue, IntervalPart, Model, SummaryValue};
+use crate::score::statistics::benjamini_hochberg;
+use crate::score::{BlockScores, CellIntervals, Interval, ModelScores};
 
 use super::format::Format;
 use super::sensitivity::{sensitivity_fields, SENSITIVITY_COLUMNS};
-use super::table::{Field, RenderedRows, TableWriter};
+use super::table::{Field, HeldRow, HeldRows, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
 /// `block_id, drug1, drug2, conc_unit1, conc_unit2`, the metadata, `n_cells`, `n_missing`
-/// (wells without a response, not measured), each model's
-/// summary columns ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
-/// `<model>_synergy, <model>_p_value, <model>_excluded`, and `loewe_undefined` for Loewe),
-/// then `status`.
+/// (wells without a response, not measured), `drug1_fit`, `drug2_fit` (each drug's
+/// monotherapy fit status), each model's summary columns
+/// ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
+/// `<model>_synergy, <model>_p_value, <model>_q_value`, with `intervals` the mean's
+/// interval `<model>_ci_low, <model>_ci_high, <model>_ci_low_mcse, <model>_ci_high_mcse`,
+/// then `<model>_excluded`, and `loewe_undefined` for Loewe), then `status`.
 ///
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
-pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
-    let mut score_columns = vec!["n_cells".to_string(), "n_missing".to_string()];
+pub fn block_columns(models: &[Model], metadata: &[String], intervals: bool) -> Vec<String> {
+    let mut score_columns: Vec<String> = ["n_cells", "n_missing", "drug1_fit", "drug2_fit"]
+        .map(String::from)
+        .to_vec();
     for model in models {
         let definition = model.reference_model();
         score_columns.extend(
             definition
                 .summary_columns()
                 .iter()
+                .filter(|column| intervals || !matches!(column.value, SummaryValue::Interval(_)))
                 .map(|column| format!("{}_{}", definition.name(), column.suffix)),
         );
     }
@@ -60,8 +71,10 @@ const BLOCK_ID_COLUMNS: [&str; 5] = ["block_id", "drug1", "drug2", "conc_unit1",
 /// `observed`, `fitted` or `none`; what HSA and Bliss use), then each model's cell columns
 /// ([`ReferenceModel::cell_columns`](crate::model::ReferenceModel::cell_columns):
 /// `zip_fit, zip_ref, zip_synergy` for ZIP, `loewe_ref, loewe_synergy, loewe_ci` for Loewe,
-/// `<model>_ref, <model>_synergy` for HSA and Bliss).
-pub fn cell_columns(models: &[Model]) -> Vec<String> {
+/// `<model>_ref, <model>_synergy` for HSA and Bliss, each followed with `intervals` by the
+/// synergy's interval `<model>_ci_low, <model>_ci_high, <model>_ci_low_mcse,
+/// <model>_ci_high_mcse`).
+pub fn cell_columns(models: &[Model], intervals: bool) -> Vec<String> {
     let mut columns: Vec<String> = [
         "block_id",
         "conc1",
@@ -82,6 +95,7 @@ pub fn cell_columns(models: &[Model]) -> Vec<String> {
             definition
                 .cell_columns()
                 .iter()
+                .filter(|column| intervals || !matches!(column.value, CellValue::Interval(_)))
                 .map(|column| format!("{}_{}", definition.name(), column.suffix)),
         );
     }
@@ -109,6 +123,7 @@ pub struct ScoreTable {
     /// For the block table, its metadata names; `None` for the cell table.
     metadata: Option<Vec<String>>,
     models: Vec<Model>,
+    intervals: bool,
     columns: Vec<String>,
     format: Format,
     /// Whether the block table has the sensitivity columns.
@@ -116,12 +131,19 @@ pub struct ScoreTable {
 }
 
 impl ScoreTable {
-    /// The block table for these models and metadata names ([`metadata_names`]).
-    pub fn blocks(models: &[Model], metadata: Vec<String>, format: Format) -> ScoreTable {
+    /// The block table for these models and metadata names ([`metadata_names`]), with the
+    /// interval columns when `intervals` is set (a bootstrap).
+    pub fn blocks(
+        models: &[Model],
+        metadata: Vec<String>,
+        intervals: bool,
+        format: Format,
+    ) -> ScoreTable {
         ScoreTable {
-            columns: block_columns(models, &metadata),
+            columns: block_columns(models, &metadata, intervals),
             metadata: Some(metadata),
             models: models.to_vec(),
+            intervals,
             format,
             sensitivity: false,
         }
@@ -142,12 +164,13 @@ impl ScoreTable {
         self
     }
 
-    /// The cell table for these models.
-    pub fn cells(models: &[Model], format: Format) -> ScoreTable {
+    /// The cell table for these models, with the interval columns when `intervals` is set.
+    pub fn cells(models: &[Model], intervals: bool, format: Format) -> ScoreTable {
         ScoreTable {
-            columns: cell_columns(models),
+            columns: cell_columns(models, intervals),
             metadata: None,
             models: models.to_vec(),
+            intervals,
             format,
             sensitivity: false,
         }
@@ -166,21 +189,35 @@ impl ScoreTable {
         TableWriter::begin(writer, &self.columns, self.format)
     }
 
-    /// One block's rows: its row of the block table, or its measured cells.
+    /// One block's row of the block table, held until every block's p-values are known
+    /// (its q-values are missing); None for the cell table.
+    pub fn hold(&self, block: &Block, scores: &BlockScores) -> Option<BlockRow> {
+        let metadata = self.metadata.as_ref()?;
+        let (mut fields, holes) = block_row(block, scores, &self.models, metadata, self.intervals);
+        if self.sensitivity {
+            // Before `status`, after the holes (the q-values).
+            let status = fields.pop();
+            fields.extend(sensitivity_fields(scores.sensitivity.as_ref()));
+            fields.extend(status);
+        }
+        let p_values = self
+            .models
+            .iter()
+            .map(|&model| scores.scores(model).map_or(f64::NAN, |s| s.summary.p_value))
+            .collect();
+        Some(BlockRow {
+            row: HeldRow::render(&self.columns, &fields, &holes, self.format),
+            p_values,
+        })
+    }
+
+    /// One block's measured cells as rows of the cell table (empty for the block table).
     pub fn render(&self, block: &Block, scores: &BlockScores) -> RenderedRows {
         match &self.metadata {
-            Some(metadata) => {
-                let mut row = block_row(block, scores, &self.models, metadata);
-                if self.sensitivity {
-                    let status = row.pop();
-                    row.extend(sensitivity_fields(scores.sensitivity.as_ref()));
-                    row.extend(status);
-                }
-                RenderedRows::render(&self.columns, std::iter::once(row), self.format)
-            }
+            Some(_) => RenderedRows::default(),
             None => RenderedRows::render(
                 &self.columns,
-                cell_rows(block, scores, &self.models),
+                cell_rows(block, scores, &self.models, self.intervals),
                 self.format,
             ),
         }
@@ -194,16 +231,95 @@ impl ScoreTable {
         writer: W,
     ) -> std::io::Result<()> {
         let mut writer = self.begin(writer)?;
-        for (block, block_scores) in blocks.iter().zip(scores) {
-            writer.append(&self.render(block, block_scores))?;
+        if self.metadata.is_some() {
+            let mut rows = BlockRows::new(self.models.len());
+            for (block, block_scores) in blocks.iter().zip(scores) {
+                if let Some(row) = self.hold(block, block_scores) {
+                    rows.push(row);
+                }
+            }
+            rows.write_to(&mut writer, self.format)?;
+        } else {
+            for (block, block_scores) in blocks.iter().zip(scores) {
+                writer.append(&self.render(block, block_scores))?;
+            }
         }
         writer.finish().map(drop)
     }
 }
 
+/// One block's row of the block table without its q-values, and its p-values per model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockRow {
+    row: HeldRow,
+    p_values: Vec<f64>,
+}
+
+/// The block table's rows held until every block is scored: the q-values need every
+/// block's p-values ([`benjamini_hochberg`] per model, over every row). The rows are kept
+/// in one arena: their text, a start and one hole offset per model each, and one p-value
+/// per model each.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlockRows {
+    rows: HeldRows,
+    /// Row-major: the p-values of row `i` are `p_values[i * models..(i + 1) * models]`.
+    p_values: Vec<f64>,
+    models: usize,
+}
+
+impl BlockRows {
+    /// No rows yet, for a table of `models` models.
+    pub fn new(models: usize) -> BlockRows {
+        BlockRows {
+            rows: HeldRows::new(models),
+            p_values: Vec::new(),
+            models,
+        }
+    }
+
+    /// Holds one more row, after those before it (a row of a table with another number
+    /// of models is ignored).
+    pub fn push(&mut self, row: BlockRow) {
+        if row.row.holes() != self.models || row.p_values.len() != self.models {
+            return;
+        }
+        self.rows.push(&row.row);
+        self.p_values.extend_from_slice(&row.p_values);
+    }
+
+    /// Writes every row with its q-values, in the order pushed.
+    ///
+    /// # Errors
+    /// Any I/O error of the writer.
+    pub fn write_to<W: Write>(
+        &self,
+        writer: &mut TableWriter<W>,
+        format: Format,
+    ) -> std::io::Result<()> {
+        let count = self.rows.len();
+        let q_values: Vec<Vec<f64>> = (0..self.models)
+            .map(|model| {
+                let p_values: Vec<f64> = (0..count)
+                    .map(|row| self.p_values[row * self.models + model])
+                    .collect();
+                benjamini_hochberg(&p_values)
+            })
+            .collect();
+        let mut values = vec![f64::NAN; self.models];
+        for row in 0..count {
+            for (value, model) in values.iter_mut().zip(&q_values) {
+                *value = model[row];
+            }
+            writer.append(&self.rows.fill_row(row, &values, format))?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes the block table: one row per block, in the order given (`scores[i]` are the
-/// scores of `blocks[i]`). See [`block_columns`]; the metadata columns are the first
-/// block's ([`metadata_names`]); the sensitivity columns are written when the blocks were
+/// scores of `blocks[i]`), with q-values across these blocks. See [`block_columns`]; the
+/// metadata columns are the first block's ([`metadata_names`]); the interval columns are
+/// written when some block has an interval, the sensitivity columns when the blocks were
 /// scored with them ([`ScoreTable::with_sensitivity`]).
 ///
 /// # Errors
@@ -217,13 +333,14 @@ pub fn write_block_table<W: Write>(
 ) -> std::io::Result<()> {
     let metadata = metadata_names(blocks.first());
     let sensitivity = scores.iter().any(|block| block.sensitivity.is_some());
-    ScoreTable::blocks(models, metadata, format)
+    ScoreTable::blocks(models, metadata, has_intervals(scores), format)
         .with_sensitivity(sensitivity)
         .write_all(blocks, scores, writer)
 }
 
 /// Writes the cell table: one row per measured cell, blocks in the order given, then
-/// conc1 ascending, then conc2 ascending. See [`cell_columns`].
+/// conc1 ascending, then conc2 ascending. See [`cell_columns`]; the interval columns are
+/// written when some block has an interval.
 ///
 /// # Errors
 /// Any I/O error of the writer.
@@ -234,15 +351,27 @@ pub fn write_cell_table<W: Write>(
     format: Format,
     writer: W,
 ) -> std::io::Result<()> {
-    ScoreTable::cells(models, format).write_all(blocks, scores, writer)
+    ScoreTable::cells(models, has_intervals(scores), format).write_all(blocks, scores, writer)
 }
 
+/// True when some model of some block carries an interval (a bootstrap ran).
+fn has_intervals(scores: &[BlockScores]) -> bool {
+    scores.iter().any(|block| {
+        block
+            .models
+            .iter()
+            .any(|(_, result)| result.as_ref().is_ok_and(|s| s.summary.interval.is_some()))
+    })
+}
+
+/// A block's fields in the block table, and the indices of its q-value fields (holes).
 fn block_row(
     block: &Block,
     scores: &BlockScores,
     models: &[Model],
     metadata: &[String],
-) -> Vec<Field> {
+    intervals: bool,
+) -> (Vec<Field>, Vec<usize>) {
     let text = |value: &str| Field::Text(value.to_string());
     let mut row = vec![
         text(block.id()),
@@ -257,35 +386,83 @@ fn block_row(
     }
     row.push(Field::Count(scores.combination_cells as u64));
     row.push(Field::Count(block.notes().unmeasured_wells));
+    for role in DrugRole::BOTH {
+        row.push(Field::Text(scores.fit_label(role)));
+    }
+    let mut holes = Vec::with_capacity(models.len());
     for &model in models {
-        row.extend(model_summary_fields(model, scores.scores(model)));
+        for (value, field) in model_summary_fields(model, scores.scores(model), intervals) {
+            if value == SummaryValue::QValue {
+                holes.push(row.len());
+            }
+            row.push(field);
+        }
     }
     row.push(Field::Text(scores.status().to_string()));
-    row
+    (row, holes)
 }
 
-/// A model's block columns; empty when it could not score the block.
-fn model_summary_fields(model: Model, scores: Option<&ModelScores>) -> Vec<Field> {
-    let columns = model.reference_model().summary_columns();
+/// A model's block columns, each with what it holds; empty when it could not score the
+/// block (the q-value is filled in later).
+fn model_summary_fields(
+    model: Model,
+    scores: Option<&ModelScores>,
+    intervals: bool,
+) -> Vec<(SummaryValue, Field)> {
+    let columns = model
+        .reference_model()
+        .summary_columns()
+        .iter()
+        .filter(|column| intervals || !matches!(column.value, SummaryValue::Interval(_)));
     let Some(scores) = scores else {
-        return vec![Field::Empty; columns.len()];
+        return columns.map(|column| (column.value, Field::Empty)).collect();
     };
     let summary = &scores.summary;
     columns
-        .iter()
-        .map(|column| match column.value {
-            SummaryValue::Mean => Field::Number(summary.mean),
-            SummaryValue::PValue => Field::Number(summary.p_value),
-            SummaryValue::Excluded => Field::Count(summary.cells_excluded as u64),
-            SummaryValue::Fallback => Field::Count(summary.cells_fallback as u64),
+        .map(|column| {
+            let field = match column.value {
+                SummaryValue::Mean => Field::Number(summary.mean),
+                SummaryValue::PValue => Field::Number(summary.p_value),
+                SummaryValue::QValue => Field::Number(summary.q_value),
+                SummaryValue::Interval(part) => Field::Number(
+                    summary
+                        .interval
+                        .as_ref()
+                        .map_or(f64::NAN, |i| part_of(i, part)),
+                ),
+                SummaryValue::Excluded => Field::Count(summary.cells_excluded as u64),
+                SummaryValue::Fallback => Field::Count(summary.cells_fallback as u64),
+            };
+            (column.value, field)
         })
         .collect()
+}
+
+/// One part of an interval.
+fn part_of(interval: &Interval, part: IntervalPart) -> f64 {
+    match part {
+        IntervalPart::Low => interval.low,
+        IntervalPart::High => interval.high,
+        IntervalPart::LowError => interval.low_standard_error,
+        IntervalPart::HighError => interval.high_standard_error,
+    }
+}
+
+/// One part of per-cell intervals.
+fn cell_part(intervals: &CellIntervals, part: IntervalPart) -> &ndarray::Array2<f64> {
+    match part {
+        IntervalPart::Low => &intervals.low,
+        IntervalPart::High => &intervals.high,
+        IntervalPart::LowError => &intervals.low_standard_error,
+        IntervalPart::HighError => &intervals.high_standard_error,
+    }
 }
 
 fn cell_rows<'a>(
     block: &'a Block,
     scores: &'a BlockScores,
     models: &'a [Model],
+    intervals: bool,
 ) -> impl Iterator<Item = Vec<Field>> + 'a {
     block
         .cells()
@@ -311,7 +488,12 @@ fn cell_rows<'a>(
                 }
             }
             for &model in models {
-                row.extend(model_cell_fields(model, scores.scores(model), index));
+                row.extend(model_cell_fields(
+                    model,
+                    scores.scores(model),
+                    index,
+                    intervals,
+                ));
             }
             row
         })
@@ -322,6 +504,7 @@ fn model_cell_fields(
     model: Model,
     scores: Option<&ModelScores>,
     index: (usize, usize),
+    intervals: bool,
 ) -> Vec<Field> {
     let at = |grid: Option<&ndarray::Array2<f64>>| {
         Field::Number(
@@ -333,11 +516,15 @@ fn model_cell_fields(
         .reference_model()
         .cell_columns()
         .iter()
+        .filter(|column| intervals || !matches!(column.value, CellValue::Interval(_)))
         .map(|column| match column.value {
             CellValue::Reference => at(scores.map(|s| &s.reference)),
             CellValue::Synergy => at(scores.map(|s| &s.synergy)),
             CellValue::Compared => at(scores.and_then(|s| s.compared.as_ref())),
             CellValue::Extra(key) => at(scores.and_then(|s| s.extra(key))),
+            CellValue::Interval(part) => at(scores
+                .and_then(|s| s.cell_intervals.as_ref())
+                .map(|intervals| cell_part(intervals, part))),
         })
         .collect()
 }
@@ -379,13 +566,25 @@ mod tests {
     fn header_order_for_a_subset_of_models() {
         let models = [Model::Loewe, Model::Hsa];
         assert_eq!(
-            block_columns(&models, &["cell_line".to_string(), "status".to_string()]).join(","),
+            block_columns(
+                &models,
+                &["cell_line".to_string(), "status".to_string()],
+                false
+            )
+            .join(","),
             "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,metadata_status,n_cells,\
-             n_missing,loewe_synergy,loewe_p_value,loewe_excluded,loewe_undefined,\
-             hsa_synergy,hsa_p_value,hsa_excluded,status"
+             n_missing,drug1_fit,drug2_fit,\
+             loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,\
+             hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,status"
         );
         assert_eq!(
-            cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss]).join(","),
+            block_columns(&[Model::Hsa], &[], true).join(","),
+            "block_id,drug1,drug2,conc_unit1,conc_unit2,n_cells,n_missing,drug1_fit,drug2_fit,\
+             hsa_synergy,hsa_p_value,hsa_q_value,hsa_ci_low,hsa_ci_high,hsa_ci_low_mcse,\
+             hsa_ci_high_mcse,hsa_excluded,status"
+        );
+        assert_eq!(
+            cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss], false).join(","),
             "block_id,conc1,conc2,response,n_replicates,response_sd,\
              mono1,mono1_source,mono2,mono2_source,zip_fit,zip_ref,zip_synergy,loewe_ref,loewe_synergy,loewe_ci,bliss_ref,bliss_synergy"
         );
@@ -434,7 +633,7 @@ mod tests {
         // Keys in column order (serde_json's Value sorts them, so look at the text).
         let text = String::from_utf8(json_text).unwrap();
         let first_object = text.lines().nth(1).unwrap();
-        let positions: Vec<usize> = cell_columns(&[Model::Hsa])
+        let positions: Vec<usize> = cell_columns(&[Model::Hsa], false)
             .iter()
             .map(|column| first_object.find(&format!("\"{column}\":")).unwrap())
             .collect();
@@ -460,7 +659,7 @@ mod tests {
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("x,a,b,uM,uM,1,0,,,,hsa: no_drug1_monotherapy")
+            Some("x,a,b,uM,uM,1,0,no_monotherapy,too_few_doses,,,,,hsa: no_drug1_monotherapy")
         );
     }
 }

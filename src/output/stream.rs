@@ -1,11 +1,14 @@
 //! Writing the block and cell tables while a screen is scored: each block is scored and
 //! its rows rendered on a worker ([`crate::score::stream`]), and the rows are appended to
-//! the tables in input order.
+//! the tables in input order. The cell table is written as it goes; the block table's
+//! rows are held until the end, where every block's p-values give the q-values
+//! ([`BlockRows`]): their text and a few numbers, about 400 bytes per block of four
+//! models (measured in `benches/README.md`).
 
 use std::io::Write;
 
 use super::format::Format;
-use super::scores::{metadata_names, ScoreTable};
+use super::scores::{metadata_names, BlockRow, BlockRows, ScoreTable};
 use super::table::{RenderedRows, TableWriter};
 use crate::data::Block;
 use crate::model::Model;
@@ -89,16 +92,27 @@ where
         Some(Ok(block)) => Some(block),
         _ => None,
     };
-    let block_table =
-        ScoreTable::blocks(&options.models, metadata_names(first_block), options.format)
-            .with_sensitivity(options.score.sensitivity());
-    let cell_table = ScoreTable::cells(&options.models, options.format);
-    let mut writer = Writer::begin(&block_table, &cell_table, destinations, options.cells)
-        .map_err(StreamError::Sink)?;
+    let intervals = options.score.bootstrap().is_some();
+    let block_table = ScoreTable::blocks(
+        &options.models,
+        metadata_names(first_block),
+        intervals,
+        options.format,
+    )
+    .with_sensitivity(options.score.sensitivity());
+    let cell_table = ScoreTable::cells(&options.models, intervals, options.format);
+    let mut writer = Writer::begin(
+        &block_table,
+        &cell_table,
+        destinations,
+        options.cells,
+        options.models.len(),
+    )
+    .map_err(StreamError::Sink)?;
     let cells = options.cells;
     let render = |block: &Block, scores: &crate::score::BlockScores| {
         (
-            block_table.render(block, scores),
+            block_table.hold(block, scores),
             cells.then(|| cell_table.render(block, scores)),
         )
     };
@@ -112,16 +126,17 @@ where
         pool,
         scoring,
         &render,
-        &mut |rows| writer.append(&rows),
+        &mut |rows| writer.append(rows),
         progress,
     )?;
-    writer.finish().map_err(StreamError::Sink)?;
+    writer.finish(options.format).map_err(StreamError::Sink)?;
     Ok(summary)
 }
 
-/// The two tables being written.
+/// The two tables being written: the block table's rows held, the cell table's written.
 struct Writer<'w> {
     blocks: TableWriter<&'w mut (dyn Write + Send)>,
+    block_rows: BlockRows,
     cells: Option<TableWriter<&'w mut (dyn Write + Send)>>,
 }
 
@@ -131,6 +146,7 @@ impl<'w> Writer<'w> {
         cell_table: &ScoreTable,
         destinations: Destinations<'w>,
         cells: bool,
+        models: usize,
     ) -> Result<Writer<'w>, TableWriteError> {
         let blocks = block_table
             .begin(destinations.blocks)
@@ -143,23 +159,30 @@ impl<'w> Writer<'w> {
             ),
             _ => None,
         };
-        Ok(Writer { blocks, cells })
+        Ok(Writer {
+            blocks,
+            block_rows: BlockRows::new(models),
+            cells,
+        })
     }
 
     fn append(
         &mut self,
-        (block_rows, cell_rows): &(RenderedRows, Option<RenderedRows>),
+        (block_row, cell_rows): (Option<BlockRow>, Option<RenderedRows>),
     ) -> Result<(), TableWriteError> {
-        self.blocks
-            .append(block_rows)
-            .map_err(write_error(Table::Blocks))?;
+        if let Some(row) = block_row {
+            self.block_rows.push(row);
+        }
         if let (Some(writer), Some(rows)) = (self.cells.as_mut(), cell_rows.as_ref()) {
             writer.append(rows).map_err(write_error(Table::Cells))?;
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<(), TableWriteError> {
+    fn finish(mut self, format: Format) -> Result<(), TableWriteError> {
+        self.block_rows
+            .write_to(&mut self.blocks, format)
+            .map_err(write_error(Table::Blocks))?;
         self.blocks.finish().map_err(write_error(Table::Blocks))?;
         if let Some(cells) = self.cells {
             cells.finish().map_err(write_error(Table::Cells))?;

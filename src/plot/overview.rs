@@ -653,7 +653,7 @@ fn footer_row(line: i32) -> i32 {
     6 + FOOTER_LINE_HEIGHT as i32 * line + FOOTER_LINE_HEIGHT as i32 / 2
 }
 
-/// The colour legend on footer line `line`: full colour for p < 0.05, faded otherwise;
+/// The colour legend on footer line `line`: full colour for q < 0.05, faded otherwise;
 /// with `cut_bars`, a last entry saying that bars beyond ±[`LINEAR_LIMIT`] are cut.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -665,19 +665,19 @@ fn draw_legend<DB: DrawingBackend>(
     let mut entries = vec![
         entry(
             Marker::Swatch(style::SYNERGY),
-            format!("synergy, p < {level}"),
+            format!("synergy, q < {level}"),
         ),
         entry(
             Marker::Swatch(style::fade(style::SYNERGY)),
-            format!("synergy, p ≥ {level}"),
+            format!("synergy, q ≥ {level}"),
         ),
         entry(
             Marker::Swatch(style::ANTAGONISM),
-            format!("antagonism, p < {level}"),
+            format!("antagonism, q < {level}"),
         ),
         entry(
             Marker::Swatch(style::fade(style::ANTAGONISM)),
-            format!("antagonism, p ≥ {level}"),
+            format!("antagonism, q ≥ {level}"),
         ),
     ];
     if cut_bars {

@@ -1,4 +1,4 @@
-//! The overview's ranking: each block's mean synergy and p-value under one model, the
+//! The overview's ranking: each block's mean synergy and q-value under one model, the
 //! blocks in descending order, those the model could not score with the reason, and what
 //! the figure says about them.
 
@@ -11,12 +11,13 @@ use crate::data::{Block, DrugRole};
 use crate::model::Model;
 use crate::score::BlockScores;
 
-/// Blocks with a p-value below this are drawn in full colour, the others faded.
+/// Blocks with a q-value (Benjamini–Hochberg across the screen) below this are drawn in
+/// full colour, the others faded.
 pub(crate) const SIGNIFICANCE_LEVEL: f64 = 0.05;
 /// Unscored blocks listed by id in the footer.
 const LISTED_UNSCORED: usize = 5;
 
-/// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
+/// A model's block mean (finite, −0 made +0) and q-value, when it scored the block.
 pub(crate) fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
     full_summary_of(scores, model).map(|summary| (summary.mean + 0.0, summary.p_value))
 }
@@ -96,7 +97,7 @@ impl RankedBlock<'_> {
         label
     }
 
-    /// The mean and its p-value, e.g. `15.2 (p = 2.6e-20)`.
+    /// The mean and its q-value, e.g. `15.2 (q = 2.6e-20)`.
     pub(crate) fn value_text(&self) -> String {
         format!(
             "{} ({} = {})",
@@ -152,7 +153,7 @@ impl<'a> Ranking<'a> {
         Ranking { ranked, unscored }
     }
 
-    /// `N blocks ranked by mean synergy · K with p < 0.05`, and `· M not scored` when
+    /// `N blocks ranked by mean synergy · K with q < 0.05`, and `· M not scored` when
     /// some were not.
     pub(crate) fn subtitle(&self) -> String {
         let significant = self

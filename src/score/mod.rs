@@ -3,6 +3,9 @@
 //! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
 //! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
+pub mod bootstrap;
+mod bootstrap_options;
+pub mod interval;
 pub mod sensitivity;
 pub mod statistics;
 mod status;
@@ -11,21 +14,23 @@ mod summary;
 
 use rayon::prelude::*;
 
-use crate::curve::FitOptions;
+use crate::curve::{FitOptions, HillFit};
 use crate::data::{Block, DrugRole, Screen};
 use crate::model::{
     BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
 };
 
+pub use bootstrap_options::BootstrapOptions;
 pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
-pub use summary::{Interval, ModelScores, ModelSummary};
+pub use summary::{CellIntervals, Interval, ModelScores, ModelSummary, MIN_CELLS_SCORED};
 
 /// How to score. [`ScoreOptions::default`] is what `synergist score` uses.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
+    bootstrap: Option<BootstrapOptions>,
     sensitivity: bool,
 }
 
@@ -45,6 +50,18 @@ impl ScoreOptions {
     pub fn with_loewe_undefined(mut self, rule: LoeweUndefined) -> ScoreOptions {
         self.model.loewe_undefined = rule;
         self
+    }
+
+    /// With a bootstrap of every block: confidence intervals of each model's block mean
+    /// and cell synergies ([`BootstrapOptions`]).
+    pub fn with_bootstrap(mut self, bootstrap: BootstrapOptions) -> ScoreOptions {
+        self.bootstrap = Some(bootstrap);
+        self
+    }
+
+    /// The bootstrap, if any.
+    pub fn bootstrap(&self) -> Option<&BootstrapOptions> {
+        self.bootstrap.as_ref()
     }
 
     /// With the sensitivity scores (IC50, RI, CSS, S) of each block
@@ -83,6 +100,9 @@ pub struct BlockScores {
     pub block_id: String,
     /// Measured combination cells (both doses > 0).
     pub combination_cells: usize,
+    /// Each drug's monotherapy fit (drug1 first), or why there is none: what the fitted
+    /// models (ZIP, Loewe) rest on, whichever models were scored.
+    pub monotherapy_fits: [Result<HillFit, ModelError>; 2],
     /// Per model: its scores, or why it could not score this block.
     pub models: Vec<(Model, Result<ModelScores, ModelError>)>,
     /// Per drug (drug1 first): its single-agent response at each dose of its axis and
@@ -111,14 +131,58 @@ impl BlockScores {
     pub fn status(&self) -> BlockStatus {
         BlockStatus::of(&self.models)
     }
+
+    /// A drug's monotherapy fit as the block table's `drug1_fit` / `drug2_fit` write it:
+    /// the fit's status ([`FitStatus::label`](crate::curve::FitStatus::label), e.g.
+    /// `converged`, `inactive`, `hill_at_upper_bound+plateau_extrapolated`), why it could
+    /// not be made (`too_few_doses`), or `no_monotherapy` when the other drug is never at
+    /// dose 0.
+    pub fn fit_label(&self, role: DrugRole) -> String {
+        match &self.monotherapy_fits[role.index()] {
+            Ok(fit) => fit.status().label(),
+            Err(ModelError::MonotherapyFit { error, .. }) => error.label().to_string(),
+            Err(ModelError::NoMonotherapy { .. }) => "no_monotherapy".to_string(),
+        }
+    }
 }
 
-/// Scores one block with the given models, and its sensitivity scores when the options
-/// ask for them. Never fails as a whole: a model that cannot score the block says why in
-/// its entry.
+/// Sets every model's q-value ([`ModelSummary::q_value`]) across the blocks given: the
+/// Benjamini–Hochberg adjustment of that model's p-values over these blocks
+/// ([`statistics::benjamini_hochberg`]); a model without a p-value in a block has none.
+pub fn fill_q_values(blocks: &mut [BlockScores]) {
+    let mut models: Vec<Model> = Vec::new();
+    for block in blocks.iter() {
+        for (model, _) in &block.models {
+            if !models.contains(model) {
+                models.push(*model);
+            }
+        }
+    }
+    for model in models {
+        let p_values: Vec<f64> = blocks
+            .iter()
+            .map(|block| block.scores(model).map_or(f64::NAN, |s| s.summary.p_value))
+            .collect();
+        let q_values = statistics::benjamini_hochberg(&p_values);
+        for (block, q_value) in blocks.iter_mut().zip(q_values) {
+            for (candidate, result) in &mut block.models {
+                if let (true, Ok(scores)) = (*candidate == model, result.as_mut()) {
+                    scores.summary.q_value = q_value;
+                }
+            }
+        }
+    }
+}
+
+/// Scores one block with the given models, with intervals when the options ask for a
+/// bootstrap and its sensitivity scores when they ask for them. Never fails as a whole: a
+/// model that cannot score the block says why in its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
     let context = BlockContext::new(block, &options.fit);
     let mut scores = score_context(&context, models, &options.model);
+    if let Some(bootstrap) = &options.bootstrap {
+        bootstrap::add_intervals(&context, &mut scores.models, &options.model, bootstrap);
+    }
     if options.sensitivity {
         // After the models, so that the fits ZIP made (its rows and columns) are reused.
         scores.sensitivity = Some(sensitivity::sensitivity(&context));
@@ -137,6 +201,7 @@ pub fn score_context(
         .combination_cells()
         .filter(|&cell| !context.observed()[cell].is_nan())
         .count();
+    let monotherapy_fits = DrugRole::BOTH.map(|role| context.monotherapy_fit(role).copied());
     let models = models
         .iter()
         .map(|&model| {
@@ -155,6 +220,7 @@ pub fn score_context(
     BlockScores {
         block_id: context.block().id().to_string(),
         combination_cells,
+        monotherapy_fits,
         models,
         monotherapy,
         sensitivity: None,
@@ -162,12 +228,16 @@ pub fn score_context(
 }
 
 impl Screen {
-    /// Scores every block, in parallel on rayon's current thread pool, in input order.
-    /// The result does not depend on the number of threads.
+    /// Scores every block, in parallel on rayon's current thread pool, in input order,
+    /// with each model's q-values across the screen ([`fill_q_values`]). The result does
+    /// not depend on the number of threads.
     pub fn score(&self, models: &[Model], options: &ScoreOptions) -> Vec<BlockScores> {
-        self.blocks()
+        let mut scores: Vec<BlockScores> = self
+            .blocks()
             .par_iter()
             .map(|block| score_block(block, models, options))
-            .collect()
+            .collect();
+        fill_q_values(&mut scores);
+        scores
     }
 }

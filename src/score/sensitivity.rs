@@ -184,7 +184,7 @@ pub enum SensitivityFlag {
         /// The drug.
         role: DrugRole,
         /// The fit's status label.
-        status: &'static str,
+        status: String,
     },
     /// The fitted response falls with the dose (emax < e0): its IC50 is not one of
     /// inhibition.
@@ -204,7 +204,7 @@ pub enum SensitivityFlag {
         /// The column: `ri_1`, `css1_ic502`…
         column: String,
         /// The fit's status label.
-        status: &'static str,
+        status: String,
     },
     /// The RI came from a single dose, or from straight lines between two or three.
     RiShortSeries {

@@ -1,4 +1,4 @@
-//! Small statistics the block summary needs.
+//! Small statistics the block summary needs, and the correction across blocks.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -38,9 +38,50 @@ pub fn one_sample_t_test(values: &[f64]) -> (f64, f64) {
     (mean, p_value)
 }
 
+/// Benjamini–Hochberg q-values (adjusted p-values) of a family of p-values, in the order
+/// given; a NaN p-value is left out of the family and its q-value is NaN.
+///
+/// # Formula
+/// With the m defined p-values sorted ascending, p₍₁₎ ≤ … ≤ p₍ₘ₎:
+/// q₍ᵢ₎ = min over j ≥ i of min(1, m·p₍ⱼ₎/j) (Benjamini & Hochberg 1995, *J R Stat Soc B*
+/// 57:289; R's `p.adjust(p, "BH")`). Rejecting every hypothesis with q ≤ α controls the
+/// false discovery rate at α for independent or positively dependent tests.
+pub fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..p_values.len())
+        .filter(|&index| !p_values[index].is_nan())
+        .collect();
+    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]).then(a.cmp(&b)));
+    let count = order.len() as f64;
+    let mut q_values = vec![f64::NAN; p_values.len()];
+    let mut running = f64::INFINITY;
+    for (rank, &index) in order.iter().enumerate().rev() {
+        let adjusted = (count * p_values[index] / (rank + 1) as f64).min(1.0);
+        running = running.min(adjusted);
+        q_values[index] = running;
+    }
+    q_values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn benjamini_hochberg_matches_the_closed_form() {
+        // By the formula, m = 5 defined values (the NaN is left out): sorted, m·p/rank is
+        // 0.005·5/1, 0.01·5/2, 0.03·5/3, 0.04·5/4, 0.5·5/5 = 0.025, 0.025, 0.05, 0.05, 0.5,
+        // already non-decreasing, so these are the q-values (one rounding each).
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.005, f64::NAN, 0.5]);
+        let expected = [0.025, 0.05, 0.05, 0.025, f64::NAN, 0.5];
+        for (got, want) in q.iter().zip(expected) {
+            assert!(
+                (got.is_nan() && want.is_nan()) || (got - want).abs() < 1e-15,
+                "{q:?}"
+            );
+        }
+        assert!(benjamini_hochberg(&[]).is_empty());
+        assert_eq!(benjamini_hochberg(&[0.9, 0.95]), vec![0.95, 0.95]);
+    }
 
     /// Closed forms of Student's t tail: df = 1 is the Cauchy distribution,
     /// P(|T| > t) = 1 − 2·atan(t)/π; df = 2 has P(|T| > t) = 1 − t/√(2 + t²).

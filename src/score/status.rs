@@ -4,10 +4,12 @@ use std::fmt;
 
 use crate::model::{Model, ModelError};
 
+use super::summary::MIN_CELLS_SCORED;
 use super::ModelScores;
 
-/// Why a model gives no score for a block.
+/// Why a model gives no score for a block, or one that rests on too little.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ModelProblem {
     /// The model could not score the block at all.
     Failed(ModelError),
@@ -15,7 +17,16 @@ pub enum ModelProblem {
     /// e.g. a Loewe equation with no solution anywhere under
     /// [`LoeweUndefined::Nan`](crate::model::LoeweUndefined::Nan), or no measured
     /// combination cell): its mean is empty.
-    NoCellScored,
+    NoCellScored {
+        /// Why, when one reason covers every cell ([`ModelScores::undefined_reason`]).
+        reason: Option<&'static str>,
+    },
+    /// The mean rests on fewer than [`MIN_CELLS_SCORED`] combination cells: it is written,
+    /// but says little about the matrix.
+    TooFewCells {
+        /// Combination cells in the mean.
+        used: usize,
+    },
 }
 
 impl ModelProblem {
@@ -23,17 +34,36 @@ impl ModelProblem {
     pub fn of(result: &Result<ModelScores, ModelError>) -> Option<ModelProblem> {
         match result {
             Err(error) => Some(ModelProblem::Failed(error.clone())),
-            Ok(scores) if scores.summary.cells_used == 0 => Some(ModelProblem::NoCellScored),
+            Ok(scores) if scores.summary.cells_used == 0 => Some(ModelProblem::NoCellScored {
+                reason: scores.undefined_reason,
+            }),
+            Ok(scores) if scores.summary.cells_used < MIN_CELLS_SCORED => {
+                Some(ModelProblem::TooFewCells {
+                    used: scores.summary.cells_used,
+                })
+            }
             Ok(_) => None,
         }
     }
 
-    /// A short label for status columns, e.g. `drug1_fit_too_few_doses`, `no_cell_scored`.
+    /// A short label for status columns, e.g. `drug1_fit_too_few_doses`,
+    /// `no_cell_scored (drug1 rises, drug2 falls)`, `too_few_cells (1 of at least 3)`.
     pub fn label(&self) -> String {
         match self {
             ModelProblem::Failed(error) => error.label(),
-            ModelProblem::NoCellScored => "no_cell_scored".to_string(),
+            ModelProblem::NoCellScored { reason: None } => "no_cell_scored".to_string(),
+            ModelProblem::NoCellScored {
+                reason: Some(reason),
+            } => format!("no_cell_scored ({reason})"),
+            ModelProblem::TooFewCells { used } => {
+                format!("too_few_cells ({used} of at least {MIN_CELLS_SCORED})")
+            }
         }
+    }
+
+    /// True when the model gives no block score at all (its columns are empty).
+    pub fn is_unscored(&self) -> bool {
+        !matches!(self, ModelProblem::TooFewCells { .. })
     }
 }
 
@@ -64,7 +94,11 @@ impl BlockStatus {
 
     /// True when no model scored the block: each one failed or has no cell in its mean.
     pub fn scored_by_none(&self) -> bool {
-        self.problems.len() == self.models
+        self.problems
+            .iter()
+            .filter(|(_, problem)| problem.is_unscored())
+            .count()
+            == self.models
     }
 
     /// The models that could not score the block, in the order requested, and why.

@@ -1,11 +1,17 @@
 //! The scoring rules, in one place: synergy = compared − reference on combination cells,
 //! 0 on monotherapy and control cells, and the block summary (mean and t-test) over the
-//! combination cells with a score.
+//! combination cells with a score, which needs at least [`MIN_CELLS_SCORED`] of them.
 
 use ndarray::Array2;
 
 use super::statistics::one_sample_t_test;
 use crate::model::{BlockContext, ReferenceSurface};
+
+/// The fewest combination cells a block score may rest on: a mean over fewer is written
+/// with the status `too_few_cells`. Three cells are the fewest whose t-test has two
+/// degrees of freedom, and a mean of one or two cells of a matrix says nothing about the
+/// matrix (a sparse or fragmented grid can leave one scored cell of sixteen).
+pub const MIN_CELLS_SCORED: usize = 3;
 
 /// A model's summary over a block's combination cells (both doses > 0, measured).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,8 +72,28 @@ pub struct ModelScores {
     pub extras: Vec<(&'static str, Array2<f64>)>,
     /// Cells whose reference came from a fallback rule.
     pub fallback: Array2<bool>,
+    /// Why no combination cell has a score, when one reason covers them all (no measured
+    /// combination cell; Loewe's `drug1 rises, drug2 falls`); None otherwise.
+    pub undefined_reason: Option<&'static str>,
     /// The block summary.
     pub summary: ModelSummary,
+    /// Per-cell confidence intervals of the synergy, when a bootstrap computed them.
+    pub cell_intervals: Option<CellIntervals>,
+}
+
+/// Per-cell confidence intervals of a model's synergy, indexed like
+/// [`Block::cells`](crate::data::Block::cells); NaN where the cell has no interval
+/// (monotherapy, control and missing cells, or too few draws scored it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellIntervals {
+    /// Lower ends.
+    pub low: Array2<f64>,
+    /// Upper ends.
+    pub high: Array2<f64>,
+    /// Monte-Carlo standard errors of the lower ends.
+    pub low_standard_error: Array2<f64>,
+    /// Monte-Carlo standard errors of the upper ends.
+    pub high_standard_error: Array2<f64>,
 }
 
 impl ModelScores {
@@ -88,6 +114,7 @@ pub(super) fn scores_from(context: &BlockContext<'_>, surface: ReferenceSurface)
         mut compared,
         fallback,
         mut extras,
+        undefined_reason,
     } = surface;
     let mut synergy = Array2::from_elem(observed.raw_dim(), f64::NAN);
     let mut values = Vec::new();
@@ -129,12 +156,20 @@ pub(super) fn scores_from(context: &BlockContext<'_>, surface: ReferenceSurface)
         }
     }
     let (mean, p_value) = one_sample_t_test(&values);
+    let measured_combinations = values.len() + cells_excluded;
+    let undefined_reason = if measured_combinations == 0 {
+        Some("no measured combination cell")
+    } else {
+        undefined_reason
+    };
     ModelScores {
         reference,
         synergy,
         compared,
         extras,
         fallback,
+        undefined_reason,
+        cell_intervals: None,
         summary: ModelSummary {
             mean,
             p_value,

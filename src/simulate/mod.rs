@@ -31,7 +31,6 @@
 
 mod braid;
 mod error;
-mod noise;
 mod output;
 pub mod spec;
 

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::error::SimulateError;
-use super::noise::StandardNormals;
 use super::spec::SimulationSpec;
 use crate::input::{ResponseConvention, ResponseScale};
+use crate::random::StandardNormals;
 
 /// Writes the screen a spec describes, as CSV, to `writer`.
 ///

@@ -34,7 +34,10 @@ fn fit_writes_one_row_per_block_and_drug() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("block_id,drug,role,e0,emax,ec50,hill,r2,rss,n_points,status,iterations,conc_unit")
+        Some(
+            "block_id,drug,role,e0,emax,ec50,hill,r2,rss,n_points,status,activity_p_value,\
+             iterations,conc_unit"
+        )
     );
     let rows: Vec<Vec<String>> = lines
         .map(|line| line.split(',').map(str::to_string).collect())
@@ -48,7 +51,9 @@ fn fit_writes_one_row_per_block_and_drug() {
     // 1e-6: the fit recovers noise-free parameters to 1e-6 relative (see tests/it/fit.rs).
     assert!((ec50 - 1.0).abs() < 1e-6, "ec50 {ec50}");
     assert!((emax - 80.0).abs() < 80.0 * 1e-6, "emax {emax}");
-    assert_eq!(rows[0][12], "uM");
+    assert_eq!(rows[0][13], "uM");
+    // 4 wells of a 4-parameter curve: no residual degree of freedom, no activity test.
+    assert_eq!(rows[0][11], "");
 }
 
 #[test]
@@ -219,7 +224,7 @@ fn fit_failure_of_one_block_exits_1_and_writes_the_others() {
     let fits = std::fs::read_to_string(directory.join("fits.csv")).unwrap();
     assert_eq!(fits.lines().count(), 5, "header + 4 rows");
     assert!(
-        fits.contains("B2,gamma,drug1,,,,,,,2,too_few_doses,,uM"),
+        fits.contains("B2,gamma,drug1,,,,,,,2,too_few_doses,,,uM"),
         "{fits}"
     );
 }

@@ -314,23 +314,7 @@ impl Exclusion {
                     .unwrap_or_else(|| panic!("{case}: no monotherapy fit of {drug}"));
                 assert_eq!(fits.text(fit, "model"), "LL.4", "{case}");
                 let (b, ec50) = (fits.number(fit, "b"), fits.number(fit, "e"));
-                // The observed series: the other drug at dose 0, ascending dose.
-                let mut series: Vec<(f64, f64)> = reference
-                    .input
-                    .block_rows(block_id)
-                    .filter_map(|row| {
-                        let input = &reference.input;
-                        let (conc1, conc2) =
-                            (input.number(row, "conc1"), input.number(row, "conc2"));
-                        let response = input.number(row, "response");
-                        match drug {
-                            "conc1" if conc2 == 0.0 => Some((conc1, response)),
-                            "conc2" if conc1 == 0.0 => Some((conc2, response)),
-                            _ => None,
-                        }
-                    })
-                    .collect();
-                series.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let series = monotherapy_series(reference, block_id, drug);
                 let (control, top) = (series[0], series[series.len() - 1]);
                 assert!(
                     top.1 > control.1,
@@ -362,6 +346,26 @@ impl Exclusion {
             }
         }
     }
+}
+
+/// A drug's observed monotherapy series (the other drug at dose 0), ascending dose, as
+/// (dose, response).
+fn monotherapy_series(reference: &Reference, block_id: &str, drug: &str) -> Vec<(f64, f64)> {
+    let input = &reference.input;
+    let mut series: Vec<(f64, f64)> = input
+        .block_rows(block_id)
+        .filter_map(|row| {
+            let (conc1, conc2) = (input.number(row, "conc1"), input.number(row, "conc2"));
+            let response = input.number(row, "response");
+            match drug {
+                "conc1" if conc2 == 0.0 => Some((conc1, response)),
+                "conc2" if conc1 == 0.0 => Some((conc2, response)),
+                _ => None,
+            }
+        })
+        .collect();
+    series.sort_by(|a, b| a.0.total_cmp(&b.0));
+    series
 }
 
 /// The response SynergyFinder scored at a dose pair.

@@ -14,15 +14,17 @@ use std::path::{Path, PathBuf};
 use crate::common::repo_path;
 
 /// Every top-level module and the modules it may use, in pipeline order.
-const LAYERS: [(&str, &[&str]); 9] = [
+const LAYERS: [(&str, &[&str]); 10] = [
+    // Seeded random streams: the bootstrap's resampling and the simulated noise.
+    ("random", &[]),
     ("data", &[]),
     ("input", &["data"]),
     ("curve", &["data"]),
     ("model", &["data", "curve"]),
-    ("score", &["data", "curve", "model"]),
+    ("score", &["random", "data", "curve", "model"]),
     ("output", &["data", "input", "curve", "model", "score"]),
     ("plot", &["data", "input", "curve", "model", "score"]),
-    ("simulate", &["data", "input", "curve", "model"]),
+    ("simulate", &["random", "data", "input", "curve", "model"]),
     // The crate's error gathers every module's error type; nothing imports it but the
     // crate root.
     (

@@ -7,6 +7,7 @@
 //! | reading (`src/input`) | `input.rs`, `layouts.rs` (every layout, block identity, single agents on their own grid), `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
 //! | fitting (`src/curve`) | `fit.rs`, `properties.rs` |
 //! | models and scoring (`src/model`, `src/score`) | `score_invariants.rs`, `null_surfaces.rs`, `conformance_synergyfinder.rs`, `conformance_ncats.rs`, `properties.rs` |
+//! | statuses, inactive drugs, bootstrap intervals, q-values | `trust.rs` |
 //! | figures (`src/plot`) | `plot.rs`, `isobologram.rs` |
 //! | simulation (`src/simulate`) | `simulate.rs` |
 //! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs` |
@@ -41,3 +42,4 @@ mod score_invariants;
 mod sensitivity;
 mod simulate;
 mod streaming;
+mod trust;

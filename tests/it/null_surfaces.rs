@@ -711,10 +711,11 @@ fn loewe_without_a_solution_follows_the_chosen_fallback() {
 }
 
 #[test]
-fn loewe_with_two_inert_drugs_has_no_solution() {
-    // Both monotherapies constant (flat fits, which reach no other effect): the equation
-    // has no solution (a flat curve is a named outcome, not an arbitrary
-    // EC50), so every combination cell falls back.
+fn loewe_with_two_inert_drugs_expects_their_common_level() {
+    // Both monotherapies constant (flat fits: a flat curve is a named outcome, not an
+    // arbitrary EC50): two drugs that do nothing combine to nothing, so the reference is
+    // their common level, 2 (both series are the control and 5 doses at 2), and every
+    // combination cell at 30 scores 28. No cell falls back.
     let doses = design(0.01, 6);
     let block = block_of(
         |x1, x2| {
@@ -730,7 +731,11 @@ fn loewe_with_two_inert_drugs_has_no_solution() {
     let cells = combination_cells(&block);
     let scores = score_block(&block, &[Model::Loewe], &ScoreOptions::default());
     let loewe = scores_of(&scores, Model::Loewe);
-    assert_eq!(loewe.summary.cells_fallback, cells.len());
-    assert_eq!(loewe.summary.cells_excluded, cells.len());
-    assert_eq!(loewe.summary.cells_used, 0);
+    for &(cell, _, _) in &cells {
+        assert_eq!(loewe.reference[cell], 2.0, "reference at {cell:?}");
+        assert_eq!(loewe.synergy[cell], 28.0, "synergy at {cell:?}");
+    }
+    assert_eq!(loewe.summary.cells_fallback, 0);
+    assert_eq!(loewe.summary.cells_excluded, 0);
+    assert_eq!(loewe.summary.cells_used, cells.len());
 }

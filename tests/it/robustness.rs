@@ -298,9 +298,10 @@ fn wait_for_exit(child: &mut Child) -> ExitStatus {
     }
 }
 
-/// Starts `score` on the big screen with both tables, waits until the block table's
-/// temporary file holds rows (scoring is under way), sends `signal` with kill(1), and
-/// checks the exit status, the message and that the directory is left as it was.
+/// Starts `score` on the big screen with both tables, waits until the cell table's
+/// temporary file holds rows (scoring is under way; the block table's rows are held until
+/// the end, for their q-values), sends `signal` with kill(1), and checks the exit status,
+/// the message and that the directory is left as it was.
 fn interrupt_score(name: &str, signal: &str, expected_code: i32) {
     let directory = scratch_dir(name);
     let mut child = Command::new(env!("CARGO_BIN_EXE_synergist"))
@@ -320,13 +321,13 @@ fn interrupt_score(name: &str, signal: &str, expected_code: i32) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let temporary = directory.join(format!(".scores.csv.partial-{}", child.id()));
+    let temporary = directory.join(format!(".cells.csv.partial-{}", child.id()));
     let started = wait_until(&mut child, || {
         std::fs::metadata(&temporary).is_ok_and(|metadata| metadata.len() > 0)
     });
     assert!(
         started,
-        "the block table's temporary file never received rows"
+        "the cell table's temporary file never received rows"
     );
     let sent = Command::new("kill")
         .args([format!("-{signal}"), child.id().to_string()])

@@ -16,9 +16,9 @@ const ROUNDING: f64 = 1e-9;
 const SIGNIFICANCE: f64 = 0.05;
 
 const DEFAULT_BLOCK_HEADER: &str = "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,\
-n_cells,n_missing,zip_synergy,zip_p_value,zip_excluded,hsa_synergy,hsa_p_value,hsa_excluded,\
-bliss_synergy,bliss_p_value,bliss_excluded,loewe_synergy,loewe_p_value,loewe_excluded,\
-loewe_undefined,status";
+n_cells,n_missing,drug1_fit,drug2_fit,zip_synergy,zip_p_value,zip_q_value,zip_excluded,\
+hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,bliss_synergy,bliss_p_value,bliss_q_value,\
+bliss_excluded,loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,status";
 
 const DEFAULT_CELL_HEADER: &str = "block_id,conc1,conc2,response,n_replicates,response_sd,\
 mono1,mono1_source,mono2,mono2_source,zip_fit,zip_ref,zip_synergy,hsa_ref,hsa_synergy,bliss_ref,bliss_synergy,\
@@ -150,8 +150,8 @@ fn score_headers_for_hsa_and_loewe() {
     assert_eq!(
         block_header,
         "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,plate,n_cells,n_missing,\
-         hsa_synergy,hsa_p_value,hsa_excluded,\
-         loewe_synergy,loewe_p_value,loewe_excluded,loewe_undefined,status"
+         drug1_fit,drug2_fit,hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,\
+         loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,status"
     );
     assert_eq!(
         cell_header,
@@ -430,7 +430,10 @@ fn score_loewe_undefined_counts_cells_whatever_the_rule() {
     // 5 × 5 combination doses.
     let combination_cells = "25";
     let nan = run("nan", 1);
-    assert_eq!(nan.get(0, "status"), "loewe: no_cell_scored");
+    assert_eq!(
+        nan.get(0, "status"),
+        "loewe: no_cell_scored (drug1 rises, drug2 falls)"
+    );
     assert_eq!(nan.get(0, "n_cells"), combination_cells);
     assert_eq!(nan.get(0, "loewe_undefined"), combination_cells);
     assert_eq!(nan.get(0, "loewe_excluded"), combination_cells);

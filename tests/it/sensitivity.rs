@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use synergist::curve::HillCurve;
+use synergist::curve::{FitEnding, FitFlag, FitFlags, FitStatus, HillCurve};
 use synergist::data::{Block, BlockBuilder, Observation};
 use synergist::score::sensitivity::{relative_inhibition, RiMethod};
 use synergist::{score_block, FitOptions, Model, ScoreOptions};
@@ -81,7 +81,17 @@ fn the_published_ri_example_is_reproduced() {
         .map(|&(dose, response)| Observation::single(dose, response))
         .collect();
     let ri = relative_inhibition(&series, &FitOptions::default());
-    assert!(matches!(ri.method, RiMethod::Fit(status) if status.is_clean()));
+    // The fit converges inside its bounds; its plateau lies beyond the highest dose (drc's
+    // own curve covers 69 % of its span at dose 50), which the status says.
+    let plateau_beyond = FitStatus::new(
+        FitEnding::Converged,
+        FitFlags::NONE.with(FitFlag::PlateauExtrapolated),
+    );
+    assert!(
+        matches!(ri.method, RiMethod::Fit(status) if status == plateau_beyond),
+        "{:?}",
+        ri.method
+    );
     /// How far our optimum's RI lies from drc's on this flat valley (measured 0.014).
     const OTHER_OPTIMUM: f64 = 0.02;
     assert!((ri.value - 31.05).abs() < OTHER_OPTIMUM, "RI {}", ri.value);
@@ -281,7 +291,29 @@ struct Exception {
     why: &'static str,
 }
 
-const EXCEPTIONS: [Exception; 6] = [
+const EXCEPTIONS: [Exception; 10] = [
+    Exception {
+        block: "mathews 2",
+        fields: &["css1_ic502", "s_sum", "s_mean", "s_max"],
+        flag: "css1_ic502_fit_hill_at_upper_bound+emax_at_upper_bound",
+        why: "the curve through drug2's IC50 ends on our slope bound and plateau bound \
+              (125 %); drc's plateau lies beyond it",
+    },
+    Exception {
+        block: "oneil 1",
+        fields: &["css1_ic502", "css", "s_sum", "s_mean", "s_max"],
+        flag: "css1_ic502_fit_hill_at_upper_bound+emax_at_upper_bound",
+        why: "the curve through drug2's IC50 rises past the highest dose: drc's plateau lies \
+              beyond 125 % inhibition (137 % for this block's monotherapy, as in the \
+              SynergyFinder conformance test), ours ends on the plateau bound of 125 %",
+    },
+    Exception {
+        block: "template 2",
+        fields: &["css1_ic502", "css", "s_sum", "s_mean", "s_max"],
+        flag: "css1_ic502_fit_inactive",
+        why: "the curve through drug2's IC50 does not beat a constant (the activity test at \
+              0.2): ours is flat at its mean, drc fits a shallow curve",
+    },
     Exception {
         block: "template 64716",
         fields: &["css", "s_sum", "s_mean", "s_max"],
@@ -304,9 +336,16 @@ const EXCEPTIONS: [Exception; 6] = [
     },
     Exception {
         block: "mathews 1",
-        fields: &["ri_1", "ri_2"],
-        flag: "ri_1_fit_hill_at_upper_bound",
-        why: "both RI fits end on our slope bound of 10 (0.12 points from drc's)",
+        fields: &["ri_1"],
+        flag: "ri_1_fit_iteration_limit+hill_at_upper_bound",
+        why: "the RI fit ends on our slope bound of 10 and, its plateau held to 125 %, at the \
+              iteration limit (0.12 points from drc's)",
+    },
+    Exception {
+        block: "mathews 1",
+        fields: &["ri_2"],
+        flag: "ri_2_fit_hill_at_upper_bound",
+        why: "the RI fit ends on our slope bound of 10",
     },
     Exception {
         block: "mathews 2",
@@ -393,7 +432,8 @@ fn template_blocks_match_synergyfinder() {
         let name = format!("template {id}");
         matched += usize::from(compare(&name, &sensitivity_of(block), fields));
     }
-    assert_eq!(matched, 3, "blocks 1, 2 and 7641 match in every field");
+    // Block 2's CSS is an exception since the activity test (its curve is flat).
+    assert_eq!(matched, 2, "blocks 1 and 7641 match in every field");
 }
 
 /// The reference folders of SynergyFinder's example screens.
@@ -455,9 +495,10 @@ fn example_screens_match_synergyfinder_where_the_fits_are_sane() {
             matched += usize::from(compare(&format!("{short} {id}"), &ours, &expected));
         }
     }
-    // The two ONEIL blocks match in every field; both Mathews blocks have a drc fit that
-    // is not a description of its data, and ours are flagged there.
-    assert_eq!((matched, total), (2, 4));
+    // ONEIL block 2 matches in every field; block 1's CSS curve has its drc plateau
+    // beyond the plateau bound (137 % against 125 %), and both Mathews blocks have a drc fit
+    // that is not a description of its data; ours are flagged there.
+    assert_eq!((matched, total), (1, 4));
 }
 
 #[test]

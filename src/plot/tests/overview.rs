@@ -43,11 +43,14 @@ fn broken_block(id: &str) -> Block {
     builder.build().unwrap()
 }
 
+/// Scores as a screen is scored: with q-values across the blocks.
 fn score(blocks: &[Block]) -> Vec<BlockScores> {
-    blocks
+    let mut scores: Vec<BlockScores> = blocks
         .iter()
         .map(|block| score_block(block, &[Model::Hsa], &ScoreOptions::default()))
-        .collect()
+        .collect();
+    crate::score::fill_q_values(&mut scores);
+    scores
 }
 
 fn svg(blocks: &[Block], model: Model) -> String {
@@ -103,8 +106,8 @@ fn bar_labels_are_drawn_top_to_bottom_in_ranked_order() {
     assert!(svg.contains("beta: beta-one × beta-two"));
     assert!(svg.contains("HSA synergy across the screen"));
     assert!(svg.contains("4 blocks ranked by mean synergy"));
-    // The value and p-value at the end of the bar.
-    assert!(texts.iter().any(|(_, text)| text.starts_with("15 (p = ")));
+    // The value and q-value at the end of the bar.
+    assert!(texts.iter().any(|(_, text)| text.starts_with("15 (q = ")));
     assert!(!svg.contains("not scored"));
 }
 
@@ -215,7 +218,7 @@ fn extreme_means_cut_bars_and_put_the_rank_plot_on_a_log_scale() {
     let few = vec![block("huge", 2500.0), block("small", 4.0)];
     let svg_few = svg(&few, Model::Hsa);
     assert!(svg_few.contains("bar cut at ±150"));
-    assert!(svg_few.contains("2500 (p = "));
+    assert!(svg_few.contains("2500 (q = "));
     let many: Vec<Block> = (0..45)
         .map(|index| block(&format!("m{index}"), f64::from(index * index) - 300.0))
         .chain(std::iter::once(block("huge", 40000.0)))
