@@ -47,7 +47,7 @@
 
 use crate::curve::{CurveShape, FitOptions, FitStatus, HillFit};
 use crate::data::{DrugRole, Observation};
-use crate::model::BlockContext;
+use crate::model::{BlockContext, MonotherapySource};
 
 /// The RI of a dose-response series and how it was computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -554,11 +554,9 @@ fn css_of(
             None => {
                 let slice = slices.get(index).and_then(Option::as_ref);
                 match slice.map(|slice| &slice.result) {
-                    Some(Ok(fit)) => Some(fit.response(background)),
-                    Some(Err(crate::model::SliceError::MissingAnchor)) => {
-                        let refit = fit_with_anchor_from_monotherapy(context, varied, index);
-                        anchored_by_fit |= refit.is_some();
-                        refit.map(|fit| fit.response(background))
+                    Some(Ok(fit)) => {
+                        anchored_by_fit |= anchor_is_fitted(context, varied, index);
+                        Some(fit.response(background))
                     }
                     _ => None,
                 }
@@ -626,20 +624,15 @@ fn observed_at(
     (!response.is_nan()).then_some(response)
 }
 
-/// The fit of the slice with `fixed` at its dose of index `index`, e0 fixed to `fixed`'s
-/// monotherapy fit at that dose (the slice's own anchor well being missing).
-fn fit_with_anchor_from_monotherapy(
-    context: &BlockContext<'_>,
-    fixed: DrugRole,
-    index: usize,
-) -> Option<HillFit> {
-    let monotherapy = context.monotherapy_fit(fixed).ok()?;
-    let anchor = monotherapy.response(context.dose(fixed, index));
-    let series = context.block().series_along(fixed, index);
+/// Whether the slice with `fixed` at its dose of index `index` has e0 from `fixed`'s
+/// fitted monotherapy curve, its own anchor well (`fixed` alone at that dose) not having
+/// been measured ([`BlockContext::slice_fits`] takes the same value).
+fn anchor_is_fitted(context: &BlockContext<'_>, fixed: DrugRole, index: usize) -> bool {
     context
-        .fit_options()
-        .fit_with_fixed_e0(&series, anchor)
+        .monotherapy_values(fixed)
         .ok()
+        .and_then(|values| values.get(index))
+        .is_some_and(|value| value.source == MonotherapySource::Fitted)
 }
 
 #[cfg(test)]
