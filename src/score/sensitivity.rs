@@ -47,7 +47,7 @@
 
 use crate::curve::{CurveShape, FitOptions, FitStatus, HillFit};
 use crate::data::{DrugRole, Observation};
-use crate::model::{BlockContext, MonotherapySource};
+use crate::model::BlockContext;
 
 /// The RI of a dose-response series and how it was computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -555,8 +555,15 @@ fn css_of(
                 let slice = slices.get(index).and_then(Option::as_ref);
                 match slice.map(|slice| &slice.result) {
                     Some(Ok(fit)) => {
-                        anchored_by_fit |= anchor_is_fitted(context, varied, index);
+                        // Without a measured anchor well, the slice's e0 is the fixed drug's
+                        // fitted response there (single agents on their own grid).
+                        anchored_by_fit |= !has_anchor_well(context, varied, index);
                         Some(fit.response(background))
+                    }
+                    Some(Err(crate::model::SliceError::MissingAnchor)) => {
+                        let refit = fit_with_anchor_from_monotherapy(context, varied, index);
+                        anchored_by_fit |= refit.is_some();
+                        refit.map(|fit| fit.response(background))
                     }
                     _ => None,
                 }
@@ -603,6 +610,16 @@ fn has_combination_well(context: &BlockContext<'_>, varied: DrugRole, index: usi
     })
 }
 
+/// Whether the row or column with `fixed` at its dose of index `index` has a measured well
+/// with the partner absent (the anchor that fixes its slice fit's e0).
+fn has_anchor_well(context: &BlockContext<'_>, fixed: DrugRole, index: usize) -> bool {
+    context
+        .block()
+        .series_along(fixed, index)
+        .first()
+        .is_some_and(|observation| observation.dose == 0.0)
+}
+
 /// The observed mean response with `varied` at its dose of index `index` and its partner at
 /// `partner_dose`, if that well was measured.
 fn observed_at(
@@ -624,15 +641,20 @@ fn observed_at(
     (!response.is_nan()).then_some(response)
 }
 
-/// Whether the slice with `fixed` at its dose of index `index` has e0 from `fixed`'s
-/// fitted monotherapy curve, its own anchor well (`fixed` alone at that dose) not having
-/// been measured ([`BlockContext::slice_fits`] takes the same value).
-fn anchor_is_fitted(context: &BlockContext<'_>, fixed: DrugRole, index: usize) -> bool {
+/// The fit of the slice with `fixed` at its dose of index `index`, e0 fixed to `fixed`'s
+/// monotherapy fit at that dose (the slice's own anchor well being missing).
+fn fit_with_anchor_from_monotherapy(
+    context: &BlockContext<'_>,
+    fixed: DrugRole,
+    index: usize,
+) -> Option<HillFit> {
+    let monotherapy = context.monotherapy_fit(fixed).ok()?;
+    let anchor = monotherapy.response(context.dose(fixed, index));
+    let series = context.block().series_along(fixed, index);
     context
-        .monotherapy_values(fixed)
+        .fit_options()
+        .fit_with_fixed_e0(&series, anchor)
         .ok()
-        .and_then(|values| values.get(index))
-        .is_some_and(|value| value.source == MonotherapySource::Fitted)
 }
 
 #[cfg(test)]
