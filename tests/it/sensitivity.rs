@@ -616,7 +616,7 @@ fn oneil_css_agrees_with_malyutina_et_al_as_measured() {
         monotherapy: Some(folder.join("mono_responses_long.csv").into()),
         ..synergist::ReadOptions::default()
     };
-    let screen = synergist::read_screen(&folder.join("combo_responses_long.csv"), &read_options)
+    let screen = synergist::read_screen(folder.join("combo_responses_long.csv"), &read_options)
         .expect("the O'Neil subset")
         .screen;
     // Our CSS per (cell line, drug a, drug b), one value per batch: the reference pooled
