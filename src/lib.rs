@@ -127,6 +127,7 @@ pub mod model;
 pub mod output;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod qc;
 pub mod score;
 #[cfg(feature = "simulate")]
 pub mod simulate;
