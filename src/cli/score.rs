@@ -10,7 +10,8 @@ use clap::Args;
 
 use synergist::input::{survey, BlockReader, Grouped, InputSource, ReadOptions};
 use synergist::output::{score_stream, Destinations, StreamOptions, Table};
-use synergist::score::stream::StreamError;
+use synergist::score::stream::{BlockOutcome, StreamError};
+use synergist::score::Baseline;
 use synergist::{LoeweUndefined, Model, ScoreOptions};
 
 use super::args::{create_output, output_name, parse_jobs, thread_pool, writing, FormatArg};
@@ -27,6 +28,18 @@ What to use as the Loewe reference where the Loewe equation has no solution:
   synergyfinder  SynergyFinder 3's rule, max_i f_i(x1 + x2), which adds the
                  concentrations of two different drugs.
 Whatever the choice, loewe_undefined counts the cells where the equation had no solution.";
+
+const BASELINE_HELP: &str = "\
+Baseline correction (SynergyFinder 3's correct_baseline), before scoring:
+  none  responses scored as read (default);
+  part  only wells below 0 % inhibition move;
+  all   every well moves.
+A moved well becomes y - beta * (100 - y) / 100, beta being the block's lowest fitted
+single-agent response (both monotherapy fits at their tested doses, control included);
+baseline_beta in the block table reports it. On viability this multiplies every well by
+a = 1 + beta/100. A block with beta > 0 has no baseline to correct (a warning counts
+them); one whose fits fail cannot be corrected, and no model scores it (its status
+says which fit).";
 
 const EXIT_STATUS_HELP: &str = "\
 Each block a model cannot score keeps its row: the status column says which model failed
@@ -72,6 +85,14 @@ pub struct ScoreArgs {
         long_help = LOEWE_UNDEFINED_HELP
     )]
     loewe_undefined: LoeweUndefined,
+    /// Baseline correction as SynergyFinder 3's correct_baseline: none, part (only wells
+    /// below 0 % inhibition) or all (every well), with β from the monotherapy fits.
+    #[arg(long, value_name = "none|part|all", default_value = "none", long_help = BASELINE_HELP)]
+    baseline: Baseline,
+    /// Score without the wells the quality control blames as outliers (the qc_excluded
+    /// column counts them); by default they are flagged, not left out.
+    #[arg(long)]
+    exclude_outliers: bool,
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
@@ -109,7 +130,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let pool = thread_pool(args.jobs)?;
     let options = StreamOptions {
         models,
-        score: ScoreOptions::new().with_loewe_undefined(args.loewe_undefined),
+        score: ScoreOptions::new()
+            .with_loewe_undefined(args.loewe_undefined)
+            .with_baseline(args.baseline)
+            .with_outliers_excluded(args.exclude_outliers),
         format: args.format.into(),
         cells: cell_output.is_some(),
         strict: args.strict,
@@ -121,12 +145,16 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             .as_mut()
             .map(|output| output as &mut (dyn Write + Send)),
     };
+    let mut preparation = PreparationTally::default();
     let streamed = score_stream(
         &mut reader,
         &pool,
         &options,
         destinations,
-        &mut |outcomes| progress.report(outcomes),
+        &mut |outcomes| {
+            preparation.add(outcomes);
+            progress.report(outcomes);
+        },
     );
     progress.finish();
     let summary = streamed.map_err(|error| match error {
@@ -144,6 +172,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         other => anyhow::Error::new(other),
     })?;
     for warning in reader.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    for warning in preparation.warnings(&source.display_name()) {
         eprintln!("warning: {warning}");
     }
     // Commit only once both are written, and together: a failure or an interrupt leaves
@@ -263,5 +294,53 @@ fn check_destinations(output: Option<&Path>, cells: Option<&Path>) -> anyhow::Re
             )
         }
         _ => Ok(()),
+    }
+}
+
+/// What the blocks' preparation found, over the whole screen: one warning per kind.
+#[derive(Debug, Default)]
+struct PreparationTally {
+    /// Blocks with quality-control flags, and the first with its flags.
+    flagged: u64,
+    first_flagged: Option<(String, String)>,
+    /// Blocks whose β > 0, and the first with its β.
+    positive_beta: u64,
+    first_positive_beta: Option<(String, f64)>,
+}
+
+impl PreparationTally {
+    fn add(&mut self, outcomes: &[BlockOutcome]) {
+        for outcome in outcomes {
+            if !outcome.qc.is_empty() {
+                self.flagged += 1;
+                self.first_flagged
+                    .get_or_insert_with(|| (outcome.block_id.clone(), outcome.qc.clone()));
+            }
+            if let Some(beta) = outcome.baseline_beta.filter(|beta| *beta > 0.0) {
+                self.positive_beta += 1;
+                self.first_positive_beta
+                    .get_or_insert_with(|| (outcome.block_id.clone(), beta));
+            }
+        }
+    }
+
+    fn warnings(&self, file: &str) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some((block, flags)) = &self.first_flagged {
+            warnings.push(format!(
+                "{file}: {} block(s) carry quality-control flags in the qc column (the first: \
+                 block {block}, {flags}); synergist check lists each with its numbers",
+                self.flagged
+            ));
+        }
+        if let Some((block, beta)) = &self.first_positive_beta {
+            warnings.push(format!(
+                "{file}: {} block(s) have beta > 0 (the first: block {block}, beta = {beta:.2}): \
+                 their single agents never fall below 0 % inhibition, so there is no baseline \
+                 to correct; --baseline all scales their scores up by 1 + beta/100",
+                self.positive_beta
+            ));
+        }
+        warnings
     }
 }

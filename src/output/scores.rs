@@ -10,9 +10,9 @@
 
 use std::io::Write;
 
-use crate::data::{Block, DrugRole};
+use crate::data::{Block, DrugRole, Normalisation};
 use crate::model::{CellValue, Model, SummaryValue};
-use crate::score::{BlockScores, ModelScores};
+use crate::score::{Baseline, BlockScores, ModelScores};
 
 use super::format::Format;
 use super::table::{Field, RenderedRows, TableWriter};
@@ -22,12 +22,54 @@ use super::table::{Field, RenderedRows, TableWriter};
 /// (wells without a response, not measured), each model's
 /// summary columns ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
 /// `<model>_synergy, <model>_p_value, <model>_excluded`, and `loewe_undefined` for Loewe),
-/// then `status`.
+/// then `qc` (the quality control's flags, empty when clean) and `status`. The columns of
+/// [`PreparationColumns`] join when a screen was normalised, baseline corrected or had its
+/// outliers left out.
 ///
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
 pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
+    block_columns_with(models, metadata, PreparationColumns::default())
+}
+
+/// The block table's optional columns, each present when what it records was done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreparationColumns {
+    /// `normalisation` (`control` or `plate`) and `control_signal` (the raw signal a
+    /// well had to have to be 100 % viability: the mean of the block's untreated wells, or
+    /// the median of its plate's negative controls), after `n_missing`.
+    pub normalisation: bool,
+    /// `baseline_beta`: β of the baseline correction, after those.
+    pub baseline: bool,
+    /// `qc_excluded`: outlier wells left out of scoring, after `qc`.
+    pub excluded: bool,
+}
+
+impl PreparationColumns {
+    /// The columns a screen needs, from its first block (normalised or not) and the
+    /// preparation of its first scores.
+    pub fn of(first_block: Option<&Block>, options: &crate::score::ScoreOptions) -> Self {
+        PreparationColumns {
+            normalisation: first_block.is_some_and(|block| block.notes().normalisation.is_some()),
+            baseline: options.baseline() != Baseline::None,
+            excluded: options.exclude_outliers(),
+        }
+    }
+}
+
+/// [`block_columns`] with the optional columns of `preparation`.
+pub fn block_columns_with(
+    models: &[Model],
+    metadata: &[String],
+    preparation: PreparationColumns,
+) -> Vec<String> {
     let mut score_columns = vec!["n_cells".to_string(), "n_missing".to_string()];
+    if preparation.normalisation {
+        score_columns.extend(["normalisation".to_string(), "control_signal".to_string()]);
+    }
+    if preparation.baseline {
+        score_columns.push("baseline_beta".to_string());
+    }
     for model in models {
         let definition = model.reference_model();
         score_columns.extend(
@@ -36,6 +78,10 @@ pub fn block_columns(models: &[Model], metadata: &[String]) -> Vec<String> {
                 .iter()
                 .map(|column| format!("{}_{}", definition.name(), column.suffix)),
         );
+    }
+    score_columns.push("qc".to_string());
+    if preparation.excluded {
+        score_columns.push("qc_excluded".to_string());
     }
     score_columns.push("status".to_string());
     let mut columns: Vec<String> = BLOCK_ID_COLUMNS.map(String::from).to_vec();
@@ -107,6 +153,7 @@ pub fn metadata_names(first_block: Option<&Block>) -> Vec<String> {
 pub struct ScoreTable {
     /// For the block table, its metadata names; `None` for the cell table.
     metadata: Option<Vec<String>>,
+    preparation: PreparationColumns,
     models: Vec<Model>,
     columns: Vec<String>,
     format: Format,
@@ -118,9 +165,20 @@ impl ScoreTable {
         ScoreTable {
             columns: block_columns(models, &metadata),
             metadata: Some(metadata),
+            preparation: PreparationColumns::default(),
             models: models.to_vec(),
             format,
         }
+    }
+
+    /// The same table with the optional block columns of `preparation` (no effect on the
+    /// cell table).
+    pub fn with_preparation(mut self, preparation: PreparationColumns) -> ScoreTable {
+        if let Some(metadata) = &self.metadata {
+            self.columns = block_columns_with(&self.models, metadata, preparation);
+            self.preparation = preparation;
+        }
+        self
     }
 
     /// The cell table for these models.
@@ -128,6 +186,7 @@ impl ScoreTable {
         ScoreTable {
             columns: cell_columns(models),
             metadata: None,
+            preparation: PreparationColumns::default(),
             models: models.to_vec(),
             format,
         }
@@ -146,11 +205,13 @@ impl ScoreTable {
         TableWriter::begin(writer, &self.columns, self.format)
     }
 
-    /// One block's rows: its row of the block table, or its measured cells.
+    /// One block's rows: its row of the block table, or its measured cells. The block is
+    /// shown as scored ([`Preparation::scored`](crate::score::Preparation::scored)).
     pub fn render(&self, block: &Block, scores: &BlockScores) -> RenderedRows {
+        let block = scores.preparation.scored(block);
         match &self.metadata {
             Some(metadata) => {
-                let row = block_row(block, scores, &self.models, metadata);
+                let row = block_row(block, scores, &self.models, metadata, self.preparation);
                 RenderedRows::render(&self.columns, std::iter::once(row), self.format)
             }
             None => RenderedRows::render(
@@ -190,7 +251,18 @@ pub fn write_block_table<W: Write>(
     writer: W,
 ) -> std::io::Result<()> {
     let metadata = metadata_names(blocks.first());
-    ScoreTable::blocks(models, metadata, format).write_all(blocks, scores, writer)
+    let preparation = PreparationColumns {
+        normalisation: blocks
+            .first()
+            .is_some_and(|block| block.notes().normalisation.is_some()),
+        baseline: scores.iter().any(|block| block.preparation.baseline.is_some()),
+        excluded: scores
+            .iter()
+            .any(|block| block.preparation.excluded_wells > 0),
+    };
+    ScoreTable::blocks(models, metadata, format)
+        .with_preparation(preparation)
+        .write_all(blocks, scores, writer)
 }
 
 /// Writes the cell table: one row per measured cell, blocks in the order given, then
@@ -213,6 +285,7 @@ fn block_row(
     scores: &BlockScores,
     models: &[Model],
     metadata: &[String],
+    preparation: PreparationColumns,
 ) -> Vec<Field> {
     let text = |value: &str| Field::Text(value.to_string());
     let mut row = vec![
@@ -228,11 +301,48 @@ fn block_row(
     }
     row.push(Field::Count(scores.combination_cells as u64));
     row.push(Field::Count(block.notes().unmeasured_wells));
+    if preparation.normalisation {
+        let (method, signal) = normalisation_fields(block);
+        row.extend([method, signal]);
+    }
+    if preparation.baseline {
+        let beta = match &scores.preparation.baseline {
+            Some(Ok(correction)) => correction.beta,
+            _ => f64::NAN,
+        };
+        row.push(Field::Number(beta));
+    }
     for &model in models {
         row.extend(model_summary_fields(model, scores.scores(model)));
     }
+    row.push(Field::Text(scores.preparation.qc.label()));
+    if preparation.excluded {
+        row.push(Field::Count(scores.preparation.excluded_wells as u64));
+    }
     row.push(Field::Text(scores.status().to_string()));
     row
+}
+
+/// A block's `normalisation` and `control_signal`: the method, and the signal of 100 %
+/// viability (empty for a block on several plates, or not normalised).
+fn normalisation_fields(block: &Block) -> (Field, Field) {
+    let notes = block.notes();
+    match &notes.normalisation {
+        None => (Field::Empty, Field::Empty),
+        Some(normalisation) => {
+            let signal = match normalisation {
+                Normalisation::Control { signal, .. } => *signal,
+                Normalisation::Plate => match notes.plates.as_slice() {
+                    [plate] => plate.negative.map_or(f64::NAN, |controls| controls.median),
+                    _ => f64::NAN,
+                },
+            };
+            (
+                Field::Text(normalisation.name().to_string()),
+                Field::Number(signal),
+            )
+        }
+    }
 }
 
 /// A model's block columns; empty when it could not score the block.
@@ -353,7 +463,7 @@ mod tests {
             block_columns(&models, &["cell_line".to_string(), "status".to_string()]).join(","),
             "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,metadata_status,n_cells,\
              n_missing,loewe_synergy,loewe_p_value,loewe_excluded,loewe_undefined,\
-             hsa_synergy,hsa_p_value,hsa_excluded,status"
+             hsa_synergy,hsa_p_value,hsa_excluded,qc,status"
         );
         assert_eq!(
             cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss]).join(","),
@@ -431,7 +541,7 @@ mod tests {
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("x,a,b,uM,uM,1,0,,,,hsa: no_drug1_monotherapy")
+            Some("x,a,b,uM,uM,1,0,,,,,hsa: no_drug1_monotherapy")
         );
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::format::Format;
-use super::scores::{metadata_names, ScoreTable};
+use super::scores::{metadata_names, PreparationColumns, ScoreTable};
 use super::table::{RenderedRows, TableWriter};
 use crate::data::Block;
 use crate::model::Model;
@@ -90,7 +90,8 @@ where
         _ => None,
     };
     let block_table =
-        ScoreTable::blocks(&options.models, metadata_names(first_block), options.format);
+        ScoreTable::blocks(&options.models, metadata_names(first_block), options.format)
+            .with_preparation(PreparationColumns::of(first_block, &options.score));
     let cell_table = ScoreTable::cells(&options.models, options.format);
     let mut writer = Writer::begin(&block_table, &cell_table, destinations, options.cells)
         .map_err(StreamError::Sink)?;

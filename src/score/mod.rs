@@ -3,6 +3,8 @@
 //! status ([`BlockStatus`]); a screen scored in parallel, or streamed in input order
 //! ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
+pub mod baseline;
+mod prepare;
 pub mod statistics;
 mod status;
 pub mod stream;
@@ -16,6 +18,8 @@ use crate::model::{
     BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
 };
 
+pub use baseline::{Baseline, BaselineCorrection};
+pub use prepare::{prepare, Preparation};
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{Interval, ModelScores, ModelSummary};
 
@@ -24,6 +28,8 @@ pub use summary::{Interval, ModelScores, ModelSummary};
 pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
+    baseline: Baseline,
+    exclude_outliers: bool,
 }
 
 impl ScoreOptions {
@@ -42,6 +48,30 @@ impl ScoreOptions {
     pub fn with_loewe_undefined(mut self, rule: LoeweUndefined) -> ScoreOptions {
         self.model.loewe_undefined = rule;
         self
+    }
+
+    /// With this baseline correction of every block ([`Baseline`], SynergyFinder's
+    /// `correct_baseline`).
+    pub fn with_baseline(mut self, baseline: Baseline) -> ScoreOptions {
+        self.baseline = baseline;
+        self
+    }
+
+    /// With the wells the quality control blames as outliers left out of scoring
+    /// ([`crate::qc`]), and counted ([`Preparation::excluded_wells`]).
+    pub fn with_outliers_excluded(mut self, exclude: bool) -> ScoreOptions {
+        self.exclude_outliers = exclude;
+        self
+    }
+
+    /// The baseline correction.
+    pub fn baseline(&self) -> Baseline {
+        self.baseline
+    }
+
+    /// True when outlier wells are left out.
+    pub fn exclude_outliers(&self) -> bool {
+        self.exclude_outliers
     }
 
     /// Options of every fit.
@@ -74,6 +104,10 @@ pub struct BlockScores {
     /// whether it was observed or fitted, as HSA and Bliss use it
     /// ([`BlockContext::monotherapy_values`]); empty for a drug never tested alone.
     pub monotherapy: [Vec<MonotherapyValue>; 2],
+    /// What was done to the block before the models: its quality control, outliers left
+    /// out, baseline correction; and the block as scored when it differs from the block
+    /// as read ([`Preparation::scored`]).
+    pub preparation: Preparation,
 }
 
 impl BlockScores {
@@ -96,19 +130,40 @@ impl BlockScores {
     }
 }
 
-/// Scores one block with the given models. Never fails as a whole: a model that cannot
-/// score the block says why in its entry.
+/// Scores one block with the given models, after preparing it as the options ask (quality
+/// control, outliers left out, baseline correction: [`prepare`]). Never fails as a whole:
+/// a model that cannot score the block says why in its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
-    let context = BlockContext::new(block, &options.fit);
-    score_context(&context, models, &options.model)
+    let preparation = prepare(block, options);
+    let scored = preparation.scored(block);
+    let context = BlockContext::new(scored, &options.fit);
+    let mut scores = score_prepared(&context, models, &options.model, Preparation::default());
+    if let Some(Err(error)) = &preparation.baseline {
+        // Without β the corrected block does not exist: no model can score it.
+        for (_, result) in &mut scores.models {
+            *result = Err(error.clone());
+        }
+    }
+    scores.preparation = preparation;
+    scores
 }
 
 /// Scores a block through an existing context, reusing (and leaving behind for later use,
-/// such as a figure) every fit the models need. The context's fit options apply.
+/// such as a figure) every fit the models need. The context's fit options apply; the block
+/// is scored as it is, with its quality control ([`Preparation::of`]).
 pub fn score_context(
     context: &BlockContext<'_>,
     models: &[Model],
     options: &ModelOptions,
+) -> BlockScores {
+    score_prepared(context, models, options, Preparation::of(context.block()))
+}
+
+fn score_prepared(
+    context: &BlockContext<'_>,
+    models: &[Model],
+    options: &ModelOptions,
+    preparation: Preparation,
 ) -> BlockScores {
     let combination_cells = context
         .combination_cells()
@@ -134,6 +189,7 @@ pub fn score_context(
         combination_cells,
         models,
         monotherapy,
+        preparation,
     }
 }
 
