@@ -41,11 +41,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         .and_then(|()| write_problems(&mut out, &problems))
         .context("writing the report")?;
     let clean = reports.iter().all(QcReport::is_clean);
-    Ok(if problems.is_empty() && clean && read.warnings.is_empty() {
-        Outcome::Success
-    } else {
-        Outcome::PartialFailure
-    })
+    Ok(
+        if problems.is_empty() && clean && read.warnings.is_empty() {
+            Outcome::Success
+        } else {
+            Outcome::PartialFailure
+        },
+    )
 }
 
 fn write_report(
@@ -420,7 +422,11 @@ fn write_block_choices(out: &mut impl Write, block: &Block) -> std::io::Result<(
                 .iter()
                 .map(|plate| plate.name.as_str())
                 .collect();
-            writeln!(out, "    normalised: to the controls of plate(s) {}", plates.join(", "))?;
+            writeln!(
+                out,
+                "    normalised: to the controls of plate(s) {}",
+                plates.join(", ")
+            )?;
         }
         None => {}
     }

@@ -10,8 +10,8 @@ use super::{Normalisation, Observation, PlateControls};
 
 mod wells;
 
-use wells::{OffGridPoints, Wells};
 pub use wells::WellSite;
+use wells::{OffGridPoints, Wells};
 
 /// The largest |response| a block accepts, % inhibition: ten million times the full effect.
 ///
@@ -391,9 +391,11 @@ impl BlockBuilder {
                 }
                 Placement::Single(role, dose) => {
                     // Positive doses sort by their bits as by their values.
-                    let point = single[role.index()]
-                        .entry(dose.to_bits())
-                        .or_insert((dose, Welford::default(), Vec::new()));
+                    let point = single[role.index()].entry(dose.to_bits()).or_insert((
+                        dose,
+                        Welford::default(),
+                        Vec::new(),
+                    ));
                     point.1.add(response);
                     point.2.push(response);
                 }

@@ -315,7 +315,11 @@ impl Grouping {
             return None;
         }
         let signal = untreated.iter().sum::<f64>() / untreated.len() as f64;
-        let largest = state.wells.iter().map(|well| well.2.abs()).fold(0.0, f64::max);
+        let largest = state
+            .wells
+            .iter()
+            .map(|well| well.2.abs())
+            .fold(0.0, f64::max);
         if let Some(why) = normalise::unusable_controls(signal, None, largest) {
             let message = format!(
                 "block {} cannot be normalised to its {} untreated well(s) (--normalise \

@@ -212,7 +212,10 @@ impl Records {
     ///
     /// # Errors
     /// The CSV layer's errors.
-    pub(super) fn collect_all(mut self, file: &str) -> Result<Vec<(StringRecord, u64)>, InputError> {
+    pub(super) fn collect_all(
+        mut self,
+        file: &str,
+    ) -> Result<Vec<(StringRecord, u64)>, InputError> {
         match self {
             Records::Memory(rows) => Ok(rows.collect()),
             Records::Csv(_) => {

@@ -137,7 +137,13 @@ pub(super) enum ControlRole {
 }
 
 /// Headers (normalised) of a column that says which wells are controls.
-const CONTROL_COLUMNS: [&str; 5] = ["control", "control_type", "controltype", "well_type", "welltype"];
+const CONTROL_COLUMNS: [&str; 5] = [
+    "control",
+    "control_type",
+    "controltype",
+    "well_type",
+    "welltype",
+];
 /// Headers (normalised) of a column naming the plate of a well.
 const PLATE_COLUMNS: [&str; 4] = ["plate", "plate_id", "plateid", "plate_name"];
 /// Headers (normalised) of a column naming the well (`A01`).
@@ -246,7 +252,10 @@ impl ControlDesignation {
                 }
             },
         };
-        let names = self.drugs.each_ref().map(|column| field(column).to_lowercase());
+        let names = self
+            .drugs
+            .each_ref()
+            .map(|column| field(column).to_lowercase());
         let named = |list: &[String]| names.iter().any(|name| list.contains(name));
         let by_name = if named(&self.negative) {
             Some(ControlRole::Negative)
@@ -258,8 +267,16 @@ impl ControlDesignation {
         match (by_column, by_name) {
             (Some(column), Some(name)) if column != name => Err(format!(
                 "says {} but the drug is named as a {} control",
-                if column == ControlRole::Negative { "neg" } else { "pos" },
-                if name == ControlRole::Negative { "negative" } else { "positive" }
+                if column == ControlRole::Negative {
+                    "neg"
+                } else {
+                    "pos"
+                },
+                if name == ControlRole::Negative {
+                    "negative"
+                } else {
+                    "positive"
+                }
             )),
             (column, name) => Ok(column.or(name)),
         }
@@ -315,15 +332,14 @@ impl PlateTable {
         columns: &PlateColumns<'_>,
     ) -> Result<PlateTable, InputError> {
         let mut problems = ProblemList::default();
-        let problem = |line: u64, column: Option<&MappedColumn>, value: &str, message: String| {
-            InputProblem {
+        let problem =
+            |line: u64, column: Option<&MappedColumn>, value: &str, message: String| InputProblem {
                 file: columns.file.to_string(),
                 line: Some(line),
                 column: column.map(|column| column.header.clone()),
                 value: (!value.is_empty() || column.is_some()).then(|| value.to_string()),
                 message,
-            }
-        };
+            };
         let field = |record: &StringRecord, column: &MappedColumn| {
             record.get(column.index).unwrap_or("").trim().to_string()
         };
@@ -360,7 +376,9 @@ impl PlateTable {
             if super::reader::is_blank(record.iter()) {
                 continue;
             }
-            let name = columns.plate.map_or_else(String::new, |column| field(record, column));
+            let name = columns
+                .plate
+                .map_or_else(String::new, |column| field(record, column));
             if let (Some(column), true) = (columns.plate, name.is_empty() && columns.normalise) {
                 problems.push(problem(
                     *line,
@@ -453,7 +471,9 @@ impl PlateTable {
                         line: Some(rows.first_line),
                         column: columns.plate.map(|column| column.header.clone()),
                         value: Some(shown.to_string()),
-                        message: format!("plate {shown} cannot be normalised (--normalise plate): {why}"),
+                        message: format!(
+                            "plate {shown} cannot be normalised (--normalise plate): {why}"
+                        ),
                     });
                 }
             }

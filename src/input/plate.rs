@@ -101,8 +101,7 @@ impl Well {
         let digits_at = text.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = text.split_at(digits_at);
         let row = row_index(letters)?;
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4
-        {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4 {
             return None;
         }
         let column: u32 = digits.parse().ok()?;
@@ -150,12 +149,31 @@ mod tests {
         for text in ["A1", "a01", " A001 "] {
             assert_eq!(Well::parse(text), Some(a1), "{text}");
         }
-        assert_eq!(Well::parse("P24"), Some(Well { row: 15, column: 23 }));
-        assert_eq!(Well::parse("AF48"), Some(Well { row: 31, column: 47 }));
+        assert_eq!(
+            Well::parse("P24"),
+            Some(Well {
+                row: 15,
+                column: 23
+            })
+        );
+        assert_eq!(
+            Well::parse("AF48"),
+            Some(Well {
+                row: 31,
+                column: 47
+            })
+        );
         for bad in ["", "A", "12", "A0", "A1x", "ABC1", "-1"] {
             assert_eq!(Well::parse(bad), None, "{bad}");
         }
-        assert_eq!(Well { row: 31, column: 47 }.to_string(), "AF48");
+        assert_eq!(
+            Well {
+                row: 31,
+                column: 47
+            }
+            .to_string(),
+            "AF48"
+        );
         assert_eq!(Well { row: 7, column: 11 }.to_string(), "H12");
     }
 

@@ -54,7 +54,10 @@ impl PlateGrid {
 /// # Errors
 /// [`InputError::Layout`] naming the line: no grid, a grid whose rows or columns are not a
 /// standard plate, a cell that is not a number, or two grids with different readings.
-pub(super) fn read_grid(source: &InputSource, format: NumberFormat) -> Result<PlateGrid, InputError> {
+pub(super) fn read_grid(
+    source: &InputSource,
+    format: NumberFormat,
+) -> Result<PlateGrid, InputError> {
     let file = source.display_name();
     let mut text = String::new();
     source
@@ -288,13 +291,22 @@ mod tests {
         let error = parse_grid("p.txt", &format!("{}\n{other}", grid96(';')), FORMAT)
             .unwrap_err()
             .to_string();
-        assert!(error.contains("2 grids with different readings (lines 1, 11)"), "{error}");
+        assert!(
+            error.contains("2 grids with different readings (lines 1, 11)"),
+            "{error}"
+        );
         let short: String = grid96(';').lines().take(5).collect::<Vec<_>>().join("\n");
         let error = parse_grid("p.txt", &short, FORMAT).unwrap_err().to_string();
-        assert!(error.contains("4 row(s) × 12 columns is not a standard plate"), "{error}");
+        assert!(
+            error.contains("4 row(s) × 12 columns is not a standard plate"),
+            "{error}"
+        );
         let word = grid96(';').replace(";305;", ";oops;");
         let error = parse_grid("p.txt", &word, FORMAT).unwrap_err().to_string();
-        assert_eq!(error, "p.txt:5: \"oops\" in a grid of readings is not a number");
+        assert_eq!(
+            error,
+            "p.txt:5: \"oops\" in a grid of readings is not a number"
+        );
         assert!(parse_grid("p.txt", "nothing here\n", FORMAT).is_err());
     }
 }

@@ -29,10 +29,10 @@ use super::monotherapy::MonotherapyTable;
 use super::normalise::{self, ControlDesignation, Normalise, PlateColumns, PlateTable};
 use super::number::NumberFormat;
 use super::plate::PlateFormat;
-use super::well_map::PlateLayoutRead;
 use super::response::{ResponseConvention, ResponseKind, ResponseScale};
 use super::schema::{ColumnMapping, ColumnOverrides};
 use super::source::InputSource;
+use super::well_map::PlateLayoutRead;
 use crate::data::{Block, DoseTolerance, PlateControls, Screen};
 
 /// The UTF-8 encoding of U+FEFF, which some tools write at the start of a text file.
@@ -294,11 +294,14 @@ impl Table {
                 )
             }
             Some(Layout::Plate) => {
-                let map = options.well_map.as_ref().ok_or_else(|| InputError::Layout {
-                    file: file.clone(),
-                    line: None,
-                    message: "--layout plate needs --well-map FILE".to_string(),
-                })?;
+                let map = options
+                    .well_map
+                    .as_ref()
+                    .ok_or_else(|| InputError::Layout {
+                        file: file.clone(),
+                        line: None,
+                        message: "--layout plate needs --well-map FILE".to_string(),
+                    })?;
                 let (table, read, format) = super::well_map::to_long(source, map, number_format)?;
                 file = map.display_name();
                 plate_layout = Some(read);
@@ -313,7 +316,8 @@ impl Table {
                 let InputSource::Path(path) = source else {
                     return Err(InputError::Workbook {
                         file,
-                        message: "a workbook cannot be read from standard input; give its                                   file name"
+                        message: "a workbook cannot be read from standard input; give its \
+                         file name"
                             .to_string(),
                     });
                 };
@@ -380,8 +384,14 @@ impl Table {
             },
         )?;
         let convention = response_convention(&mapping, options, &file)?;
-        let controls =
-            Controls::settle(&file, &mapping, options, plate_format, number_format, records)?;
+        let controls = Controls::settle(
+            &file,
+            &mapping,
+            options,
+            plate_format,
+            number_format,
+            records,
+        )?;
         let source_name = if layout == Layout::Plate {
             source.display_name()
         } else {
@@ -435,13 +445,16 @@ impl Controls {
         if options.normalise == Normalise::Plate {
             if plate_column.is_none() {
                 return Err(refuse(
-                    "--normalise plate normalises each plate to its own controls, so it needs                      a column naming each well's plate (plate, plate_id, plate_name); without                      plates, --normalise control normalises each block to its untreated wells"
+                    "--normalise plate normalises each plate to its own controls, so it needs \
+                     a column naming each well's plate (plate, plate_id, plate_name); without \
+                     plates, --normalise control normalises each block to its untreated wells"
                         .to_string(),
                 ));
             }
             if designation.is_none() {
                 return Err(refuse(
-                    "--normalise plate needs control wells: a control column (neg / pos) or                      --negative DRUG (e.g. --negative DMSO)"
+                    "--normalise plate needs control wells: a control column (neg / pos) or \
+                     --negative DRUG (e.g. --negative DMSO)"
                         .to_string(),
                 ));
             }
@@ -449,20 +462,23 @@ impl Controls {
         if options.edge > 0 {
             if options.normalise != Normalise::Plate {
                 return Err(refuse(
-                    "--edge leaves edge wells out of the plate controls; it needs --normalise                      plate"
+                    "--edge leaves edge wells out of the plate controls; it needs --normalise \
+                     plate"
                         .to_string(),
                 ));
             }
             if well_column.is_none() && format.is_none() {
                 return Err(refuse(
-                    "--edge needs each well's position: a well column (well, well_id) with                      ids such as A01"
+                    "--edge needs each well's position: a well column (well, well_id) with \
+                     ids such as A01"
                         .to_string(),
                 ));
             }
         }
         if options.normalise != Normalise::None && options.monotherapy.is_some() {
             return Err(refuse(
-                "--monotherapy and --normalise cannot be combined yet: normalise the                  monotherapy file's responses first"
+                "--monotherapy and --normalise cannot be combined yet: normalise the \
+                 monotherapy file's responses first"
                     .to_string(),
             ));
         }
@@ -828,14 +844,17 @@ fn response_convention(
         };
         if inhibition {
             return Err(refuse(format!(
-                "--normalise {} turns raw signal into % viability of the controls, but column                  \"{}\" is declared inhibition; give the raw signal (a column named response,                  signal, …) or drop --normalise",
+                "--normalise {} turns raw signal into % viability of the controls, but column \
+                 \"{}\" is declared inhibition; give the raw signal (a column named response, \
+                 signal, …) or drop --normalise",
                 options.normalise,
                 column()
             )));
         }
         if options.scale == ResponseScale::Fraction {
             return Err(refuse(format!(
-                "--fraction has no meaning with --normalise {}: the signal is divided by its                  controls, whatever its scale",
+                "--fraction has no meaning with --normalise {}: the signal is divided by its \
+                 controls, whatever its scale",
                 options.normalise
             )));
         }

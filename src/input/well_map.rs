@@ -302,7 +302,10 @@ fn read_map(source: &InputSource, file: &str) -> Result<MapTable, InputError> {
             ),
         )
     })?;
-    if let Some(response) = headers.iter().find(|header| ColumnRole::Response.accepts(header)) {
+    if let Some(response) = headers
+        .iter()
+        .find(|header| ColumnRole::Response.accepts(header))
+    {
         return Err(error(
             1,
             format!(
@@ -326,11 +329,7 @@ fn read_map(source: &InputSource, file: &str) -> Result<MapTable, InputError> {
         if cells.len() != headers.len() {
             return Err(error(
                 line,
-                format!(
-                    "expected {} fields, found {}",
-                    headers.len(),
-                    cells.len()
-                ),
+                format!("expected {} fields, found {}", headers.len(), cells.len()),
             ));
         }
         let text = &cells[well_index];

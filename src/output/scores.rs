@@ -255,7 +255,9 @@ pub fn write_block_table<W: Write>(
         normalisation: blocks
             .first()
             .is_some_and(|block| block.notes().normalisation.is_some()),
-        baseline: scores.iter().any(|block| block.preparation.baseline.is_some()),
+        baseline: scores
+            .iter()
+            .any(|block| block.preparation.baseline.is_some()),
         excluded: scores
             .iter()
             .any(|block| block.preparation.excluded_wells > 0),

@@ -303,10 +303,7 @@ pub fn check(block: &Block) -> QcReport {
 
     let lone = surface::lone_cells(block);
     if !lone.is_empty() {
-        let largest = lone
-            .iter()
-            .map(|cell| cell.distance)
-            .fold(0.0f64, f64::max);
+        let largest = lone.iter().map(|cell| cell.distance).fold(0.0f64, f64::max);
         flags.push(QcFlag::SurfaceOutlier {
             cells: lone.len(),
             largest,

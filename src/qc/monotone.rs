@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn isotonic_regression_pools_the_violators() {
         // 1, 3, 2, 4: the pair (3, 2) pools to 2.5.
-        assert_eq!(isotonic(&[1.0, 3.0, 2.0, 4.0], &[1.0; 4]), [1.0, 2.5, 2.5, 4.0]);
+        assert_eq!(
+            isotonic(&[1.0, 3.0, 2.0, 4.0], &[1.0; 4]),
+            [1.0, 2.5, 2.5, 4.0]
+        );
         // Weights: (3 with weight 3, 1 with weight 1) pool to 2.5.
         assert_eq!(isotonic(&[3.0, 1.0], &[3.0, 1.0]), [2.5, 2.5]);
     }

@@ -70,9 +70,8 @@ pub(super) fn lone_cells(block: &Block) -> Vec<LoneCell> {
                         column.checked_add_signed(offset_column),
                     );
                     if let (Some(r), Some(c)) = real {
-                        if let Some(neighbour) = (r < rows && c < columns)
-                            .then(|| mean(r, c))
-                            .flatten()
+                        if let Some(neighbour) =
+                            (r < rows && c < columns).then(|| mean(r, c)).flatten()
                         {
                             neighbours += 1;
                             above_all &= value > neighbour;

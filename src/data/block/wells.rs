@@ -3,9 +3,7 @@
 
 use ndarray::Array2;
 
-use super::{
-    is_valid_response, Block, BlockError, CellStats, DrugRole, Observation, Welford,
-};
+use super::{is_valid_response, Block, BlockError, CellStats, DrugRole, Observation, Welford};
 
 /// Every replicate well of a block, grouped by cell (row-major), each cell's wells in the
 /// order they were added: the values of cell `k` are `values[offsets[k]..offsets[k + 1]]`.
@@ -239,5 +237,4 @@ impl Block {
             response,
         }
     }
-
 }
