@@ -21,7 +21,10 @@ const LAYERS: [(&str, &[&str]); 10] = [
     ("qc", &["data"]),
     ("model", &["data", "curve"]),
     ("score", &["data", "curve", "qc", "model"]),
-    ("output", &["data", "input", "curve", "qc", "model", "score"]),
+    (
+        "output",
+        &["data", "input", "curve", "qc", "model", "score"],
+    ),
     ("plot", &["data", "input", "curve", "qc", "model", "score"]),
     ("simulate", &["data", "input", "curve", "model"]),
     // The crate's error gathers every module's error type; nothing imports it but the
