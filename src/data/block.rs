@@ -382,8 +382,7 @@ impl BlockBuilder {
         // Sums per cell and per off-grid dose: count, mean and M2 by Welford's update, in
         // input order.
         let mut accumulators: BTreeMap<(usize, usize), Welford> = BTreeMap::new();
-        let mut single: [BTreeMap<u64, (f64, Welford, Vec<f64>)>; 2] =
-            [BTreeMap::new(), BTreeMap::new()];
+        let mut single: [BTreeMap<u64, SinglePoint>; 2] = [BTreeMap::new(), BTreeMap::new()];
         for (placement, &(_, _, response)) in placed.iter().zip(&self.wells) {
             match *placement {
                 Placement::Cell(row, column) => {
@@ -471,6 +470,10 @@ impl Welford {
         }
     }
 }
+
+/// A single-agent point off the grid while a block is built: its dose, the sums of its
+/// responses, and its wells in input order.
+type SinglePoint = (f64, Welford, Vec<f64>);
 
 /// One dose-response matrix: drug1 along rows, drug2 along columns, doses sorted ascending
 /// (0 included when measured), per-cell replicate statistics in % inhibition.
