@@ -141,11 +141,27 @@ pub fn render_overview(
     model: Model,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
+    render_overview_coloured(blocks, scores, model, false, format)
+}
+
+/// [`render_overview`], each block coloured by its quality control (flagged or clean,
+/// [`crate::qc`]) when `by_qc`, by the sign of its mean otherwise.
+///
+/// # Errors
+/// [`PlotError`] when drawing or encoding fails.
+pub fn render_overview_coloured(
+    blocks: &[Block],
+    scores: &[BlockScores],
+    model: Model,
+    by_qc: bool,
+    format: ImageFormat,
+) -> Result<Vec<u8>, PlotError> {
     render(
         &Overview {
             blocks,
             scores,
             model,
+            colour_by_qc: by_qc,
         },
         format,
     )

@@ -37,7 +37,9 @@ mod test_svg;
 pub use canvas::{render, Figure, ImageFormat};
 pub use curves::Curves;
 pub use isobologram::IsobologramFigure;
-pub use kind::{render_block, render_overview, PlotKind, UnknownPlotKind};
+pub use kind::{
+    render_block, render_overview, render_overview_coloured, PlotKind, UnknownPlotKind,
+};
 pub use options::{IsobologramOptions, PlotOptions};
 pub use overview::Overview;
 pub use report::Report;

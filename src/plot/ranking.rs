@@ -44,6 +44,9 @@ pub(crate) struct RankedBlock<'a> {
     pub mean: f64,
     /// p-value of the mean (may be NaN).
     pub p_value: f64,
+    /// When the overview is coloured by quality control: whether the block carries a flag
+    /// ([`crate::qc`]); None when it is coloured by the sign of its mean.
+    pub qc_flagged: Option<bool>,
 }
 
 impl RankedBlock<'_> {
@@ -52,10 +55,16 @@ impl RankedBlock<'_> {
         self.p_value < SIGNIFICANCE_LEVEL
     }
 
-    /// The colour of the block's bar or point: by the sign of its mean, faded when not
-    /// significant.
+    /// The colour of the block's bar or point: by the sign of its mean (or, coloured by
+    /// quality control, by whether it is flagged), faded when not significant.
     pub(crate) fn colour(&self) -> RGBColor {
-        let colour = if self.mean > 0.0 {
+        let colour = if let Some(flagged) = self.qc_flagged {
+            if flagged {
+                style::QC_MARK
+            } else {
+                style::QC_CLEAN
+            }
+        } else if self.mean > 0.0 {
             style::SYNERGY
         } else if self.mean < 0.0 {
             style::ANTAGONISM
@@ -115,8 +124,14 @@ pub(crate) struct Ranking<'a> {
 }
 
 impl<'a> Ranking<'a> {
-    /// Ranks the blocks by the model's mean synergy.
-    pub(crate) fn new(blocks: &'a [Block], scores: &'a [BlockScores], model: Model) -> Ranking<'a> {
+    /// Ranks the blocks by the model's mean synergy, each coloured by its quality control
+    /// when `by_qc`.
+    pub(crate) fn coloured(
+        blocks: &'a [Block],
+        scores: &'a [BlockScores],
+        model: Model,
+        by_qc: bool,
+    ) -> Ranking<'a> {
         let mut ranked = Vec::new();
         let mut unscored = Vec::new();
         for (block, block_scores) in blocks.iter().zip(scores) {
@@ -125,6 +140,7 @@ impl<'a> Ranking<'a> {
                     block,
                     mean,
                     p_value,
+                    qc_flagged: by_qc.then(|| !block_scores.preparation.qc.is_clean()),
                 }),
                 None => unscored.push((block.id(), unscored_reason(block_scores, model))),
             }
@@ -146,6 +162,14 @@ impl<'a> Ranking<'a> {
             "{} ranked by mean synergy · {significant} with p < {SIGNIFICANCE_LEVEL}",
             count_of(self.ranked.len(), "block", "blocks")
         );
+        let flagged = self
+            .ranked
+            .iter()
+            .filter(|block| block.qc_flagged == Some(true))
+            .count();
+        if self.ranked.iter().any(|block| block.qc_flagged.is_some()) {
+            subtitle.push_str(&format!(" · {flagged} QC-flagged"));
+        }
         if !self.unscored.is_empty() {
             subtitle.push_str(&format!(" · {} not scored", self.unscored.len()));
         }

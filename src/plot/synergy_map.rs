@@ -72,6 +72,7 @@ impl<'a> SynergyMap<'a> {
                     },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: None,
+                    marked: Vec::new(),
                 }
             }
             other => {
@@ -91,6 +92,7 @@ impl<'a> SynergyMap<'a> {
                     scale: ColourScale::Diverging { limit: 10.0 },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: Some(reason),
+                    marked: Vec::new(),
                 }
             }
         }

@@ -499,3 +499,49 @@ fn the_384_well_plate_with_its_map_scores_as_its_long_format() {
         );
     }
 }
+
+/// The amber of QC marks in the figures (`plot/style.rs`, `QC_MARK`), as SVG writes it.
+const QC_MARK_SVG: &str = "#E68A00";
+
+#[test]
+fn the_response_map_outlines_flagged_wells_and_the_overview_colours_blocks_by_qc() {
+    let path = repo_path("datasets/ave1642_hepatoma.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let block = "HepG2_AVE1642_gefitinib";
+    // Replicate 3 of (0.07, 2.5) moved from 81.0 to 21.0 % viability.
+    let moved = text.replace(
+        &format!("{block},AVE1642,gefitinib,0.07,2.5,ug/mL,uM,HepG2,3,"),
+        &format!("{block},AVE1642,gefitinib,0.07,2.5,ug/mL,uM,HepG2,3,-60+"),
+    );
+    let moved: String = moved
+        .lines()
+        .map(|line| match line.split_once(",-60+") {
+            Some((head, value)) => format!("{head},{}\n", value.parse::<f64>().unwrap() - 60.0),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    let dir = scratch_dir("preparation_figures");
+    std::fs::write(dir.join("moved.csv"), moved).unwrap();
+    let svg = |file: &str, arguments: &[&str]| {
+        let mut all = vec!["plot"];
+        all.extend_from_slice(arguments);
+        all.push(file);
+        let output = crate::common::synergist(&all, &dir);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            crate::common::stderr(&output)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let original = path.to_str().unwrap();
+    let map = ["response-map", "--block", block];
+    assert!(!svg(original, &map).contains(QC_MARK_SVG));
+    let flagged = svg("moved.csv", &map);
+    assert_eq!(flagged.matches(QC_MARK_SVG).count(), 1, "one outlined cell");
+    assert!(flagged.contains("qc: replicate_outliers"));
+    let overview = svg("moved.csv", &["overview", "--colour-by-qc"]);
+    assert!(overview.contains(QC_MARK_SVG) && overview.contains("1 QC-flagged"));
+    assert!(!svg("moved.csv", &["overview"]).contains(QC_MARK_SVG));
+}
