@@ -12,10 +12,12 @@
 //!    ([`FitOptions::fit`] → [`HillFit`]);
 //! 4. [`model`]: the reference models of non-interaction ([`Model`], a registry of
 //!    [`model::ReferenceModel`]s), the fits they share ([`model::BlockContext`]), the
-//!    combination index ([`model::combination_index`]) and the isoboles
-//!    ([`model::Isobologram`]);
+//!    combination index ([`model::combination_index`]), the isoboles
+//!    ([`model::Isobologram`]) and the Chou–Talalay analysis ([`model::ChouTalalay`], with
+//!    the median-effect lines of [`model::MedianEffect`]);
 //! 5. [`score`]: synergy per cell and per block ([`score_block`], [`BlockScores`]), with a
-//!    typed [`BlockStatus`];
+//!    typed [`BlockStatus`], and the sensitivity scores IC50, RI, CSS and S
+//!    ([`SensitivityScores`]);
 //! 6. [`output`]: the fit, block and cell tables in CSV or JSON; [`plot`] (feature `plot`):
 //!    the figures. [`simulate`] (feature `simulate`) writes screens with known synergy.
 //!
@@ -89,7 +91,7 @@
 //! # Figures and simulated screens
 //! [`plot`] draws one block's figures (isobologram, synergy map, dose-response curves,
 //! response map, a one-page report) with [`plot::render_block`], and a screen's ranked
-//! overview with [`plot::render_overview`], as SVG or PNG bytes; every number a figure
+//! overview with [`plot::render_overview`], as SVG, PNG or PDF bytes; every number a figure
 //! shows comes from the scoring code. [`simulate`] writes a screen from BRAID surfaces
 //! with noise and a fixed seed ([`simulate::SimulationSpec`], [`simulate::simulate_csv`]);
 //! the bundled example `datasets/ave1642_hepatoma.csv` was made that way.
@@ -144,4 +146,5 @@ pub use input::{ResponseConvention, ResponseKind, ResponseScale};
 pub use model::{LoeweUndefined, Model};
 pub use score::{
     score_block, score_context, BlockScores, BlockStatus, ModelScores, ModelSummary, ScoreOptions,
+    SensitivityScores,
 };

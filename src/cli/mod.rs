@@ -3,6 +3,7 @@
 mod args;
 pub mod atomic;
 mod check;
+mod ci;
 mod fit;
 mod input_args;
 pub mod interrupt;
@@ -31,6 +32,8 @@ enum Command {
     Fit(fit::FitArgs),
     /// Score synergy (ZIP, HSA, Bliss, Loewe) per block, and per cell with --cells.
     Score(score::ScoreArgs),
+    /// Chou–Talalay combination index: per block × constant-ratio ray × fa, per cell with --cells.
+    Ci(ci::CiArgs),
     /// Draw figures: isobologram, synergy-map, curves, response-map, report, overview.
     Plot(plot::PlotArgs),
     /// Generate a screen from a closed-form BRAID surface (JSON spec, fixed seed).
@@ -62,6 +65,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args),
         Command::Fit(args) => fit::run(args),
         Command::Score(args) => score::run(args),
+        Command::Ci(args) => ci::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Simulate(args) => simulate::run(args),
     }

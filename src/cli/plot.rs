@@ -10,25 +10,36 @@ use clap::Args;
 use rayon::prelude::*;
 
 use synergist::plot::{
-    render_block, render_overview_coloured, ImageFormat, IsobologramOptions, PlotKind, PlotOptions,
+    render_block, render_overview_coloured, DoseScale, ImageFormat, IsobologramOptions, PlotKind,
+    PlotOptions, SurfaceValue,
 };
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
 use super::args::{output_name, parse_jobs, thread_pool};
 use super::atomic::{commit_together, Finished, Output};
+use super::ci::{chou_talalay_options, parse_fa_levels, FaLevels};
 use super::input_args::InputArgs;
 use super::Outcome;
 
 const KIND_HELP: &str = "\
 The figure:
-  isobologram   Loewe isobologram at --effect levels: additive isobole from the
-                monotherapy fits, observed isobole from the row and column fits,
-                the measured dose pairs that reach the effect;
+  isobologram   isobologram at --effect levels (default: chosen from what the fits
+                reach): additive isobole from the monotherapy fits (Loewe, or dose
+                equivalence for a partial agonist), observed isobole (the contour
+                of the measured responses), the measured pairs that reach it;
   synergy-map   per-cell synergy of --model as a heatmap (diverging scale at 0);
   curves        both monotherapy dose-response curves with their 4PL fits;
   response-map  the observed response matrix as a heatmap;
   report        the four block figures on one page;
-  overview      every block ranked by --model's mean synergy, with p-values.";
+  overview      every block ranked by --model's mean synergy, with p-values;
+  surface       --model's synergy (or, with --surface response, the response) as a
+                3D surface over the dose grid;
+  median-effect Chou-Talalay median-effect plot: log10(fa/(1-fa)) against dose, each
+                drug alone and the constant-ratio mixtures, with their lines;
+  fa-ci         the combination index and each drug's dose-reduction index against fa
+                along each constant-ratio mixture, with the cells' own indices;
+  ci-isobologram  CompuSyn's isobologram at the --fa levels: classic (dose axes), or
+                with --normalised each point at (d1/Dx1, d2/Dx2) against x + y = 1.";
 
 /// The kinds of figure as command-line values: the library's names, parsed by its
 /// `FromStr` (clap lists them in the help and in errors).
@@ -40,7 +51,7 @@ fn kind_parser() -> impl TypedValueParser<Value = PlotKind> {
 /// The image formats as command-line values: the library's extensions.
 fn format_parser() -> impl TypedValueParser<Value = ImageFormat> {
     PossibleValuesParser::new(ImageFormat::ALL.map(ImageFormat::extension)).try_map(|name| {
-        ImageFormat::from_extension(&name).ok_or("not an image format (svg or png)")
+        ImageFormat::from_extension(&name).ok_or("not an image format (svg, png or pdf)")
     })
 }
 
@@ -62,7 +73,8 @@ A broken pipe on stdout ends quietly with status 0.";
 #[derive(Debug, Args)]
 #[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
-    /// isobologram, synergy-map, curves, response-map, report or overview.
+    /// isobologram, synergy-map, curves, response-map, report, overview, surface,
+    /// median-effect, fa-ci or ci-isobologram.
     #[arg(value_name = "KIND", long_help = KIND_HELP, value_parser = kind_parser())]
     kind: PlotKind,
     #[command(flatten)]
@@ -77,7 +89,8 @@ pub struct PlotArgs {
     /// BLOCK_KIND.svg|png, the block id made safe for file names.
     #[arg(long, value_name = "DIR", requires = "all_blocks")]
     out_dir: Option<PathBuf>,
-    /// Output file; .png writes PNG, anything else SVG (default: SVG on stdout).
+    /// Output file: .svg, .png or .pdf (another extension is refused); without one, SVG
+    /// (default: SVG on stdout).
     #[arg(short, long, value_name = "FILE", conflicts_with = "all_blocks")]
     output: Option<PathBuf>,
     /// Image format (default: from the output's extension, else svg).
@@ -86,16 +99,51 @@ pub struct PlotArgs {
     /// Model of synergy-map, report and overview: zip, hsa, bliss or loewe.
     #[arg(long, value_name = "MODEL", default_value = "zip", value_parser = parse_model)]
     model: Model,
-    /// Isobologram effect levels, % inhibition, comma-separated.
-    #[arg(long, value_name = "LIST", default_value = "50", value_parser = parse_effects)]
-    effect: IsobologramOptions,
-    /// Isobologram axes divided by each drug's dose alone for the effect (one shared
-    /// additive line from (1, 0) to (0, 1)).
+    /// Isobologram effect levels, % inhibition, comma-separated (default: 50 when both
+    /// drugs reach it, else the highest of 40, 30, 20, 10 both reach, with 50 when one
+    /// does).
+    #[arg(long, value_name = "LIST", value_parser = parse_effects)]
+    effect: Option<IsobologramOptions>,
+    /// Isobologram axes divided by each drug's additive dose for the effect (one shared
+    /// additive line from (1, 0) to (0, 1)); also ci-isobologram's normalised form.
     #[arg(long)]
     normalised: bool,
-    /// Isobologram dose axes on a log scale.
+    /// Effect levels (fractions affected) of median-effect, fa-ci and ci-isobologram.
+    #[arg(long, value_name = "LIST", default_value = "0.5,0.75,0.9,0.95", value_parser = parse_fa_levels)]
+    fa: FaLevels,
+    /// Chou–Talalay figures: mutually non-exclusive drugs (see `synergist ci --help`).
     #[arg(long)]
+    non_exclusive: bool,
+    /// Chou–Talalay figures: cells whose ratios conc1/conc2 differ by at most this share
+    /// lie on one ray.
+    #[arg(long, value_name = "SHARE", default_value = "0.05")]
+    ratio_tolerance: f64,
+    /// Isobologram dose axes on a log scale (the default when a drug's doses span more
+    /// than 1.5 decades).
+    #[arg(long, conflicts_with = "linear_doses")]
     log_doses: bool,
+    /// Isobologram dose axes on a linear scale.
+    #[arg(long)]
+    linear_doses: bool,
+    /// Synergy colour scale from -R to R percentage points (default: the largest |synergy|
+    /// rounded up, at least 10).
+    #[arg(long, value_name = "R")]
+    range: Option<f64>,
+    /// What a surface shows: synergy (of --model) or response.
+    #[arg(long, value_name = "synergy|response", default_value = "synergy", value_parser = parse_surface)]
+    surface: SurfaceValue,
+    /// Figure width in pixels (320-8000; default: the figure's own).
+    #[arg(long, value_name = "PX", requires = "height")]
+    width: Option<u32>,
+    /// Figure height in pixels (320-8000; default: the figure's own).
+    #[arg(long, value_name = "PX", requires = "width")]
+    height: Option<u32>,
+    /// PNG resolution in dots per inch (figure pixels are 1/96 inch: 192 doubles them).
+    #[arg(long, value_name = "DPI", default_value = "96")]
+    dpi: f64,
+    /// SVG text as outlines (paths) instead of text in the embedded font.
+    #[arg(long)]
+    text_as_paths: bool,
     /// Loewe reference where its equation has no solution: nan, hsa or synergyfinder
     /// (see `synergist score --help`).
     #[arg(long, value_name = "nan|hsa|synergyfinder", default_value = "nan")]
@@ -120,15 +168,47 @@ pub struct PlotArgs {
 pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
     let kind = args.kind;
     let format = image_format(args.format, args.output.as_deref())?;
-    let options = PlotOptions::new()
+    let dose_scale = if args.log_doses {
+        DoseScale::Log
+    } else if args.linear_doses {
+        DoseScale::Linear
+    } else {
+        DoseScale::Automatic
+    };
+    let mut options = PlotOptions::new()
         .with_model(args.model)
         .with_isobologram(
             args.effect
                 .clone()
+                .unwrap_or_default()
                 .with_normalised(args.normalised)
-                .with_log_doses(args.log_doses),
+                .with_dose_scale(dose_scale),
         )
-        .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined));
+        .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined))
+        .with_chou_talalay(chou_talalay_options(
+            &args.fa,
+            args.non_exclusive,
+            args.ratio_tolerance,
+        )?)
+        .with_surface(args.surface)
+        .with_text_as_paths(args.text_as_paths)
+        .with_dpi(args.dpi)
+        .map_err(|error| anyhow::anyhow!("--dpi {}: must lie {}", args.dpi, error.requirement))?;
+    if let Some(range) = args.range {
+        options = options
+            .with_synergy_range(range)
+            .map_err(|error| anyhow::anyhow!("--range {range}: must be {}", error.requirement))?;
+    }
+    if let (Some(width), Some(height)) = (args.width, args.height) {
+        options = options.with_size(width, height).map_err(|error| {
+            anyhow::anyhow!(
+                "--{} {}: must lie {}",
+                error.option,
+                error.value,
+                error.requirement
+            )
+        })?;
+    }
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
     }
@@ -173,6 +253,7 @@ pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
             options.model(),
             args.colour_by_qc,
             format,
+            options.render(),
         )?
     } else {
         let block = choose_block(&screen, args.block.as_deref())?;
@@ -383,12 +464,19 @@ fn example_ids(blocks: &[Block]) -> String {
     text
 }
 
-/// The image format: --format, else the output's extension, else SVG; a contradiction
-/// between --format and the extension is an error.
+/// The image format: --format, else the output's extension, else SVG; an extension that
+/// is not a format's, or one that contradicts --format, is an error.
 fn image_format(format: Option<ImageFormat>, output: Option<&Path>) -> anyhow::Result<ImageFormat> {
-    let from_extension = output
-        .filter(|path| path.extension().is_some())
-        .map(ImageFormat::from_path);
+    let from_extension = match output.filter(|path| path.extension().is_some()) {
+        None => None,
+        Some(path) => match ImageFormat::from_path(path) {
+            Some(implied) => Some(implied),
+            None => bail!(
+                "{}: unknown image format; the output's extension must be .svg, .png or .pdf",
+                path.display()
+            ),
+        },
+    };
     match (format, from_extension) {
         (Some(chosen), Some(implied)) if chosen != implied => bail!(
             "--format {} contradicts the output's extension (.{}); change one",
@@ -398,6 +486,14 @@ fn image_format(format: Option<ImageFormat>, output: Option<&Path>) -> anyhow::R
         (Some(chosen), _) => Ok(chosen),
         (None, Some(implied)) => Ok(implied),
         (None, None) => Ok(ImageFormat::Svg),
+    }
+}
+
+fn parse_surface(text: &str) -> Result<SurfaceValue, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "synergy" => Ok(SurfaceValue::Synergy),
+        "response" => Ok(SurfaceValue::Response),
+        _ => Err(format!("\"{text}\": give synergy or response")),
     }
 }
 
@@ -468,13 +564,20 @@ mod tests {
         assert_eq!(image_format(None, png).unwrap(), ImageFormat::Png);
         assert_eq!(image_format(None, None).unwrap(), ImageFormat::Svg);
         assert!(image_format(Some(ImageFormat::Svg), png).is_err());
+        let pdf = Some(Path::new("figure.pdf"));
+        assert_eq!(image_format(None, pdf).unwrap(), ImageFormat::Pdf);
+        assert!(image_format(None, Some(Path::new("figure.xyz"))).is_err());
+        assert_eq!(
+            image_format(None, Some(Path::new("figure"))).unwrap(),
+            ImageFormat::Svg
+        );
     }
 
     #[test]
     fn effect_levels_parse_with_or_without_percent() {
         assert_eq!(
             parse_effects("30, 50%,70").unwrap().effects(),
-            [30.0, 50.0, 70.0]
+            Some(&[30.0, 50.0, 70.0][..])
         );
         assert!(parse_effects("0").is_err());
         assert!(parse_effects("fifty").is_err());

@@ -15,6 +15,7 @@ use crate::model::{CellValue, Model, SummaryValue};
 use crate::score::{Baseline, BlockScores, ModelScores};
 
 use super::format::Format;
+use super::sensitivity::{sensitivity_fields, SENSITIVITY_COLUMNS};
 use super::table::{Field, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
@@ -157,6 +158,8 @@ pub struct ScoreTable {
     models: Vec<Model>,
     columns: Vec<String>,
     format: Format,
+    /// Whether the block table has the sensitivity columns.
+    sensitivity: bool,
 }
 
 impl ScoreTable {
@@ -168,6 +171,7 @@ impl ScoreTable {
             preparation: PreparationColumns::default(),
             models: models.to_vec(),
             format,
+            sensitivity: false,
         }
     }
 
@@ -177,6 +181,26 @@ impl ScoreTable {
         if let Some(metadata) = &self.metadata {
             self.columns = block_columns_with(&self.models, metadata, preparation);
             self.preparation = preparation;
+            if self.sensitivity {
+                // Rebuilt without them: the sensitivity columns go back before `status`.
+                self.sensitivity = false;
+                return self.with_sensitivity(true);
+            }
+        }
+        self
+    }
+
+    /// The block table with the sensitivity columns
+    /// ([`SENSITIVITY_COLUMNS`]) before `status`, filled from
+    /// [`BlockScores::sensitivity`] (empty where a block has none); the cell table is
+    /// unchanged.
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreTable {
+        if self.metadata.is_some() && sensitivity && !self.sensitivity {
+            let status = self.columns.pop();
+            self.columns
+                .extend(SENSITIVITY_COLUMNS.iter().map(|name| name.to_string()));
+            self.columns.extend(status);
+            self.sensitivity = true;
         }
         self
     }
@@ -189,6 +213,7 @@ impl ScoreTable {
             preparation: PreparationColumns::default(),
             models: models.to_vec(),
             format,
+            sensitivity: false,
         }
     }
 
@@ -211,7 +236,12 @@ impl ScoreTable {
         let block = scores.preparation.scored(block);
         match &self.metadata {
             Some(metadata) => {
-                let row = block_row(block, scores, &self.models, metadata, self.preparation);
+                let mut row = block_row(block, scores, &self.models, metadata, self.preparation);
+                if self.sensitivity {
+                    let status = row.pop();
+                    row.extend(sensitivity_fields(scores.sensitivity.as_ref()));
+                    row.extend(status);
+                }
                 RenderedRows::render(&self.columns, std::iter::once(row), self.format)
             }
             None => RenderedRows::render(
@@ -239,7 +269,8 @@ impl ScoreTable {
 
 /// Writes the block table: one row per block, in the order given (`scores[i]` are the
 /// scores of `blocks[i]`). See [`block_columns`]; the metadata columns are the first
-/// block's ([`metadata_names`]).
+/// block's ([`metadata_names`]); the sensitivity columns are written when the blocks were
+/// scored with them ([`ScoreTable::with_sensitivity`]).
 ///
 /// # Errors
 /// Any I/O error of the writer.
@@ -262,8 +293,10 @@ pub fn write_block_table<W: Write>(
             .iter()
             .any(|block| block.preparation.excluded_wells > 0),
     };
+    let sensitivity = scores.iter().any(|block| block.sensitivity.is_some());
     ScoreTable::blocks(models, metadata, format)
         .with_preparation(preparation)
+        .with_sensitivity(sensitivity)
         .write_all(blocks, scores, writer)
 }
 

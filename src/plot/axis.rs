@@ -1,4 +1,4 @@
-//! Axes and their ticks: round scale ends ([`nice_ceiling`], [`with_headroom`]), linear and
+//! Axes and their ticks: round scale ends ([`nice_ceiling`]), linear and
 //! signed-log value ticks ([`YScale`]), and the log dose axis with the control drawn behind
 //! a break ([`DoseAxis`]) with its round dose ticks.
 
@@ -142,18 +142,6 @@ impl YScale {
     }
 }
 
-/// The axis range `(low, top)` raised so that the old range fills `1 − fraction` of it,
-/// on a linear or a logarithmic axis: room above the data for a legend.
-pub(crate) fn with_headroom(range: (f64, f64), fraction: f64, logarithmic: bool) -> (f64, f64) {
-    let (low, top) = range;
-    let stretch = 1.0 / (1.0 - fraction);
-    if logarithmic {
-        (low, low * (top / low).powf(stretch))
-    } else {
-        (low, low + (top - low) * stretch)
-    }
-}
-
 /// The widest span a logarithmic axis may cover. plotters' log axis counts its decades from
 /// the ratio of its ends and loops (practically) forever when that ratio or an end is 0 or
 /// ∞; within these limits the ratio, at most 1e300, stays finite. Doses beyond them (no
@@ -225,12 +213,9 @@ impl DoseAxis {
             (Some(&lowest), Some(&highest)) => (lowest, highest),
             _ => (0.0, 0.0),
         };
-        // The dilution step kept between a tenth of a decade and a decade, and at least a
-        // tenth of the doses' span: the control and the break stay in proportion with the
-        // positive doses however they are spaced.
-        let step = typical_step(&logs)
-            .clamp(0.1, 1.0)
-            .max((highest - lowest) / 10.0);
+        // The control one dilution step below the lowest dose, as the isobole
+        // geometry places it.
+        let step = crate::model::control_offset(doses);
         DoseAxis {
             control: lowest - step,
             separator: lowest - step / 2.0,
@@ -239,6 +224,23 @@ impl DoseAxis {
             step,
             has_positive_dose: !logs.is_empty(),
         }
+    }
+
+    /// The axis extended to the right so that it reaches log10 `dose` (plus the usual half
+    /// step of margin).
+    pub(crate) fn reaching(mut self, dose: f64) -> DoseAxis {
+        let position = dose.log10();
+        if position.is_finite() && position + self.step / 2.0 > self.end {
+            self.end = position + self.step / 2.0;
+        }
+        self
+    }
+
+    /// Where a dose is drawn on a chart: [`DoseAxis::position`], a dose below the control's
+    /// place on the continued log scale at the control.
+    pub(crate) fn place(&self, dose: f64) -> f64 {
+        self.position(dose)
+            .map_or(self.control, |position| position.max(self.control))
     }
 
     /// Where a dose is drawn: the control position for 0, log10 of a positive dose; None
@@ -303,6 +305,58 @@ impl DoseAxis {
         self.tested_dose_ticks(&positive, area, &pixel_x)
     }
 
+    /// The dose ticks of a vertical axis: as [`DoseAxis::ticks`], labels kept
+    /// `label_height` plus a gap apart, where `pixel_y` places an axis position.
+    pub(crate) fn ticks_vertical(
+        &self,
+        doses: &[f64],
+        label_height: i32,
+        pixel_y: impl Fn(f64) -> i32,
+    ) -> Vec<DoseTick> {
+        if !self.has_positive_dose {
+            return Vec::new();
+        }
+        let fits = |ticks: &[DoseTick]| {
+            let mut previous = pixel_y(self.control);
+            ticks.iter().all(|tick| {
+                let y = pixel_y(tick.position);
+                let apart = (previous - y).abs() >= label_height + TICK_LABEL_GAP / 2;
+                previous = y;
+                apart
+            })
+        };
+        let range = self.tick_range();
+        for (mantissas, stride) in TICK_SETS {
+            let ticks = round_dose_ticks(&range, mantissas, stride);
+            if ticks.len() > MAX_TICKS {
+                continue;
+            }
+            if ticks.len() < 2 {
+                break;
+            }
+            if fits(&ticks) {
+                return ticks;
+            }
+        }
+        let positive: Vec<f64> = doses
+            .iter()
+            .copied()
+            .filter(|dose| dose.is_finite() && *dose > 0.0)
+            .collect();
+        let mut ticks = labelled(
+            [positive.first(), positive.last()]
+                .into_iter()
+                .flatten()
+                .map(|dose| dose.log10())
+                .collect(),
+        );
+        ticks.dedup_by(|a, b| a.label == b.label);
+        if !fits(&ticks) {
+            ticks.truncate(1);
+        }
+        ticks
+    }
+
     /// The lowest and highest of the positive tested doses as ticks, or only the lowest
     /// when their labels would collide.
     fn tested_dose_ticks<DB: DrawingBackend>(
@@ -312,17 +366,13 @@ impl DoseAxis {
         pixel_x: &impl Fn(f64) -> i32,
     ) -> Result<Vec<DoseTick>, PlotError> {
         let ends = [positive.first(), positive.last()];
-        let mut ticks: Vec<DoseTick> = Vec::new();
-        for dose in ends.into_iter().flatten() {
-            let label = style::format_number(*dose);
-            if ticks.iter().any(|tick| tick.label == label) {
-                continue;
-            }
-            ticks.push(DoseTick {
-                position: dose.log10(),
-                label,
-            });
-        }
+        let mut ticks = labelled(
+            ends.into_iter()
+                .flatten()
+                .map(|dose| dose.log10())
+                .collect(),
+        );
+        ticks.dedup_by(|a, b| a.label == b.label);
         if ticks.len() > 1 && !self.labels_fit(area, pixel_x, &ticks)? {
             ticks.truncate(1);
         }
@@ -365,19 +415,17 @@ fn positive_log_doses(doses: &[f64]) -> Vec<f64> {
     logs
 }
 
-/// The median distance between consecutive sorted log doses (a dilution step); one
-/// decade when there are fewer than two doses.
-fn typical_step(sorted_logs: &[f64]) -> f64 {
-    let mut steps: Vec<f64> = sorted_logs
-        .windows(2)
-        .map(|pair| pair[1] - pair[0])
-        .filter(|step| step.is_finite() && *step > 0.0)
+/// Ticks at log10 doses, labelled in one notation ([`style::format_ticks`]).
+fn labelled(positions: Vec<f64>) -> Vec<DoseTick> {
+    let doses: Vec<f64> = positions
+        .iter()
+        .map(|position| 10f64.powf(*position))
         .collect();
-    if steps.is_empty() {
-        return 1.0;
-    }
-    steps.sort_by(f64::total_cmp);
-    steps[steps.len() / 2]
+    positions
+        .into_iter()
+        .zip(style::format_ticks(&doses))
+        .map(|(position, label)| DoseTick { position, label })
+        .collect()
 }
 
 /// A labelled dose on a dose axis.
@@ -410,21 +458,68 @@ fn round_dose_ticks(range: &Range<f64>, mantissas: &[f64], stride: i32) -> Vec<D
     }
     let first = (range.start.floor() as i32).clamp(-LAST_DECADE, LAST_DECADE);
     let last = (range.end.ceil() as i32).clamp(-LAST_DECADE, LAST_DECADE);
-    (first..=last)
-        .filter(|decade| decade.rem_euclid(stride.max(1)) == 0)
-        .flat_map(|decade| {
-            mantissas
-                .iter()
-                .map(move |&mantissa| mantissa * 10f64.powi(decade))
-        })
-        .filter_map(|dose| {
-            let position = dose.log10();
-            range.contains(&position).then(|| DoseTick {
-                position,
-                label: style::format_number(dose),
+    labelled(
+        (first..=last)
+            .filter(|decade| decade.rem_euclid(stride.max(1)) == 0)
+            .flat_map(|decade| {
+                mantissas
+                    .iter()
+                    .map(move |&mantissa| mantissa * 10f64.powi(decade))
             })
-        })
-        .collect()
+            .map(f64::log10)
+            .filter(|position| range.contains(position))
+            .collect(),
+    )
+}
+
+/// Cuts a polyline to the rectangle `x` × `y`: the parts inside it, each its own run of
+/// points, with the crossings of the edges interpolated (Liang–Barsky per segment).
+pub(crate) fn clip_polyline(
+    points: &[(f64, f64)],
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for pair in points.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let (mut enter, mut leave) = (0.0f64, 1.0f64);
+        let mut inside = [from.0, from.1, to.0, to.1].iter().all(|v| v.is_finite());
+        for (delta, start, low, high) in [(dx, from.0, x.0, x.1), (dy, from.1, y.0, y.1)] {
+            if !inside {
+                break;
+            }
+            if delta == 0.0 {
+                inside = (low..=high).contains(&start);
+            } else {
+                let (a, b) = ((low - start) / delta, (high - start) / delta);
+                enter = enter.max(a.min(b));
+                leave = leave.min(a.max(b));
+                inside = enter <= leave;
+            }
+        }
+        if !inside {
+            if current.len() > 1 {
+                runs.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        }
+        let point = |t: f64| (from.0 + dx * t, from.1 + dy * t);
+        let (start, end) = (point(enter), point(leave));
+        if current.last() != Some(&start) {
+            if current.len() > 1 {
+                runs.push(std::mem::take(&mut current));
+            }
+            current = vec![start];
+        }
+        current.push(end);
+    }
+    if current.len() > 1 {
+        runs.push(current);
+    }
+    runs
 }
 
 /// Marks the break in a dose axis at `at` (a point of the axis line, in `area`'s pixels):
@@ -488,17 +583,6 @@ mod tests {
     }
 
     #[test]
-    fn headroom_leaves_the_old_range_in_the_lower_share() {
-        // Half the plot for the legend doubles a linear span and squares a log span's ratio.
-        assert_eq!(with_headroom((0.0, 10.0), 0.5, false), (0.0, 20.0));
-        let (low, top) = with_headroom((1.0, 100.0), 0.5, true);
-        assert_eq!(low, 1.0);
-        // powf of exact powers of ten: within a few ulps of 1e4.
-        assert!((top - 1e4).abs() < 1e-9, "{top}");
-        assert_eq!(with_headroom((2.0, 5.0), 0.0, false), (2.0, 5.0));
-    }
-
-    #[test]
     fn dose_axis_is_finite_and_ordered() {
         let cases: [&[f64]; 6] = [
             &[],
@@ -538,6 +622,20 @@ mod tests {
         let labels: Vec<&str> = ticks.iter().map(|tick| tick.label.as_str()).collect();
         assert_eq!(labels, ["0.1", "0.2", "0.5", "1", "2", "5", "10"]);
         assert!(round_dose_ticks(&(f64::NAN..1.0), &[1.0], 1).is_empty());
+    }
+
+    #[test]
+    fn polylines_are_cut_at_the_rectangle() {
+        let runs = clip_polyline(
+            &[(-1.0, 0.5), (0.5, 0.5), (2.0, 0.5), (2.0, 3.0), (0.5, 0.8)],
+            (0.0, 1.0),
+            (0.0, 1.0),
+        );
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(runs[0], [(0.0, 0.5), (0.5, 0.5), (1.0, 0.5)]);
+        assert!(runs[1]
+            .iter()
+            .all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{draw_axis_break, DoseAxis, DoseTick, TICK_LABEL_GAP};
 use super::layout::{draw_title, split_title};
-use super::legend::{Entry, Marker, RowLegend};
+use super::legend::{pack_entries, Entry, Marker, RowLegend};
 use super::style;
 use super::text::{pack, shorten, text_width, words};
 use super::{Figure, PlotError};
@@ -217,7 +217,13 @@ impl<'a> Panel<'a> {
         let (width, _) = area.dim_in_pixel();
         let line_width = width.saturating_sub(2 * BOX_INSET + 2 * BOX_PADDING);
         Ok(BoxContent {
-            legend: self.legend_entries(),
+            legend: pack_entries(
+                area,
+                &self.legend_entries(),
+                &style::text(style::NOTE_SIZE),
+                LEGEND_SPACING,
+                line_width,
+            )?,
             notes: self.wrapped_notes(area, line_width)?,
         })
     }
@@ -598,13 +604,9 @@ impl<'a> Panel<'a> {
         .map_err(PlotError::drawing)?;
         let text_left = left + BOX_PADDING as i32;
         let mut centre_y = (BOX_PADDING + LINE_HEIGHT / 2) as i32;
-        if !content.legend.is_empty() {
-            RowLegend::new(
-                &content.legend,
-                style::text(style::NOTE_SIZE),
-                LEGEND_SPACING,
-            )
-            .draw(area, (text_left, centre_y))?;
+        for row in &content.legend {
+            RowLegend::new(row, style::text(style::NOTE_SIZE), LEGEND_SPACING)
+                .draw(area, (text_left, centre_y))?;
             centre_y += LINE_HEIGHT as i32;
         }
         for (line, colour) in &content.notes {
@@ -620,8 +622,8 @@ impl<'a> Panel<'a> {
 
 /// What the box below a chart says.
 struct BoxContent {
-    /// The key: what the markers and the line are.
-    legend: Vec<Entry>,
+    /// The key: what the markers and the line are, in rows that fit the box.
+    legend: Vec<Vec<Entry>>,
     /// Parameter and warning lines, already wrapped, each with its colour.
     notes: Vec<(String, RGBColor)>,
 }
@@ -629,7 +631,7 @@ struct BoxContent {
 impl BoxContent {
     /// Lines of text in the box.
     fn lines(&self) -> usize {
-        self.notes.len() + usize::from(!self.legend.is_empty())
+        self.notes.len() + self.legend.len()
     }
 }
 

@@ -1,24 +1,30 @@
-//! Isobolograms: for an effect level E, the Loewe additive isobole from the
-//! fitted monotherapies, the observed isobole from the row and column fits, and the measured
-//! dose pairs that reach E.
+//! Isobolograms: for each effect level E, the additive isobole from the fitted
+//! monotherapies (Loewe's line, or dose equivalence for a partial agonist), the observed
+//! isobole (the contour of the measured responses at E) and the measured dose pairs that
+//! reach E; under the chart a key and one line per level saying where the observed isobole
+//! lies.
 //!
-//! [`Isobologram::compute`] (in [`crate::model`]) holds the geometry, so that it can be used
-//! and tested without drawing; [`IsobologramFigure`] only draws it.
+//! [`Isobologram::compute_in`] (in [`crate::model`]) holds the geometry, so that it can be
+//! used and tested without drawing; [`IsobologramFigure`] only draws it. Dose axes are
+//! logarithmic when the doses span more than 1.5 decades (a dilution series), with dose 0
+//! drawn one dilution step below the lowest dose, behind a break.
 
-use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{drawable_range, with_headroom};
+use super::axis::{clip_polyline, draw_axis_break, drawable_range, DoseAxis, DoseTick};
 use super::layout::{draw_title, split_footer, split_title};
-use super::legend::{draw_series_legend, series_legend_height};
+use super::legend::{pack_entries, Entry, Marker, RowLegend};
 use super::options::IsobologramOptions;
 use super::style;
+use super::text::{pack, shorten, words};
 use super::{Figure, PlotError};
-use crate::data::DrugRole;
-use crate::model::{BlockContext, IsoboleLevel, Isobologram, SingleDose};
+use crate::data::{Block, DrugRole};
+use crate::model::{
+    default_effect_levels, AdditiveRule, BlockContext, DoseSpace, Isobologram, SingleDose,
+};
 
 /// The isobologram of one block.
 #[derive(Debug)]
@@ -29,11 +35,22 @@ pub struct IsobologramFigure<'a> {
     pub options: &'a IsobologramOptions,
 }
 
-/// Height of each note line under the chart, pixels.
-const NOTE_LINE_HEIGHT: u32 = 20;
+/// Height of one line of the footer (key rows and notes), pixels.
+const LINE_HEIGHT: u32 = 20;
+/// Space between two entries of the key, pixels.
+const LEGEND_SPACING: i32 = 18;
 /// Dose axes reach at most this many times the highest tested dose, even when an additive
-/// intercept X_i(E) lies further out (that part of the line is extrapolation).
+/// intercept X_i(E) lies further out (that part of the isobole is extrapolation).
 const MAX_AXIS_EXTENSION: f64 = 3.0;
+/// Indices within this distance of 1 are called close to additive: Chou's grading calls
+/// 0.9–1.1 "nearly additive" (Chou 2006, *Pharmacol Rev* 58:621).
+const ADDITIVE_BAND: f64 = 0.1;
+/// Side margins of the footer's text, pixels.
+const TEXT_MARGIN: u32 = 16;
+/// Upper end of both normalised axes.
+const NORMALISED_TOP: f64 = 1.5;
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 impl Figure for IsobologramFigure<'_> {
     fn size(&self) -> (u32, u32) {
@@ -42,101 +59,62 @@ impl Figure for IsobologramFigure<'_> {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let block = self.context.block();
-        let isobologram = Isobologram::compute(self.context, self.options.effects());
-        let notes = notes(&isobologram, self.context);
-        let (title_band, body) = split_title(area);
-        let effects = self
-            .options
-            .effects()
+        let chosen = self.options.effects().is_none();
+        let effects = match self.options.effects() {
+            Some(effects) => effects.to_vec(),
+            None => default_effect_levels(self.context),
+        };
+        let doses = [block.doses(DrugRole::Drug1), block.doses(DrugRole::Drug2)];
+        let log = self.options.dose_scale().is_log(doses);
+        let space = if log {
+            DoseSpace::log_for(block)
+        } else {
+            DoseSpace::Linear
+        };
+        let isobologram = Isobologram::compute_in(self.context, &effects, space);
+        let (width, _) = area.dim_in_pixel();
+        let line_width = width.saturating_sub(2 * TEXT_MARGIN);
+        let kind = if self.options.normalised() {
+            "Normalised isobologram"
+        } else {
+            "Isobologram"
+        };
+        let title = format!(
+            "{kind}: {} × {}",
+            block.drug(DrugRole::Drug1).name,
+            block.drug(DrugRole::Drug2).name
+        );
+        let levels = effects
             .iter()
             .map(|effect| format!("{}%", style::format_number(*effect)))
             .collect::<Vec<_>>()
             .join(", ");
-        let kind = if self.options.normalised() {
-            "normalised isobologram"
-        } else {
-            "isobologram"
-        };
+        let subtitle = format!(
+            "block {} · effect {levels} inhibition{}",
+            block.id(),
+            if chosen {
+                " (chosen from what the fits reach)"
+            } else {
+                ""
+            }
+        );
+        let (title_band, body) = split_title(area);
         draw_title(
             &title_band,
-            &format!(
-                "Loewe {kind}: {} × {}",
-                block.drug(DrugRole::Drug1).name,
-                block.drug(DrugRole::Drug2).name
-            ),
-            &format!("block {} · effect {effects} inhibition", block.id()),
+            &shorten(area, &title, &style::text(style::TITLE_SIZE), line_width)?,
+            &shorten(area, &subtitle, &style::text(style::NOTE_SIZE), line_width)?,
         )?;
-        let (_, body_height) = body.dim_in_pixel();
-        // The notes get at most a third of the body: the chart keeps the rest.
-        let notes_height = (NOTE_LINE_HEIGHT * notes.len() as u32 + 8).min(body_height / 3);
-        let (chart_area, notes_area) = split_footer(&body, notes_height);
+        let footer = Footer::new(&body, &isobologram, self.context, self.options.normalised())?;
+        let (chart_area, footer_area) = split_footer(&body, footer.height());
         if self.options.normalised() {
-            draw_normalised(&chart_area, &isobologram, self.context)?;
+            draw_normalised(&chart_area, &isobologram, block)?;
+        } else if log {
+            draw_log_doses(&chart_area, &isobologram, block)?;
         } else {
-            draw_doses(
-                &chart_area,
-                &isobologram,
-                self.context,
-                self.options.log_doses(),
-            )?;
+            draw_linear_doses(&chart_area, &isobologram, block)?;
         }
-        draw_notes(&notes_area, &notes)
+        footer.draw(&footer_area)
     }
-}
-
-/// What the figure must say in words: levels a drug alone cannot reach, levels without
-/// observed isobole points.
-fn notes(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(String, RGBColor)> {
-    let block = context.block();
-    let mut notes = vec![(
-        "Observed isobole below the dashed Loewe additive line: synergy (less drug for the same effect); above it: antagonism.".to_string(),
-        style::GREY,
-    )];
-    for level in &isobologram.levels {
-        let effect = style::format_number(level.effect);
-        for (role, single) in DrugRole::BOTH.iter().zip(&level.single_doses) {
-            let name = &block.drug(*role).name;
-            let why = match single {
-                SingleDose::Dose(_) => continue,
-                SingleDose::AtControl { e0 } => format!(
-                    "{name} gives {effect}% already without drug (fitted e0 {})",
-                    style::format_number(*e0)
-                ),
-                SingleDose::NotReached { emax } => format!(
-                    "{name} alone never reaches {effect}% (fitted plateau {})",
-                    style::format_number(*emax)
-                ),
-                SingleDose::NoFit { reason } => format!("{name} has no fit: {reason}"),
-            };
-            notes.push((
-                format!("{effect}%: {why}; no additive isobole"),
-                style::WARNING,
-            ));
-        }
-        if level.observed.is_empty() {
-            notes.push((
-                format!(
-                    "{effect}%: no row or column fit reaches this effect within the tested doses"
-                ),
-                style::WARNING,
-            ));
-        }
-    }
-    notes
-}
-
-fn draw_notes<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    notes: &[(String, RGBColor)],
-) -> Result<(), PlotError> {
-    for (index, (note, colour)) in notes.iter().enumerate() {
-        let y = 4 + (index as u32 * NOTE_LINE_HEIGHT) as i32;
-        let style =
-            style::coloured_text(style::NOTE_SIZE, *colour).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw(&Text::new(note.clone(), (20, y), style))
-            .map_err(PlotError::drawing)?;
-    }
-    Ok(())
 }
 
 /// The colour of the effect level at `index`: the palette's series colours, cycled.
@@ -144,340 +122,649 @@ fn level_colour(index: usize) -> RGBColor {
     style::SERIES[index % style::SERIES.len()]
 }
 
-/// The isobologram on dose axes (linear or logarithmic).
-fn draw_doses<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    isobologram: &Isobologram,
-    context: &BlockContext<'_>,
-    log_doses: bool,
-) -> Result<(), PlotError> {
-    let block = context.block();
-    let range = |role: DrugRole, index: usize| {
-        let doses = block.doses(role);
-        let highest = doses.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-        let intercepts = isobologram
-            .levels
-            .iter()
-            .filter_map(|level| level.single_doses[index].dose())
-            .filter(|&dose| dose <= highest * MAX_AXIS_EXTENSION);
-        let top = intercepts.fold(highest, f64::max) * 1.05;
-        let lowest = doses
-            .iter()
-            .copied()
-            .find(|&dose| dose > 0.0)
-            .unwrap_or(top / 10.0);
-        if log_doses {
-            (lowest / 2.0, top)
-        } else {
-            (0.0, top)
+/// Radius of the rings around the measured pairs reaching level `index`, pixels: nested,
+/// so that a pair reaching several levels shows each.
+fn ring_radius(index: usize) -> u32 {
+    5 + 3 * index as u32
+}
+
+/// What the footer says: the key, packed into rows, and the notes, wrapped, each line with
+/// its colour; cut to at most half the body.
+struct Footer {
+    rows: Vec<Vec<Entry>>,
+    notes: Vec<(String, RGBColor)>,
+}
+
+impl Footer {
+    fn new<DB: DrawingBackend>(
+        body: &DrawingArea<DB, Shift>,
+        isobologram: &Isobologram,
+        context: &BlockContext<'_>,
+        normalised: bool,
+    ) -> Result<Footer, PlotError> {
+        let (width, height) = body.dim_in_pixel();
+        let line_width = width.saturating_sub(2 * TEXT_MARGIN);
+        let note_style = style::text(style::NOTE_SIZE);
+        let entries = legend_entries(isobologram, normalised);
+        let rows = pack_entries(body, &entries, &note_style, LEGEND_SPACING, line_width)?;
+        let mut notes = Vec::new();
+        for (text, colour) in notes_of(isobologram, context) {
+            for line in pack(body, &words(&text), " ", &note_style, line_width)? {
+                notes.push((line, colour));
+            }
         }
-    };
-    let (x_range, y_range) = (range(DrugRole::Drug1, 0), range(DrugRole::Drug2, 1));
-    // Room above the highest tested dose for the legend, which would hide the points of
-    // the top right corner (the highest dose pair, always tested).
-    let fraction = legend_fraction(legend_entries(isobologram), area.dim_in_pixel().1);
-    let y_range = with_headroom(y_range, fraction, log_doses);
-    let (x_range, y_range) = (
-        drawable_range(x_range, log_doses),
-        drawable_range(y_range, log_doses),
-    );
-    let labels = (
-        style::drug_label(block.drug(DrugRole::Drug1)),
-        style::drug_label(block.drug(DrugRole::Drug2)),
-    );
-    if log_doses {
-        let chart = ChartBuilder::on(area)
-            .margin(16)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(
-                (x_range.0..x_range.1).log_scale(),
-                (y_range.0..y_range.1).log_scale(),
-            )
+        let most_lines = (height / 2 / LINE_HEIGHT).saturating_sub(1) as usize;
+        let mut footer = Footer { rows, notes };
+        footer.rows.truncate(most_lines);
+        let room = most_lines.saturating_sub(footer.rows.len());
+        if footer.notes.len() > room {
+            footer.notes.truncate(room);
+            if let Some((last, _)) = footer.notes.last_mut() {
+                let cut = format!("{last} …");
+                *last = shorten(body, &cut, &note_style, line_width)?;
+            }
+        }
+        Ok(footer)
+    }
+
+    fn height(&self) -> u32 {
+        (self.rows.len() + self.notes.len()) as u32 * LINE_HEIGHT + 12
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let mut y = 4 + LINE_HEIGHT as i32 / 2;
+        for row in &self.rows {
+            RowLegend::new(row, style::text(style::NOTE_SIZE), LEGEND_SPACING)
+                .draw(area, (TEXT_MARGIN as i32, y))?;
+            y += LINE_HEIGHT as i32;
+        }
+        for (note, colour) in &self.notes {
+            let note_style = style::coloured_text(style::NOTE_SIZE, *colour)
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(
+                note.clone(),
+                (TEXT_MARGIN as i32, y),
+                note_style,
+            ))
             .map_err(PlotError::drawing)?;
-        draw_isobologram(
-            chart,
-            isobologram,
-            &labels,
-            |x, y| x > 0.0 && y > 0.0 && x.is_finite() && y.is_finite(),
-            (x_range, y_range),
-        )
-    } else {
-        let chart = ChartBuilder::on(area)
-            .margin(16)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
-            .map_err(PlotError::drawing)?;
-        draw_isobologram(
-            chart,
-            isobologram,
-            &labels,
-            |x, y| x.is_finite() && y.is_finite(),
-            (x_range, y_range),
-        )
+            y += LINE_HEIGHT as i32;
+        }
+        Ok(())
     }
 }
 
-/// Draws the levels of an isobologram in dose coordinates on a built chart.
-fn draw_isobologram<'a, DB, X, Y>(
-    mut chart: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+/// The key: the tested pairs, and per level its additive isobole, observed isobole and
+/// reaching pairs (dose axes) or its observed isobole and its band of measured pairs
+/// (normalised).
+fn legend_entries(isobologram: &Isobologram, normalised: bool) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    if normalised {
+        entries.push(Entry {
+            marker: Marker::DashedLine {
+                colour: BLACK,
+                stroke_width: 2,
+            },
+            text: "additive".to_string(),
+        });
+        entries.push(Entry {
+            marker: Marker::Disc {
+                colour: style::MISSING,
+                radius: 3,
+            },
+            text: "measured pair at its own effect".to_string(),
+        });
+    } else {
+        entries.push(Entry {
+            marker: Marker::Disc {
+                colour: style::GREY,
+                radius: 2,
+            },
+            text: "tested pair".to_string(),
+        });
+    }
+    for (index, level) in isobologram.levels.iter().enumerate() {
+        let colour = level_colour(index);
+        let effect = style::format_number(level.effect);
+        if let Some(additive) = &level.additive {
+            if !normalised {
+                let rule = match additive.rule {
+                    AdditiveRule::Loewe => "Loewe",
+                    AdditiveRule::DoseEquivalence { .. } => "dose equivalence",
+                };
+                entries.push(Entry {
+                    marker: Marker::DashedLine {
+                        colour,
+                        stroke_width: 2,
+                    },
+                    text: format!("{effect}%: additive ({rule})"),
+                });
+            }
+        }
+        if !level.observed.is_empty() {
+            entries.push(Entry {
+                marker: Marker::Line {
+                    colour,
+                    stroke_width: 3,
+                },
+                text: format!("{effect}%: observed"),
+            });
+        }
+        if normalised {
+            entries.push(Entry {
+                marker: Marker::Disc { colour, radius: 3 },
+                text: format!("pair at ≥ {effect}%"),
+            });
+        } else if !level.reaching.is_empty() {
+            entries.push(Entry {
+                marker: Marker::Ring {
+                    colour,
+                    radius: ring_radius(index).min(8),
+                },
+                text: format!("pair ≥ {effect}%"),
+            });
+        }
+    }
+    entries
+}
+
+/// What the figure says in words, per level: where the observed isobole lies (the
+/// answer to "supra-additive?"), or why a line is missing; and how to read the chart.
+fn notes_of(isobologram: &Isobologram, context: &BlockContext<'_>) -> Vec<(String, RGBColor)> {
+    let block = context.block();
+    let name = |role: DrugRole| block.drug(role).name.clone();
+    let mut notes = Vec::new();
+    for level in &isobologram.levels {
+        let effect = format!("{}%", style::format_number(level.effect));
+        let reasons: Vec<String> = DrugRole::BOTH
+            .iter()
+            .zip(&level.single_doses)
+            .filter_map(|(&role, single)| {
+                Some(match single {
+                    SingleDose::Dose(_) => return None,
+                    SingleDose::AtControl { e0 } => format!(
+                        "{} gives {effect} already without drug (fitted e0 {})",
+                        name(role),
+                        style::format_number(*e0)
+                    ),
+                    SingleDose::NotReached { emax } => format!(
+                        "{} alone never reaches {effect} (fitted plateau {}%)",
+                        name(role),
+                        style::format_number(*emax)
+                    ),
+                    SingleDose::NoFit { reason } => format!("{} has no fit: {reason}", name(role)),
+                })
+            })
+            .collect();
+        match &level.additive {
+            Some(additive) => {
+                if let AdditiveRule::DoseEquivalence { full } = additive.rule {
+                    notes.push((
+                        format!(
+                            "{effect}: {}; additive isobole by dose equivalence: its doses \
+                             count as the {} doses of equal effect (Grabovsky & Tallarida 2004)",
+                            reasons.join("; "),
+                            name(full)
+                        ),
+                        style::GREY,
+                    ));
+                }
+            }
+            None => notes.push((
+                format!("{effect}: {}; no additive isobole", reasons.join("; ")),
+                style::WARNING,
+            )),
+        }
+        if level.observed.is_empty() {
+            notes.push((
+                format!(
+                    "{effect}: the measured responses do not cross {effect}; no observed isobole"
+                ),
+                style::WARNING,
+            ));
+        } else if level.additive.is_some() && level.observed_index.is_none() {
+            notes.push((
+                format!(
+                    "{effect}: no tested combination crosses {effect}; the observed isobole \
+                     runs only between the monotherapies and the lowest doses (thin)"
+                ),
+                style::GREY,
+            ));
+        } else if let Some(summary) = level.observed_index {
+            let (verdict, colour) = if summary.median < 1.0 - ADDITIVE_BAND {
+                ("below the additive one: synergy", style::SYNERGY)
+            } else if summary.median > 1.0 + ADDITIVE_BAND {
+                ("above the additive one: antagonism", style::ANTAGONISM)
+            } else {
+                ("close to the additive one", style::GREY)
+            };
+            notes.push((
+                format!(
+                    "{effect}: observed isobole {verdict} (median index {}, {}% of it below)",
+                    style::format_fixed(summary.median, 2),
+                    style::format_fixed(100.0 * summary.share_below, 0)
+                ),
+                colour,
+            ));
+        }
+    }
+    notes.push((
+        "Index: doses on the observed isobole over those on the additive one at the same \
+         effect; below 1 (under the dashed line) less drug gives the effect: synergy."
+            .to_string(),
+        style::GREY,
+    ));
+    notes
+}
+
+/// A dose axis of the chart in its own units (log10 dose with a control position, or the
+/// dose), with where each dose goes.
+trait Placement {
+    fn place(&self, dose: f64) -> f64;
+}
+
+impl Placement for DoseAxis {
+    fn place(&self, dose: f64) -> f64 {
+        DoseAxis::place(self, dose)
+    }
+}
+
+/// Linear doses: a dose at itself.
+struct Linear;
+
+impl Placement for Linear {
+    fn place(&self, dose: f64) -> f64 {
+        dose
+    }
+}
+
+/// The highest dose an axis shows: the highest tested, or an additive intercept beyond it
+/// (up to [`MAX_AXIS_EXTENSION`] times it).
+fn axis_top(isobologram: &Isobologram, block: &Block, role: DrugRole) -> f64 {
+    let highest = block.doses(role).last().copied().unwrap_or(0.0);
+    isobologram
+        .levels
+        .iter()
+        .filter_map(|level| level.single_doses[role.index()].dose())
+        .filter(|&dose| dose <= highest * MAX_AXIS_EXTENSION)
+        .fold(highest, f64::max)
+}
+
+/// The chart's margins and label areas, pixels.
+fn chart_on<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Result<Chart<'_, DB>, PlotError> {
+    ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(28)
+        .x_label_area_size(56)
+        .y_label_area_size(84)
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)
+        .map_err(PlotError::drawing)
+}
+
+/// The isobologram on log dose axes, dose 0 behind a break at each axis's start.
+fn draw_log_doses<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     isobologram: &Isobologram,
-    labels: &(String, String),
-    drawable: impl Fn(f64, f64) -> bool,
-    ranges: ((f64, f64), (f64, f64)),
-) -> Result<(), PlotError>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
+    block: &Block,
+) -> Result<(), PlotError> {
+    let axes = DrugRole::BOTH
+        .map(|role| DoseAxis::new(block.doses(role)).reaching(axis_top(isobologram, block, role)));
+    let x = drawable_range((axes[0].start, axes[0].end), false);
+    let y = drawable_range((axes[1].start, axes[1].end), false);
+    let mut chart = chart_on(area, x, y)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .draw()
+        .map_err(PlotError::drawing)?;
+    let x_ticks = axes[0].ticks(block.doses(DrugRole::Drug1), area, |position| {
+        chart.backend_coord(&(position, y.0)).0
+    })?;
+    let y_ticks = axes[1].ticks_vertical(
+        block.doses(DrugRole::Drug2),
+        style::TICK_SIZE as i32,
+        |position| chart.backend_coord(&(x.0, position)).1,
+    );
+    draw_grid(&mut chart, &x_ticks, &y_ticks, (x, y), &axes)?;
+    let lowest = DrugRole::BOTH.map(|role| {
+        block
+            .doses(role)
+            .iter()
+            .copied()
+            .find(|&dose| dose > 0.0)
+            .unwrap_or(0.0)
+    });
+    draw_levels(
+        &mut chart,
+        isobologram,
+        (&axes[0], &axes[1]),
+        lowest,
+        (x, y),
+    )?;
+    draw_log_labels(area, &chart, block, &axes, (&x_ticks, &y_ticks))
+}
+
+/// Light guides at the ticks and dashed lines at the two axis breaks.
+fn draw_grid<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    x_ticks: &[DoseTick],
+    y_ticks: &[DoseTick],
+    (x, y): ((f64, f64), (f64, f64)),
+    axes: &[DoseAxis; 2],
+) -> Result<(), PlotError> {
+    let guides = x_ticks
+        .iter()
+        .map(|tick| vec![(tick.position, y.0), (tick.position, y.1)])
+        .chain(
+            y_ticks
+                .iter()
+                .map(|tick| vec![(x.0, tick.position), (x.1, tick.position)]),
+        );
+    chart
+        .draw_series(guides.map(|line| PathElement::new(line, style::GRID.stroke_width(1))))
+        .map_err(PlotError::drawing)?;
+    let breaks = [
+        vec![(axes[0].separator, y.0), (axes[0].separator, y.1)],
+        vec![(x.0, axes[1].separator), (x.1, axes[1].separator)],
+    ];
+    chart
+        .draw_series(breaks.into_iter().map(|line| {
+            plotters::element::DashedPathElement::new(line, 6, 4, style::MISSING.stroke_width(1))
+        }))
+        .map_err(PlotError::drawing)?;
+    Ok(())
+}
+
+/// The tick labels, "0" at each control, the break marks and the axis titles of the log
+/// chart.
+fn draw_log_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart<'_, DB>,
+    block: &Block,
+    axes: &[DoseAxis; 2],
+    (x_ticks, y_ticks): (&[DoseTick], &[DoseTick]),
+) -> Result<(), PlotError> {
+    let (base_x, base_y) = area.get_base_pixel();
+    let (x_range, y_range) = (chart.x_range(), chart.y_range());
+    let local = |point: (f64, f64)| {
+        let (x, y) = chart.backend_coord(&point);
+        (x - base_x, y - base_y)
+    };
+    let below = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top));
+    let left = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
+    let zero = |position: f64| DoseTick {
+        position,
+        label: "0".to_string(),
+    };
+    for tick in std::iter::once(&zero(axes[0].control)).chain(x_ticks) {
+        let (x, y) = local((tick.position, y_range.start));
+        area.draw(&PathElement::new(vec![(x, y), (x, y + 5)], BLACK))
+            .map_err(PlotError::drawing)?;
+        area.draw(&Text::new(tick.label.clone(), (x, y + 8), below.clone()))
+            .map_err(PlotError::drawing)?;
+    }
+    for tick in std::iter::once(&zero(axes[1].control)).chain(y_ticks) {
+        let (x, y) = local((x_range.start, tick.position));
+        area.draw(&PathElement::new(vec![(x - 5, y), (x, y)], BLACK))
+            .map_err(PlotError::drawing)?;
+        area.draw(&Text::new(tick.label.clone(), (x - 8, y), left.clone()))
+            .map_err(PlotError::drawing)?;
+    }
+    draw_axis_break(area, local((axes[0].separator, y_range.start)))?;
+    let (x, y) = local((x_range.start, axes[1].separator));
+    draw_vertical_break(area, (x, y))?;
+    draw_axis_titles(area, chart, block)
+}
+
+/// The break mark on a vertical axis: a white gap between two slanted strokes.
+fn draw_vertical_break<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<(), PlotError> {
+    area.draw(&Rectangle::new(
+        [(x - 2, y - 3), (x + 2, y + 3)],
+        WHITE.filled(),
+    ))
+    .map_err(PlotError::drawing)?;
+    for offset in [-4, 4] {
+        area.draw(&PathElement::new(
+            vec![(x - 5, y + offset + 3), (x + 5, y + offset - 3)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+/// Each drug's name and unit under and left of the plotting area, cut to its length.
+fn draw_axis_titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart<'_, DB>,
+    block: &Block,
+) -> Result<(), PlotError> {
+    let (pixels_x, pixels_y) = chart.plotting_area().get_pixel_range();
+    let (base_x, base_y) = area.get_base_pixel();
+    let title_style = style::text(style::LABEL_SIZE);
+    let x_label = shorten(
+        area,
+        &style::drug_label(block.drug(DrugRole::Drug1)),
+        &title_style,
+        u32::try_from(pixels_x.end - pixels_x.start).unwrap_or(0),
+    )?;
+    area.draw(&Text::new(
+        x_label,
+        (
+            (pixels_x.start + pixels_x.end) / 2 - base_x,
+            pixels_y.end - base_y + 30,
+        ),
+        title_style.clone().pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(PlotError::drawing)?;
+    let y_label = shorten(
+        area,
+        &style::drug_label(block.drug(DrugRole::Drug2)),
+        &title_style,
+        u32::try_from(pixels_y.end - pixels_y.start).unwrap_or(0),
+    )?;
+    area.draw(&Text::new(
+        y_label,
+        (
+            pixels_x.start - base_x - 80,
+            (pixels_y.start + pixels_y.end) / 2 - base_y,
+        ),
+        title_style
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(PlotError::drawing)
+}
+
+/// The isobologram on linear dose axes from 0.
+fn draw_linear_doses<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    isobologram: &Isobologram,
+    block: &Block,
+) -> Result<(), PlotError> {
+    let top = |role: DrugRole| axis_top(isobologram, block, role) * 1.05;
+    let x = drawable_range((0.0, top(DrugRole::Drug1)), false);
+    let y = drawable_range((0.0, top(DrugRole::Drug2)), false);
+    let mut chart = chart_on(area, x, y)?;
+    let (x_format, y_format) = (
+        style::linear_axis_formatter(x.0, x.1),
+        style::linear_axis_formatter(y.0, y.1),
+    );
     chart
         .configure_mesh()
         .light_line_style(WHITE)
-        .x_desc(labels.0.as_str())
-        .y_desc(labels.1.as_str())
-        .axis_desc_style(style::text(style::LABEL_SIZE))
+        .bold_line_style(style::GRID)
+        .label_style(style::text(style::TICK_SIZE))
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .draw()
+        .map_err(PlotError::drawing)?;
+    draw_levels(
+        &mut chart,
+        isobologram,
+        (&Linear, &Linear),
+        [0.0; 2],
+        (x, y),
+    )?;
+    draw_axis_titles(area, &chart, block)
+}
+
+/// Every level on a dose chart: tested pairs, additive isoboles (dashed), observed
+/// isoboles (solid; thin and pale where they are interpolated between a drug's lowest
+/// dose and its control, below `lowest`) and rings on the pairs reaching each level.
+fn draw_levels<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    isobologram: &Isobologram,
+    (x_axis, y_axis): (&impl Placement, &impl Placement),
+    lowest: [f64; 2],
+    (x, y): ((f64, f64), (f64, f64)),
+) -> Result<(), PlotError> {
+    let place = |(dose1, dose2): (f64, f64)| (x_axis.place(dose1), y_axis.place(dose2));
+    chart
+        .draw_series(
+            isobologram.tested.iter().map(|&(dose1, dose2, _)| {
+                Circle::new(place((dose1, dose2)), 2, style::GREY.filled())
+            }),
+        )
+        .map_err(PlotError::drawing)?;
+    for (index, level) in isobologram.levels.iter().enumerate() {
+        let colour = level_colour(index);
+        if let Some(additive) = &level.additive {
+            let points: Vec<(f64, f64)> = additive.points.iter().map(|&p| place(p)).collect();
+            for run in clip_polyline(&points, x, y) {
+                chart
+                    .draw_series(DashedLineSeries::new(run, 8, 5, colour.stroke_width(2)))
+                    .map_err(PlotError::drawing)?;
+            }
+        }
+        let (tested, towards_control) = split_at_lowest(&level.observed, lowest);
+        draw_observed(
+            chart,
+            &towards_control,
+            style::fade(colour),
+            1,
+            &place,
+            (x, y),
+        )?;
+        draw_observed(chart, &tested, colour, 3, &place, (x, y))?;
+        chart
+            .draw_series(
+                level.reaching.iter().map(|&pair| {
+                    Circle::new(place(pair), ring_radius(index), colour.stroke_width(1))
+                }),
+            )
+            .map_err(PlotError::drawing)?;
+    }
+    Ok(())
+}
+
+/// Runs of points.
+type Runs = Vec<Vec<(f64, f64)>>;
+
+/// An observed isobole's lines cut into the runs among the tested doses (both at least
+/// `lowest`) and the runs between a drug's lowest dose and its control.
+fn split_at_lowest(lines: &[Vec<(f64, f64)>], lowest: [f64; 2]) -> (Runs, Runs) {
+    let (mut tested, mut towards_control) = (Vec::new(), Vec::new());
+    for line in lines {
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let mut run_tested = None;
+        let mut finish = |run: Vec<(f64, f64)>, among_tested: Option<bool>| {
+            if run.len() > 1 {
+                if among_tested == Some(true) {
+                    tested.push(run);
+                } else {
+                    towards_control.push(run);
+                }
+            }
+        };
+        for pair in line.windows(2) {
+            let inside = pair
+                .iter()
+                .all(|&(dose1, dose2)| dose1 >= lowest[0] && dose2 >= lowest[1]);
+            if run_tested != Some(inside) {
+                finish(std::mem::take(&mut run), run_tested);
+                run = vec![pair[0]];
+                run_tested = Some(inside);
+            }
+            run.push(pair[1]);
+        }
+        finish(run, run_tested);
+    }
+    (tested, towards_control)
+}
+
+/// An observed isobole's lines, clipped to the chart.
+fn draw_observed<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    lines: &[Vec<(f64, f64)>],
+    colour: RGBColor,
+    stroke_width: u32,
+    place: &impl Fn((f64, f64)) -> (f64, f64),
+    (x, y): ((f64, f64), (f64, f64)),
+) -> Result<(), PlotError> {
+    for line in lines {
+        let points: Vec<(f64, f64)> = line.iter().map(|&p| place(p)).collect();
+        for run in clip_polyline(&points, x, y) {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    run,
+                    colour.stroke_width(stroke_width),
+                )))
+                .map_err(PlotError::drawing)?;
+        }
+    }
+    Ok(())
+}
+
+/// The normalised isobologram: each level's observed isobole in its additive shares (see
+/// [`crate::model::AdditiveIsobole::normalised`]), one shared additive line from (1, 0) to
+/// (0, 1), and every measured pair at its own effect (CompuSyn's combination points)
+/// coloured by the highest level it reaches.
+fn draw_normalised<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    isobologram: &Isobologram,
+    block: &Block,
+) -> Result<(), PlotError> {
+    let range = (0.0, NORMALISED_TOP);
+    let mut chart = chart_on(area, range, range)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(style::GRID)
         .label_style(style::text(style::TICK_SIZE))
         .x_label_formatter(&|value| style::format_number(*value))
         .y_label_formatter(&|value| style::format_number(*value))
         .draw()
         .map_err(PlotError::drawing)?;
-    let keep = |&(x, y): &(f64, f64)| drawable(x, y);
-    let tested: Vec<(f64, f64)> = isobologram
-        .tested
+    let mut sorted: Vec<(usize, f64)> = isobologram
+        .levels
         .iter()
-        .map(|&(dose1, dose2, _)| (dose1, dose2))
-        .filter(keep)
+        .map(|level| level.effect)
+        .enumerate()
         .collect();
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
     chart
-        .draw_series(
-            tested
-                .iter()
-                .map(|&point| Circle::new(point, 2, style::GREY.filled())),
-        )
-        .map_err(PlotError::drawing)?
-        .label("tested dose pair")
-        .legend(|(x, y)| Circle::new((x + 10, y), 2, style::GREY.filled()));
-    for (index, level) in isobologram.levels.iter().enumerate() {
-        let colour = level_colour(index);
-        let effect = style::format_number(level.effect);
-        if level.additive_intercepts().is_some() {
-            let line = additive_line(level, ranges.0 .1);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    line.into_iter().filter(keep),
-                    8,
-                    5,
-                    colour.stroke_width(2),
-                ))
-                .map_err(PlotError::drawing)?
-                .label(format!("{effect}%: Loewe additive (dashed)"))
-                .legend(move |(x, y)| {
-                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, colour.stroke_width(2))
-                });
-        }
-        let observed: Vec<(f64, f64)> = level
-            .observed
-            .iter()
-            .map(|point| (point.dose1, point.dose2))
-            .filter(keep)
-            .collect();
-        draw_observed_isobole(
-            &mut chart,
-            &observed,
-            colour,
-            format!("{effect}%: observed (row/column fits)"),
-        )?;
-        let ring = 5 + 3 * index as i32;
-        chart
-            .draw_series(
-                level
-                    .reaching
+        .draw_series(isobologram.combination_points.iter().filter_map(
+            |&(first, second, response)| {
+                let colour = sorted
                     .iter()
-                    .copied()
-                    .filter(keep)
-                    .map(|point| Circle::new(point, ring, colour.stroke_width(1))),
-            )
-            .map_err(PlotError::drawing)?
-            .label(format!("{effect}%: measured pair reaching it"))
-            .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.stroke_width(1)));
-    }
-    draw_side_labels(&mut chart, isobologram, ranges, &drawable)?;
-    draw_series_legend(&mut chart)
-}
-
-/// Vertical pixels of a dose chart's area that are not plotting area: the x label area
-/// and the margins (see `draw_doses`).
-const CHART_FRAME_PIXELS: f64 = 52.0 + 2.0 * 16.0;
-/// At most this share of the plot is given to the legend, so the data keep most of it.
-const MAX_LEGEND_FRACTION: f64 = 0.5;
-
-/// Legend rows of the dose chart: the tested pairs, then per level its additive line
-/// (when there is one), its observed isobole and its reaching pairs.
-fn legend_entries(isobologram: &Isobologram) -> usize {
-    1 + isobologram
-        .levels
-        .iter()
-        .map(|level| 2 + usize::from(level.additive_intercepts().is_some()))
-        .sum::<usize>()
-}
-
-/// The share of the plotting area's height that the legend takes.
-fn legend_fraction(entries: usize, area_height: u32) -> f64 {
-    let plot_height = (f64::from(area_height) - CHART_FRAME_PIXELS).max(1.0);
-    (series_legend_height(entries) / plot_height).min(MAX_LEGEND_FRACTION)
-}
-
-/// Points of a level's additive isobole up to drug1's dose `highest_dose1` (many points,
-/// so that it stays a true line on log axes, where it curves); none without one.
-fn additive_line(level: &IsoboleLevel, highest_dose1: f64) -> Vec<(f64, f64)> {
-    const POINTS: usize = 200;
-    let Some((intercept1, _)) = level.additive_intercepts() else {
-        return Vec::new();
-    };
-    let end = intercept1.min(highest_dose1);
-    (0..=POINTS)
-        .map(|step| end * step as f64 / POINTS as f64)
-        .filter_map(|dose1| Some((dose1, level.additive_dose2(dose1)?)))
-        .collect()
-}
-
-/// An observed isobole: its points joined by a line, each marked, with a legend entry.
-fn draw_observed_isobole<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-    points: &[(f64, f64)],
-    colour: RGBColor,
-    label: String,
-) -> Result<(), PlotError>
-where
-    DB: DrawingBackend,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().copied(),
-            colour.stroke_width(3),
+                    .rev()
+                    .find(|(_, effect)| response >= *effect)
+                    .map_or(style::MISSING, |&(index, _)| level_colour(index));
+                let inside = (0.0..=NORMALISED_TOP).contains(&first)
+                    && (0.0..=NORMALISED_TOP).contains(&second);
+                inside.then(|| Circle::new((first, second), 3, colour.filled()))
+            },
         ))
-        .map_err(PlotError::drawing)?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
-    chart
-        .draw_series(
-            points
-                .iter()
-                .map(|&point| Circle::new(point, 4, colour.filled())),
-        )
         .map_err(PlotError::drawing)?;
-    Ok(())
-}
-
-/// "synergy" inside the largest additive isobole, towards the origin, and "antagonism"
-/// outside it, when that isobole spans enough of both axes for the words to fit (the notes
-/// below the chart say the same in words in every case).
-fn draw_side_labels<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-    isobologram: &Isobologram,
-    ranges: ((f64, f64), (f64, f64)),
-    drawable: &impl Fn(f64, f64) -> bool,
-) -> Result<(), PlotError>
-where
-    DB: DrawingBackend,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    const MINIMUM_SPAN: f64 = 0.3;
-    let (x_top, y_top) = (ranges.0 .1, ranges.1 .1);
-    let largest = isobologram
-        .levels
-        .iter()
-        .filter_map(IsoboleLevel::additive_intercepts)
-        .filter(|&(x1, x2)| x1 >= MINIMUM_SPAN * x_top && x2 >= MINIMUM_SPAN * y_top)
-        .max_by(|a, b| (a.0 / x_top + a.1 / y_top).total_cmp(&(b.0 / x_top + b.1 / y_top)));
-    let Some((intercept1, intercept2)) = largest else {
-        return Ok(());
-    };
-    let labels = [
-        (
-            "synergy",
-            (0.3 * intercept1, 0.3 * intercept2),
-            Pos::new(HPos::Right, VPos::Top),
-            style::SYNERGY,
-        ),
-        (
-            "antagonism",
-            (
-                (0.65 * intercept1).min(0.8 * x_top),
-                (0.7 * intercept2).min(0.95 * y_top),
-            ),
-            Pos::new(HPos::Left, VPos::Bottom),
-            style::ANTAGONISM,
-        ),
-    ];
-    for (text, (x, y), anchor, colour) in labels {
-        if !drawable(x, y) {
-            continue;
-        }
-        chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (x, y),
-                style::coloured_text(style::LABEL_SIZE, colour).pos(anchor),
-            )))
-            .map_err(PlotError::drawing)?;
-    }
-    Ok(())
-}
-
-/// The normalised isobologram: each level's observed isobole in (x1/X1(E), x2/X2(E)), one
-/// shared additive line from (1, 0) to (0, 1), and every measured pair at its own effect
-/// (CompuSyn's combination points, whose coordinates sum to the combination index).
-fn draw_normalised<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    isobologram: &Isobologram,
-    context: &BlockContext<'_>,
-) -> Result<(), PlotError> {
-    const TOP: f64 = 1.5;
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(52)
-        .y_label_area_size(72)
-        .build_cartesian_2d(0.0..TOP, 0.0..TOP)
-        .map_err(PlotError::drawing)?;
-    let block = context.block();
-    let x_desc = format!(
-        "{} dose / its dose alone for the effect",
-        block.drug(DrugRole::Drug1).name
-    );
-    let y_desc = format!(
-        "{} dose / its dose alone for the effect",
-        block.drug(DrugRole::Drug2).name
-    );
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style(style::text(style::LABEL_SIZE))
-        .label_style(style::text(style::TICK_SIZE))
-        .draw()
-        .map_err(PlotError::drawing)?;
-    let inside = |&(x, y): &(f64, f64)| {
-        x.is_finite() && y.is_finite() && (0.0..=TOP).contains(&x) && (0.0..=TOP).contains(&y)
-    };
-    chart
-        .draw_series(
-            isobologram
-                .combination_points
-                .iter()
-                .copied()
-                .filter(inside)
-                .map(|point| Circle::new(point, 2, style::GREY.filled())),
-        )
-        .map_err(PlotError::drawing)?
-        .label("measured pair at its own effect")
-        .legend(|(x, y)| Circle::new((x + 10, y), 2, style::GREY.filled()));
     chart
         .draw_series(DashedLineSeries::new(
             vec![(1.0, 0.0), (0.0, 1.0)],
@@ -485,42 +772,76 @@ fn draw_normalised<DB: DrawingBackend>(
             5,
             BLACK.stroke_width(2),
         ))
-        .map_err(PlotError::drawing)?
-        .label("Loewe additive (dashed)")
-        .legend(|(x, y)| {
-            DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, BLACK.stroke_width(1))
-        });
+        .map_err(PlotError::drawing)?;
     for (index, level) in isobologram.levels.iter().enumerate() {
-        let Some(intercepts) = level.additive_intercepts() else {
+        let Some(additive) = &level.additive else {
             continue;
         };
-        let colour = level_colour(index);
-        let points: Vec<(f64, f64)> = level
-            .observed
-            .iter()
-            .filter_map(|point| point.normalised(intercepts))
-            .filter(inside)
-            .collect();
-        draw_observed_isobole(
+        let mut lines = Vec::new();
+        for line in &level.observed {
+            // A point without shares splits the line.
+            let mut run = Vec::new();
+            for &(dose1, dose2) in line {
+                match additive.normalised(dose1, dose2) {
+                    Some(point) => run.push(point),
+                    None if run.len() > 1 => lines.push(std::mem::take(&mut run)),
+                    None => run.clear(),
+                }
+            }
+            if run.len() > 1 {
+                lines.push(run);
+            }
+        }
+        draw_observed(
             &mut chart,
-            &points,
-            colour,
-            format!("{}%: observed", style::format_number(level.effect)),
+            &lines,
+            level_colour(index),
+            3,
+            &|p| p,
+            (range, range),
         )?;
     }
-    for (text, x, y, colour) in [
-        ("synergy", 0.12, 0.12, style::SYNERGY),
-        ("antagonism", 0.85, 0.95, style::ANTAGONISM),
-    ] {
-        chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (x, y),
-                style::coloured_text(style::LABEL_SIZE, colour),
-            )))
-            .map_err(PlotError::drawing)?;
-    }
-    draw_series_legend(&mut chart)
+    let (pixels_x, pixels_y) = chart.plotting_area().get_pixel_range();
+    let (base_x, base_y) = area.get_base_pixel();
+    let title_style = style::text(style::LABEL_SIZE);
+    let share = |role: DrugRole| {
+        format!(
+            "{} dose / its additive dose for the effect",
+            block.drug(role).name
+        )
+    };
+    let x_label = shorten(
+        area,
+        &share(DrugRole::Drug1),
+        &title_style,
+        u32::try_from(pixels_x.end - pixels_x.start).unwrap_or(0),
+    )?;
+    area.draw(&Text::new(
+        x_label,
+        (
+            (pixels_x.start + pixels_x.end) / 2 - base_x,
+            pixels_y.end - base_y + 30,
+        ),
+        title_style.clone().pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(PlotError::drawing)?;
+    let y_label = shorten(
+        area,
+        &share(DrugRole::Drug2),
+        &title_style,
+        u32::try_from(pixels_y.end - pixels_y.start).unwrap_or(0),
+    )?;
+    area.draw(&Text::new(
+        y_label,
+        (
+            pixels_x.start - base_x - 80,
+            (pixels_y.start + pixels_y.end) / 2 - base_y,
+        ),
+        title_style
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(PlotError::drawing)
 }
 
 #[cfg(test)]
@@ -528,11 +849,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn legend_share_grows_with_rows_and_is_capped() {
-        let few = legend_fraction(4, 600);
-        let many = legend_fraction(10, 600);
-        assert!(0.0 < few && few < many && many <= MAX_LEGEND_FRACTION);
-        assert_eq!(legend_fraction(100, 600), MAX_LEGEND_FRACTION);
-        assert_eq!(legend_fraction(1, 0), MAX_LEGEND_FRACTION);
+    fn rings_are_nested() {
+        assert!(ring_radius(0) < ring_radius(1));
     }
 }

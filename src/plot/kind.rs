@@ -4,10 +4,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::isobologram::IsobologramFigure;
-use super::options::PlotOptions;
-use super::{render, Curves, ImageFormat, Overview, PlotError, Report, ResponseMap, SynergyMap};
+use super::options::{PlotOptions, RenderOptions};
+use super::surface::SurfaceFigure;
+use super::{
+    render_with, CiIsobologramFigure, Curves, FaCiFigure, ImageFormat, MedianEffectFigure,
+    Overview, PlotError, Report, ResponseMap, SynergyMap,
+};
 use crate::data::Block;
-use crate::model::{BlockContext, Model};
+use crate::model::{BlockContext, ChouTalalay, Model};
 use crate::score::{score_context, BlockScores};
 
 /// A kind of figure.
@@ -25,17 +29,29 @@ pub enum PlotKind {
     Report,
     /// Every block of a screen ranked by one model's synergy.
     Overview,
+    /// One model's synergy (or the observed response) as a 3D surface over the dose grid.
+    Surface,
+    /// The Chou–Talalay median-effect plot of both drugs and the constant-ratio mixtures.
+    MedianEffect,
+    /// The Chou–Talalay combination index and dose-reduction indices against fa.
+    FaCi,
+    /// CompuSyn's isobologram at the Chou–Talalay effect levels (classic or normalised).
+    CiIsobologram,
 }
 
 impl PlotKind {
-    /// Every kind, block figures first.
-    pub const ALL: [PlotKind; 6] = [
+    /// Every kind, in the order listed on the command line.
+    pub const ALL: [PlotKind; 10] = [
         PlotKind::Isobologram,
         PlotKind::SynergyMap,
         PlotKind::Curves,
         PlotKind::ResponseMap,
         PlotKind::Report,
         PlotKind::Overview,
+        PlotKind::Surface,
+        PlotKind::MedianEffect,
+        PlotKind::FaCi,
+        PlotKind::CiIsobologram,
     ];
 
     /// The name used on the command line and in file names.
@@ -47,6 +63,10 @@ impl PlotKind {
             PlotKind::ResponseMap => "response-map",
             PlotKind::Report => "report",
             PlotKind::Overview => "overview",
+            PlotKind::Surface => "surface",
+            PlotKind::MedianEffect => "median-effect",
+            PlotKind::FaCi => "fa-ci",
+            PlotKind::CiIsobologram => "ci-isobologram",
         }
     }
 
@@ -64,7 +84,7 @@ impl fmt::Display for PlotKind {
 
 /// A name that is not a kind of figure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview")]
+#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview, surface, median-effect, fa-ci, ci-isobologram")]
 pub struct UnknownPlotKind {
     /// The name given.
     pub name: String,
@@ -97,36 +117,86 @@ pub fn render_block(
     let context = BlockContext::new(block, options.score().fit());
     let model = options.model();
     let scores = || score_context(&context, &[model], options.score().model());
+    let render = options.render();
+    let analysis = || ChouTalalay::analyse(&context, options.chou_talalay());
     match kind {
-        PlotKind::Isobologram => render(
+        PlotKind::Isobologram => render_with(
             &IsobologramFigure {
                 context: &context,
                 options: options.isobologram(),
             },
             format,
+            render,
         ),
-        PlotKind::SynergyMap => render(
+        PlotKind::SynergyMap => render_with(
             &SynergyMap {
                 block,
                 scores: &scores(),
                 model,
+                range: options.synergy_range(),
             },
             format,
+            render,
         ),
-        PlotKind::Curves => render(&Curves { context: &context }, format),
-        PlotKind::ResponseMap => render(&ResponseMap { block }, format),
-        PlotKind::Report => render(
+        PlotKind::Curves => render_with(&Curves { context: &context }, format, render),
+        PlotKind::ResponseMap => render_with(&ResponseMap { block }, format, render),
+        PlotKind::Report => render_with(
             &Report {
                 context: &context,
                 scores: &scores(),
                 model,
                 isobologram: options.isobologram(),
+                synergy_range: options.synergy_range(),
             },
             format,
+            render,
         ),
-        PlotKind::Overview => {
-            render_overview(std::slice::from_ref(block), &[scores()], model, format)
-        }
+        PlotKind::Overview => render_with(
+            &Overview {
+                blocks: std::slice::from_ref(block),
+                scores: &[scores()],
+                model,
+                colour_by_qc: false,
+            },
+            format,
+            render,
+        ),
+        PlotKind::Surface => render_with(
+            &SurfaceFigure {
+                block,
+                scores: &scores(),
+                model,
+                value: options.surface(),
+                range: options.synergy_range(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::MedianEffect => render_with(
+            &MedianEffectFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::FaCi => render_with(
+            &FaCiFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::CiIsobologram => render_with(
+            &CiIsobologramFigure {
+                block,
+                analysis: &analysis(),
+                normalised: options.isobologram().normalised(),
+            },
+            format,
+            render,
+        ),
     }
 }
 
@@ -140,8 +210,9 @@ pub fn render_overview(
     scores: &[BlockScores],
     model: Model,
     format: ImageFormat,
+    render: &RenderOptions,
 ) -> Result<Vec<u8>, PlotError> {
-    render_overview_coloured(blocks, scores, model, false, format)
+    render_overview_coloured(blocks, scores, model, false, format, render)
 }
 
 /// [`render_overview`], each block coloured by its quality control (flagged or clean,
@@ -155,8 +226,9 @@ pub fn render_overview_coloured(
     model: Model,
     by_qc: bool,
     format: ImageFormat,
+    render: &RenderOptions,
 ) -> Result<Vec<u8>, PlotError> {
-    render(
+    render_with(
         &Overview {
             blocks,
             scores,
@@ -164,5 +236,6 @@ pub fn render_overview_coloured(
             colour_by_qc: by_qc,
         },
         format,
+        render,
     )
 }

@@ -1,8 +1,9 @@
 //! Legends. A legend on one row ([`RowLegend`]): each entry a marker (as drawn on the
 //! chart) followed by its text; the dose-response curves put one in the box under each
-//! chart, the overview one, centred, in its footer. And plotters' series legend, one row
-//! per labelled series in a box at the chart's upper right ([`draw_series_legend`]), as the
-//! isobologram draws it.
+//! chart, the overview one, centred, in its footer, and the isobologram several rows,
+//! packed to the width ([`pack_entries`]), under its chart. And plotters' series legend,
+//! one row per labelled series in a box at the chart's upper right
+//! ([`draw_series_legend`]), as the Chou–Talalay figures draw it.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,11 +21,6 @@ const SWATCH: i32 = 12;
 const MARKER_GAP: i32 = 6;
 /// Smallest distance from a centred legend to the area's left edge, pixels.
 const MIN_MARGIN: i32 = 4;
-/// Height of one row of the series legend, pixels: plotters' row for [`style::TICK_SIZE`]
-/// text (measured on a rendered figure: 8 rows in 143 px).
-const SERIES_ROW_PIXELS: f64 = 18.0;
-/// Height of the series legend's box besides its rows (its padding), pixels.
-const SERIES_BOX_PIXELS: f64 = 16.0;
 
 /// How a legend entry is marked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,6 +46,20 @@ pub(crate) enum Marker {
         /// Its stroke width, pixels.
         stroke_width: u32,
     },
+    /// A dashed line, as the chart's dashed curve.
+    DashedLine {
+        /// Its colour.
+        colour: RGBColor,
+        /// Its stroke width, pixels.
+        stroke_width: u32,
+    },
+    /// An open circle, as the chart's rings.
+    Ring {
+        /// Its colour.
+        colour: RGBColor,
+        /// Its radius, pixels.
+        radius: u32,
+    },
     /// A filled square, as a bar's colour.
     Swatch(RGBColor),
     /// None: the text alone.
@@ -60,8 +70,10 @@ impl Marker {
     /// Width of the marker and of the gap after it, pixels.
     fn extent(self) -> i32 {
         let width = match self {
-            Marker::Disc { radius, .. } | Marker::OpenDisc { radius, .. } => 2 * radius as i32,
-            Marker::Line { .. } => LINE_LENGTH,
+            Marker::Disc { radius, .. }
+            | Marker::OpenDisc { radius, .. }
+            | Marker::Ring { radius, .. } => 2 * radius as i32,
+            Marker::Line { .. } | Marker::DashedLine { .. } => LINE_LENGTH,
             Marker::Swatch(_) => SWATCH,
             Marker::Nothing => return 0,
         };
@@ -100,6 +112,24 @@ impl Marker {
                 .draw(&PathElement::new(
                     vec![(x, y), (x + LINE_LENGTH, y)],
                     colour.stroke_width(stroke_width),
+                ))
+                .map_err(PlotError::drawing),
+            Marker::DashedLine {
+                colour,
+                stroke_width,
+            } => area
+                .draw(&plotters::element::DashedPathElement::new(
+                    vec![(x, y), (x + LINE_LENGTH, y)],
+                    6,
+                    4,
+                    colour.stroke_width(stroke_width),
+                ))
+                .map_err(PlotError::drawing),
+            Marker::Ring { colour, radius } => area
+                .draw(&Circle::new(
+                    (x + radius as i32, y),
+                    radius,
+                    colour.stroke_width(1),
                 ))
                 .map_err(PlotError::drawing),
             Marker::Swatch(colour) => area
@@ -204,9 +234,38 @@ impl<'a> RowLegend<'a> {
     }
 }
 
-/// The height of a series legend of `rows` rows, pixels.
-pub(crate) fn series_legend_height(rows: usize) -> f64 {
-    rows as f64 * SERIES_ROW_PIXELS + SERIES_BOX_PIXELS
+/// Splits legend entries into rows that each fit in `width` pixels, in order (an entry
+/// wider than a row gets a row of its own, its text cut short).
+///
+/// # Errors
+/// [`PlotError::Drawing`] when the backend cannot measure a text.
+pub(crate) fn pack_entries<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[Entry],
+    text_style: &TextStyle<'static>,
+    spacing: i32,
+    width: u32,
+) -> Result<Vec<Vec<Entry>>, PlotError> {
+    let limit = i32::try_from(width).unwrap_or(i32::MAX);
+    let mut rows: Vec<Vec<Entry>> = Vec::new();
+    let mut used = 0;
+    for entry in entries {
+        let mut entry = entry.clone();
+        let text_room = u32::try_from(limit - entry.marker.extent()).unwrap_or(0);
+        entry.text = super::text::shorten(area, &entry.text, text_style, text_room)?;
+        let entry_width = entry.marker.extent() + text_width(area, &entry.text, text_style)?;
+        match rows.last_mut() {
+            Some(row) if used + spacing + entry_width <= limit => {
+                row.push(entry);
+                used += spacing + entry_width;
+            }
+            _ => {
+                rows.push(vec![entry]);
+                used = entry_width;
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// Draws the chart's series legend (each series' `label` and `legend` marker) in its upper

@@ -1,5 +1,6 @@
-//! Figures for one block or a whole screen, drawn with plotters onto SVG or PNG with an
-//! embedded font (no system font needed).
+//! Figures for one block or a whole screen, drawn with plotters as SVG with an embedded
+//! font (no system font needed), and made into PNG (anti-aliased, resvg) or PDF (svg2pdf)
+//! from that SVG.
 //!
 //! Each kind of figure is a type implementing [`Figure`]; [`render`] turns one into the
 //! bytes of an image file. The figures only draw: every number they show comes from the
@@ -14,19 +15,25 @@
 
 mod axis;
 mod canvas;
+mod ci_figures;
+mod ci_isobologram;
 mod curves;
+mod fa_ci;
 mod font;
+mod font_subset;
 mod heatmap;
 mod isobologram;
 mod kind;
 mod layout;
 mod legend;
+mod median_effect;
 mod options;
 mod overview;
 mod ranking;
 mod report;
 mod response_map;
 mod style;
+mod surface;
 mod synergy_map;
 mod text;
 
@@ -34,16 +41,26 @@ mod text;
 #[path = "tests/svg.rs"]
 mod test_svg;
 
-pub use canvas::{render, Figure, ImageFormat};
+#[cfg(test)]
+#[path = "tests/layout.rs"]
+mod test_layout;
+
+pub use canvas::{render, render_with, Figure, ImageFormat};
+pub use ci_isobologram::CiIsobologramFigure;
 pub use curves::Curves;
+pub use fa_ci::FaCiFigure;
 pub use isobologram::IsobologramFigure;
 pub use kind::{
     render_block, render_overview, render_overview_coloured, PlotKind, UnknownPlotKind,
 };
-pub use options::{IsobologramOptions, PlotOptions};
+pub use median_effect::MedianEffectFigure;
+pub use options::{
+    DoseScale, IsobologramOptions, PlotOptions, RenderOptions, SurfaceValue, SYNERGY_RANGE_FLOOR,
+};
 pub use overview::Overview;
 pub use report::Report;
 pub use response_map::ResponseMap;
+pub use surface::SurfaceFigure;
 pub use synergy_map::SynergyMap;
 
 /// Why a figure could not be drawn.
@@ -59,6 +76,9 @@ pub enum PlotError {
     /// The embedded font could not be loaded (a broken build).
     #[error("the embedded font could not be loaded")]
     Font,
+    /// The drawn SVG could not be converted (to PNG, PDF or outlined text).
+    #[error("converting the figure failed: {0}")]
+    Conversion(String),
 }
 
 impl PlotError {

@@ -31,7 +31,7 @@ const WIDTH: u32 = 1000;
 const BAR_ROW_HEIGHT: u32 = 22;
 /// Bar chart height besides its rows: top margin and the x-axis area, pixels.
 const BAR_CHART_FRAME: u32 = 12 + 56;
-/// Width of the bar labels' column, pixels.
+/// Width of the bar labels' column, pixels, at most (a third of a narrower figure).
 const BAR_LABEL_COLUMN: u32 = 330;
 /// Height of the rank plot, pixels.
 const RANK_PLOT_HEIGHT: u32 = 600;
@@ -200,8 +200,9 @@ fn draw_bars<DB: DrawingBackend>(
         .map(|(block, value)| Ok((bar_end(block.mean), text_width(area, value, &tick_style)?)))
         .collect::<Result<Vec<_>, PlotError>>()?;
     let (width, _) = area.dim_in_pixel();
+    let label_column = BAR_LABEL_COLUMN.min(width / 3);
     // A few pixels less than the plotting area will have, to be safe.
-    let plot_width = width.saturating_sub(LEFT_MARGIN + RIGHT_MARGIN + BAR_LABEL_COLUMN + 4);
+    let plot_width = width.saturating_sub(LEFT_MARGIN + RIGHT_MARGIN + label_column + 4);
     let (low, high) = bar_axis(&bars, plot_width);
     let rows = ranked.len() as f64;
     let mut chart = ChartBuilder::on(area)
@@ -209,7 +210,7 @@ fn draw_bars<DB: DrawingBackend>(
         .margin_left(LEFT_MARGIN)
         .margin_right(RIGHT_MARGIN)
         .x_label_area_size(56)
-        .y_label_area_size(BAR_LABEL_COLUMN)
+        .y_label_area_size(label_column)
         .build_cartesian_2d(low..high, 0f64..rows)
         .map_err(PlotError::drawing)?;
     let x_description = format!("mean {} synergy (% inhibition)", model.display_name());
@@ -258,8 +259,24 @@ fn draw_bars<DB: DrawingBackend>(
             BLACK.stroke_width(1),
         )))
         .map_err(PlotError::drawing)?;
+    // Confidence intervals, where computed: a line across the bar with end ticks.
+    chart
+        .draw_series(ranked.iter().enumerate().filter_map(|(row, block)| {
+            let (low, high) = block.interval?;
+            (low.is_finite() && high.is_finite()).then(|| {
+                ErrorBar::new_horizontal(
+                    centre(row),
+                    bar_end(low),
+                    bar_end(block.mean),
+                    bar_end(high),
+                    BLACK.stroke_width(1),
+                    8,
+                )
+            })
+        }))
+        .map_err(PlotError::drawing)?;
     let label_style = style::text(style::TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
-    let label_width = BAR_LABEL_COLUMN - 16;
+    let label_width = label_column.saturating_sub(16);
     let labels = ranked
         .iter()
         .map(|block| shorten(area, &block.label(), &label_style, label_width))

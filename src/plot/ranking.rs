@@ -18,10 +18,14 @@ const LISTED_UNSCORED: usize = 5;
 
 /// A model's block mean (finite, −0 made +0) and p-value, when it scored the block.
 pub(crate) fn summary_of(scores: &BlockScores, model: Model) -> Option<(f64, f64)> {
+    full_summary_of(scores, model).map(|summary| (summary.mean + 0.0, summary.p_value))
+}
+
+/// A model's block summary, when it scored the block with a finite mean.
+fn full_summary_of(scores: &BlockScores, model: Model) -> Option<&crate::score::ModelSummary> {
     match scores.model(model) {
         Some(Ok(model_scores)) if model_scores.summary.mean.is_finite() => {
-            let summary = &model_scores.summary;
-            Some((summary.mean + 0.0, summary.p_value))
+            Some(&model_scores.summary)
         }
         _ => None,
     }
@@ -42,15 +46,20 @@ pub(crate) struct RankedBlock<'a> {
     pub block: &'a Block,
     /// Mean synergy (finite).
     pub mean: f64,
-    /// p-value of the mean (may be NaN).
+    /// p-value of the mean, or its q-value when the screen's p-values were corrected
+    /// together (may be NaN).
     pub p_value: f64,
     /// When the overview is coloured by quality control: whether the block carries a flag
     /// ([`crate::qc`]); None when it is coloured by the sign of its mean.
     pub qc_flagged: Option<bool>,
+    /// Whether `p_value` is a q-value.
+    pub is_q: bool,
+    /// The mean's confidence interval, when one was computed.
+    pub interval: Option<(f64, f64)>,
 }
 
 impl RankedBlock<'_> {
-    /// True when the p-value is below the significance level.
+    /// True when the p-value (or q-value) is below the significance level.
     pub(crate) fn is_significant(&self) -> bool {
         self.p_value < SIGNIFICANCE_LEVEL
     }
@@ -99,8 +108,9 @@ impl RankedBlock<'_> {
     /// The mean and its p-value, e.g. `15.2 (p = 2.6e-20)`.
     pub(crate) fn value_text(&self) -> String {
         format!(
-            "{} (p = {})",
+            "{} ({} = {})",
             style::format_number(self.mean),
+            if self.is_q { "q" } else { "p" },
             style::format_p_value(self.p_value)
         )
     }
@@ -135,12 +145,20 @@ impl<'a> Ranking<'a> {
         let mut ranked = Vec::new();
         let mut unscored = Vec::new();
         for (block, block_scores) in blocks.iter().zip(scores) {
-            match summary_of(block_scores, model) {
-                Some((mean, p_value)) => ranked.push(RankedBlock {
+            match full_summary_of(block_scores, model) {
+                Some(summary) => ranked.push(RankedBlock {
                     block,
-                    mean,
-                    p_value,
                     qc_flagged: by_qc.then(|| !block_scores.preparation.qc.is_clean()),
+                    mean: summary.mean + 0.0,
+                    p_value: if summary.q_value.is_nan() {
+                        summary.p_value
+                    } else {
+                        summary.q_value
+                    },
+                    is_q: !summary.q_value.is_nan(),
+                    interval: summary
+                        .interval
+                        .map(|interval| (interval.low, interval.high)),
                 }),
                 None => unscored.push((block.id(), unscored_reason(block_scores, model))),
             }
@@ -158,8 +176,13 @@ impl<'a> Ranking<'a> {
             .iter()
             .filter(|block| block.is_significant())
             .count();
+        let statistic = if self.ranked.iter().any(|block| block.is_q) {
+            "q"
+        } else {
+            "p"
+        };
         let mut subtitle = format!(
-            "{} ranked by mean synergy · {significant} with p < {SIGNIFICANCE_LEVEL}",
+            "{} ranked by mean synergy · {significant} with {statistic} < {SIGNIFICANCE_LEVEL}",
             count_of(self.ranked.len(), "block", "blocks")
         );
         let flagged = self

@@ -37,10 +37,10 @@ impl Figure for ResponseMap<'_> {
                 (low.min(value), high.max(value))
             });
         let (replicates_low, replicates_high) = block.replicate_range();
-        let replicates = if replicates_low == replicates_high {
-            format!("{replicates_low}")
-        } else {
-            format!("{replicates_low}–{replicates_high}")
+        let replicates = match (replicates_low, replicates_high) {
+            (1, 1) => "1 replicate".to_string(),
+            (low, high) if low == high => format!("{low} replicates"),
+            (low, high) => format!("{low}–{high} replicates"),
         };
         // Cells holding a well the quality control blames, outlined; the subtitle names the
         // block's flags and counts the blamed wells off the grid, which have no cell.
@@ -59,10 +59,7 @@ impl Figure for ResponseMap<'_> {
             .iter()
             .filter(|site| matches!(site, WellSite::OffGrid { .. }))
             .count();
-        let mut subtitle = format!(
-            "block {} · mean of {replicates} replicate(s) per cell",
-            block.id()
-        );
+        let mut subtitle = format!("block {} · mean of {replicates} per cell", block.id());
         if !report.is_clean() {
             subtitle.push_str(&format!(" · qc: {}", report.label()));
             if !marked.is_empty() {

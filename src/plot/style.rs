@@ -86,13 +86,77 @@ pub(crate) fn format_number(value: f64) -> String {
         return if value.is_nan() { "NA" } else { "∞" }.to_string();
     }
     let magnitude = value.abs();
-    if !(1e-3..1e5).contains(&magnitude) {
-        let text = format!("{value:.2e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        return format!("{}e{exponent}", trim_zeros(mantissa));
+    if needs_exponent(value) {
+        return format_exponent(value);
     }
     let decimals = (2 - magnitude.log10().floor() as i32).max(0) as usize;
     trim_zeros(&format!("{value:.decimals$}")).to_string()
+}
+
+/// A number with `decimals` decimals, never `-0.0`: a value that rounds to zero is
+/// written without a sign.
+pub(crate) fn format_fixed(value: f64, decimals: usize) -> String {
+    if value.is_nan() {
+        return "NA".to_string();
+    }
+    let text = format!("{value:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(unsigned) if unsigned.chars().all(|c| c == '0' || c == '.') => unsigned.to_string(),
+        _ => text,
+    }
+}
+
+/// Whether [`format_number`] writes a value in exponent notation.
+fn needs_exponent(value: f64) -> bool {
+    value != 0.0 && value.is_finite() && !(1e-3..1e5).contains(&value.abs())
+}
+
+/// A value in exponent notation with at most 3 significant digits: `2.5e-5`, `1e3`.
+fn format_exponent(value: f64) -> String {
+    let text = format!("{value:.2e}");
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    format!("{}e{exponent}", trim_zeros(mantissa))
+}
+
+/// The labels of one axis's ticks, in one notation: exponent notation for every tick
+/// (0 excepted) when any of them needs it, else [`format_number`]'s decimals. So an axis
+/// never mixes `3.13e-4` with `0.00125`.
+pub(crate) fn format_ticks(values: &[f64]) -> Vec<String> {
+    let exponent =
+        values.iter().any(|&value| needs_exponent(value)) || linear_step_needs_exponent(values);
+    values
+        .iter()
+        .map(|&value| {
+            if exponent && value != 0.0 && value.is_finite() {
+                format_exponent(value)
+            } else {
+                format_number(value)
+            }
+        })
+        .collect()
+}
+
+/// Whether evenly spaced ticks are finer than [`format_number`]'s 3 significant digits
+/// show in decimals (a step below 0.001).
+fn linear_step_needs_exponent(values: &[f64]) -> bool {
+    values
+        .windows(2)
+        .map(|pair| (pair[1] - pair[0]).abs())
+        .any(|step| step > 0.0 && step < 1e-3)
+}
+
+/// A label formatter for a linear axis over `low..high` whose ticks plotters chooses: one
+/// notation for the whole axis (exponent notation when its values or its steps need it).
+pub(crate) fn linear_axis_formatter(low: f64, high: f64) -> impl Fn(&f64) -> String {
+    let largest = low.abs().max(high.abs());
+    let exponent = largest >= 1e5 || (largest > 0.0 && (high - low).abs() / 10.0 < 1e-3);
+    move |value: &f64| {
+        if exponent && *value != 0.0 && value.is_finite() {
+            format_exponent(*value)
+        } else {
+            format_number(*value)
+        }
+    }
 }
 
 fn trim_zeros(text: &str) -> &str {
@@ -213,6 +277,28 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(format_number(value), expected, "{value}");
         }
+    }
+
+    #[test]
+    fn an_axis_keeps_one_notation() {
+        assert_eq!(
+            format_ticks(&[3.125e-4, 6.25e-4, 0.00125]),
+            ["3.13e-4", "6.25e-4", "1.25e-3"]
+        );
+        assert_eq!(format_ticks(&[0.1, 1.0, 10.0]), ["0.1", "1", "10"]);
+        assert_eq!(format_ticks(&[0.0, 0.0005, 0.001]), ["0", "5e-4", "1e-3"]);
+        let formatter = linear_axis_formatter(0.0, 0.004);
+        assert_eq!(formatter(&0.0005), "5e-4");
+        assert_eq!(formatter(&0.002), "2e-3");
+        assert_eq!(linear_axis_formatter(0.0, 100.0)(&20.0), "20");
+    }
+
+    #[test]
+    fn zero_is_never_negative() {
+        assert_eq!(format_fixed(-0.0004, 1), "0.0");
+        assert_eq!(format_fixed(-0.0, 2), "0.00");
+        assert_eq!(format_fixed(-0.06, 1), "-0.1");
+        assert_eq!(format_fixed(f64::NAN, 1), "NA");
     }
 
     #[test]

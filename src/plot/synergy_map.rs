@@ -5,11 +5,12 @@ use plotters::prelude::*;
 
 use super::axis::nice_ceiling;
 use super::heatmap::Heatmap;
+use super::options::SYNERGY_RANGE_FLOOR;
 use super::style::{self, ColourScale};
 use super::{Figure, PlotError};
 use crate::data::{Block, DrugRole};
 use crate::model::Model;
-use crate::score::BlockScores;
+use crate::score::{BlockScores, ModelSummary};
 
 /// The synergy map of one block for one model.
 #[derive(Debug)]
@@ -21,6 +22,9 @@ pub struct SynergyMap<'a> {
     pub scores: &'a BlockScores,
     /// The model shown.
     pub model: Model,
+    /// The colour scale's end (±range), or None for the default: the largest |synergy|
+    /// rounded up, and at least [`SYNERGY_RANGE_FLOOR`].
+    pub range: Option<f64>,
 }
 
 impl Figure for SynergyMap<'_> {
@@ -46,30 +50,21 @@ impl<'a> SynergyMap<'a> {
         );
         match self.scores.model(self.model) {
             Some(Ok(scores)) => {
-                let summary = &scores.summary;
-                let mut subtitle = format!(
-                    "block {} · mean {} (p = {}) over {} cells",
-                    block.id(),
-                    format_mean(summary.mean),
-                    style::format_p_value(summary.p_value),
-                    summary.cells_used
-                );
-                if summary.cells_excluded > 0 {
-                    subtitle.push_str(&format!(", {} excluded", summary.cells_excluded));
-                }
+                let subtitle = format!("block {} · {}", block.id(), summary_text(&scores.summary));
                 let largest = scores
                     .synergy
                     .iter()
                     .filter(|value| value.is_finite())
                     .fold(0.0f64, |largest, value| largest.max(value.abs()));
+                let limit = self
+                    .range
+                    .unwrap_or_else(|| nice_ceiling(largest).max(SYNERGY_RANGE_FLOOR));
                 Heatmap {
                     title,
                     subtitle,
                     block,
                     values: &scores.synergy,
-                    scale: ColourScale::Diverging {
-                        limit: nice_ceiling(largest),
-                    },
+                    scale: ColourScale::Diverging { limit },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: None,
                     marked: Vec::new(),
@@ -89,7 +84,9 @@ impl<'a> SynergyMap<'a> {
                     subtitle: format!("block {}", block.id()),
                     block,
                     values,
-                    scale: ColourScale::Diverging { limit: 10.0 },
+                    scale: ColourScale::Diverging {
+                        limit: self.range.unwrap_or(SYNERGY_RANGE_FLOOR),
+                    },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: Some(reason),
                     marked: Vec::new(),
@@ -99,10 +96,33 @@ impl<'a> SynergyMap<'a> {
     }
 }
 
-fn format_mean(mean: f64) -> String {
-    if mean.is_nan() {
-        "NA".to_string()
-    } else {
-        format!("{mean:.2}")
+/// The block summary as the subtitle states it: the mean, its interval when one was
+/// computed, the q-value when the screen's p-values were corrected (else the p-value),
+/// and the cells it rests on.
+pub(crate) fn summary_text(summary: &ModelSummary) -> String {
+    let mut text = format!("mean {}", style::format_fixed(summary.mean, 2));
+    if let Some(interval) = &summary.interval {
+        text.push_str(&format!(
+            " [{}% CI {}, {}]",
+            style::format_number(100.0 * interval.level),
+            style::format_fixed(interval.low, 2),
+            style::format_fixed(interval.high, 2)
+        ));
     }
+    if summary.q_value.is_nan() {
+        text.push_str(&format!(
+            " (p = {})",
+            style::format_p_value(summary.p_value)
+        ));
+    } else {
+        text.push_str(&format!(
+            " (q = {})",
+            style::format_p_value(summary.q_value)
+        ));
+    }
+    text.push_str(&format!(" over {} cells", summary.cells_used));
+    if summary.cells_excluded > 0 {
+        text.push_str(&format!(", {} excluded", summary.cells_excluded));
+    }
+    text
 }

@@ -1,10 +1,11 @@
 //! Scoring: synergy = compared − reference per cell, monotherapy cells 0, and the block
 //! summary per model ([`ModelScores`], the one place where these rules live); the block's
-//! status ([`BlockStatus`]); a screen scored in parallel, or streamed in input order
-//! ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
+//! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
+//! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
 pub mod baseline;
 mod prepare;
+pub mod sensitivity;
 pub mod statistics;
 mod status;
 pub mod stream;
@@ -20,6 +21,7 @@ use crate::model::{
 
 pub use baseline::{Baseline, BaselineCorrection};
 pub use prepare::{prepare, Preparation};
+pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{Interval, ModelScores, ModelSummary};
 
@@ -30,6 +32,7 @@ pub struct ScoreOptions {
     model: ModelOptions,
     baseline: Baseline,
     exclude_outliers: bool,
+    sensitivity: bool,
 }
 
 impl ScoreOptions {
@@ -74,6 +77,18 @@ impl ScoreOptions {
         self.exclude_outliers
     }
 
+    /// With the sensitivity scores (IC50, RI, CSS, S) of each block
+    /// ([`BlockScores::sensitivity`]), or without (the default).
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreOptions {
+        self.sensitivity = sensitivity;
+        self
+    }
+
+    /// Whether each block gets its sensitivity scores.
+    pub fn sensitivity(&self) -> bool {
+        self.sensitivity
+    }
+
     /// Options of every fit.
     pub fn fit(&self) -> &FitOptions {
         &self.fit
@@ -108,6 +123,8 @@ pub struct BlockScores {
     /// out, baseline correction; and the block as scored when it differs from the block
     /// as read ([`Preparation::scored`]).
     pub preparation: Preparation,
+    /// The sensitivity scores, when asked for ([`ScoreOptions::with_sensitivity`]).
+    pub sensitivity: Option<SensitivityScores>,
 }
 
 impl BlockScores {
@@ -131,7 +148,8 @@ impl BlockScores {
 }
 
 /// Scores one block with the given models, after preparing it as the options ask (quality
-/// control, outliers left out, baseline correction: [`prepare`]). Never fails as a whole:
+/// control, outliers left out, baseline correction: [`prepare`]), and its sensitivity
+/// scores (of the block as scored) when the options ask for them. Never fails as a whole:
 /// a model that cannot score the block says why in its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
     let preparation = prepare(block, options);
@@ -143,6 +161,10 @@ pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> B
         for (_, result) in &mut scores.models {
             *result = Err(error.clone());
         }
+    }
+    if options.sensitivity {
+        // After the models, so that the fits ZIP made (its rows and columns) are reused.
+        scores.sensitivity = Some(sensitivity::sensitivity(&context));
     }
     scores.preparation = preparation;
     scores
@@ -190,6 +212,7 @@ fn score_prepared(
         models,
         monotherapy,
         preparation,
+        sensitivity: None,
     }
 }
 

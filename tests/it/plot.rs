@@ -15,7 +15,7 @@ use crate::common::{drug, repo_path, scratch_dir, shared_dir, stderr, synergist}
 
 // The SVG readers the figures' unit tests use, so that both read figures the same way.
 #[path = "../../src/plot/tests/svg.rs"]
-mod svg_reading;
+pub(crate) mod svg_reading;
 use svg_reading::{assert_well_formed, texts};
 
 const EXAMPLE: &str = "datasets/ave1642_hepatoma.csv";
@@ -88,8 +88,8 @@ fn render_every_block_figure(screens: &[(String, Screen)]) -> usize {
 #[test]
 fn every_block_figure_renders_for_every_block() {
     let rendered = render_every_block_figure(&[(EXAMPLE.to_string(), example())]);
-    // 10 blocks × 5 block figures.
-    assert_eq!(rendered, 5 * 10);
+    // 10 blocks × 9 block figures.
+    assert_eq!(rendered, 9 * 10);
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn every_block_figure_renders_for_every_block_of_the_synergyfinder_screens() {
     let screens = synergyfinder_screens();
     assert_eq!(screens.len(), SYNERGYFINDER.len());
     let rendered = render_every_block_figure(&screens);
-    assert!(rendered >= 5 * 10, "only {rendered} figures");
+    assert!(rendered >= 8 * 10, "only {rendered} figures");
 }
 
 #[test]
@@ -232,7 +232,8 @@ fn a_block_without_monotherapies_still_draws_and_says_why() {
 #[test]
 fn isobologram_names_its_axes_and_a_drug_that_cannot_reach_the_effect() {
     let screen = example();
-    let options = PlotOptions::default();
+    let options = PlotOptions::new()
+        .with_isobologram(IsobologramOptions::new([50.0]).expect("a valid level"));
     for block in screen.blocks() {
         let svg = svg(PlotKind::Isobologram, block, &options);
         let texts = texts(&svg);
@@ -248,9 +249,10 @@ fn isobologram_names_its_axes_and_a_drug_that_cannot_reach_the_effect() {
             let fit = context.monotherapy_fit(role).expect("example fits");
             let reaches = fit.curve().and_then(|curve| curve.dose_for(50.0)).is_some();
             let name = &block.drug(role).name;
+            // The notes are wrapped to the figure's width: read them as one text.
             let noted = texts
-                .iter()
-                .any(|text| text.contains(&format!("{name} alone never reaches 50%")));
+                .join(" ")
+                .contains(&format!("{name} alone never reaches 50%"));
             assert_eq!(noted, !reaches, "{}: {name}", block.id());
         }
     }
@@ -405,4 +407,185 @@ fn a_log_isobologram_of_doses_at_the_edges_of_f64_finishes() {
             PlotOptions::new().with_isobologram(isobologram.clone().with_normalised(normalised));
         assert_well_formed("edge doses", &svg(PlotKind::Isobologram, &block, &options));
     }
+}
+
+#[test]
+fn an_exactly_bliss_additive_block_gets_a_pale_map_with_a_10_point_scale_and_no_negative_zero() {
+    // Responses built to be Bliss-independent: y = y1 + y2 − y1·y2/100 in every cell, so
+    // Bliss synergy is 0 up to rounding (|synergy| < 1e-12), some of it −0 or a tiny
+    // negative number.
+    let effect1 = |x: f64| 80.0 * x / (x + 1.0);
+    let effect2 = |x: f64| 60.0 * x / (x + 3.0);
+    let mut builder = BlockBuilder::new("additive", drug("A", "uM"), drug("B", "uM"));
+    for x1 in [0.0, 0.1, 0.3, 1.0, 3.0] {
+        for x2 in [0.0, 0.3, 1.0, 3.0, 10.0] {
+            let (y1, y2) = (effect1(x1), effect2(x2));
+            builder.well(x1, x2, y1 + y2 - y1 * y2 / 100.0);
+        }
+    }
+    let block = builder.build().expect("valid block");
+    let options = PlotOptions::new().with_model(Model::Bliss);
+    let svg = svg(PlotKind::SynergyMap, &block, &options);
+    let texts = texts(&svg);
+    // The colour bar reaches ±10 (its ends are labelled).
+    assert!(texts.iter().any(|text| text == "10"), "{texts:?}");
+    assert!(texts.iter().any(|text| text == "-10"), "{texts:?}");
+    for text in &texts {
+        assert!(
+            !text.contains("-0.0") && text != "-0",
+            "a negative zero is printed: {text}"
+        );
+    }
+    // Every cell is drawn white (0 on the scale), not in a saturated colour.
+    assert!(!svg.contains("#B2182B") && !svg.contains("#2166AC"));
+}
+
+#[test]
+fn every_format_of_the_surface_and_the_maps_is_written() {
+    let screen = example();
+    let block = &screen.blocks()[0];
+    for kind in [
+        PlotKind::Surface,
+        PlotKind::SynergyMap,
+        PlotKind::Isobologram,
+    ] {
+        for format in ImageFormat::ALL {
+            let bytes = render_block(kind, block, &PlotOptions::default(), format)
+                .unwrap_or_else(|error| panic!("{kind} as {format:?}: {error}"));
+            let start: &[u8] = match format {
+                ImageFormat::Svg => b"<svg",
+                ImageFormat::Png => b"\x89PNG\r\n\x1a\n",
+                ImageFormat::Pdf => b"%PDF-",
+            };
+            assert!(bytes.starts_with(start), "{kind} as {format:?}");
+        }
+    }
+    // The SVG carries its font; with --text-as-paths it has no text at all.
+    let embedded = svg(PlotKind::Surface, block, &PlotOptions::default());
+    assert!(embedded.contains("@font-face{font-family:\"DejaVu Sans\""));
+    let outlined = render_block(
+        PlotKind::Surface,
+        block,
+        &PlotOptions::default().with_text_as_paths(true),
+        ImageFormat::Svg,
+    )
+    .expect("renders");
+    let outlined = String::from_utf8(outlined).expect("UTF-8");
+    assert!(!outlined.contains("<text") && outlined.contains("<path"));
+}
+
+#[test]
+fn plot_command_writes_pdf_with_the_font_embedded_and_refuses_an_unknown_extension() {
+    let directory = scratch_dir("plot-formats");
+    let input = repo_path(EXAMPLE);
+    let input = input.to_str().expect("UTF-8 path");
+    let block = ["--block", "HepG2_AVE1642_gefitinib"];
+    let output = synergist(
+        &[&["plot", "report", input, "-o", "fig.pdf"][..], &block].concat(),
+        &directory,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = std::fs::read(directory.join("fig.pdf")).expect("fig.pdf written");
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"));
+    // A TrueType font program embedded (a subset, so its name carries a 6-letter tag).
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/FontFile2"), "no embedded font program");
+    assert!(text.contains("+DejaVuSans"), "no subset of DejaVu Sans");
+
+    let output = synergist(
+        &[&["plot", "surface", input, "-o", "fig.xyz"][..], &block].concat(),
+        &directory,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown image format"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!directory.join("fig.xyz").exists());
+
+    // --width and --height set the size, --dpi the PNG's pixels.
+    let output = synergist(
+        &[
+            &["plot", "surface", input, "-o", "s.png"][..],
+            &block,
+            &["--width", "600", "--height", "500", "--dpi", "192"],
+        ]
+        .concat(),
+        &directory,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(directory.join("s.png")).expect("s.png written");
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG");
+    assert_eq!((reader.info().width, reader.info().height), (1200, 1000));
+}
+
+#[test]
+fn intervals_and_q_values_are_drawn_when_present() {
+    // Nothing fills them yet (the trust issue will): set them by hand on real scores.
+    let screen = example();
+    let blocks = &screen.blocks()[..3];
+    let mut scores: Vec<_> = blocks
+        .iter()
+        .map(|block| score_block(block, &[Model::Zip], &ScoreOptions::default()))
+        .collect();
+    for block_scores in &mut scores {
+        for (_, result) in &mut block_scores.models {
+            let summary = &mut result.as_mut().expect("ZIP scores the example").summary;
+            summary.q_value = 0.0123;
+            summary.interval = Some(synergist::score::Interval {
+                low: summary.mean - 2.0,
+                high: summary.mean + 3.0,
+                level: 0.95,
+                low_standard_error: 0.01,
+                high_standard_error: 0.01,
+                draws: 1000,
+            });
+        }
+    }
+    let overview = synergist::plot::render_overview(
+        blocks,
+        &scores,
+        Model::Zip,
+        ImageFormat::Svg,
+        &synergist::plot::RenderOptions::default(),
+    )
+    .expect("renders");
+    let overview = String::from_utf8(overview).expect("UTF-8");
+    let texts = texts(&overview);
+    assert!(
+        texts
+            .iter()
+            .filter(|text| text.contains("(q = 0.0123)"))
+            .count()
+            == 3,
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|text| text.contains("with q &lt; 0.05")));
+    let map = synergist::plot::render(
+        &synergist::plot::SynergyMap {
+            block: &blocks[0],
+            scores: &scores[0],
+            model: Model::Zip,
+            range: None,
+        },
+        ImageFormat::Svg,
+    )
+    .expect("renders");
+    let map = String::from_utf8(map).expect("UTF-8");
+    let subtitle = texts_of_map(&map);
+    assert!(
+        subtitle.contains("[95% CI ") && subtitle.contains("(q = 0.0123)"),
+        "{subtitle}"
+    );
+}
+
+/// The subtitle of a synergy map.
+fn texts_of_map(svg: &str) -> String {
+    texts(svg)
+        .into_iter()
+        .find(|text| text.starts_with("block "))
+        .expect("a subtitle")
 }
