@@ -137,11 +137,12 @@ impl Block {
     /// the well left out where it returns None; the grid and the single-agent doses stay
     /// as they are (a cell left with no well is missing, a point off the grid with no well
     /// is dropped). Cell means, counts and standard deviations are computed as
-    /// [`BlockBuilder::build`] does, in the same well order; the notes are kept.
+    /// [`BlockBuilder::build`](super::BlockBuilder::build) does, in the same well order;
+    /// the notes are kept.
     ///
     /// # Errors
     /// [`BlockError::InvalidResponse`] when a new response is not finite or beyond
-    /// ±[`MAX_RESPONSE_MAGNITUDE`].
+    /// ±[`MAX_RESPONSE_MAGNITUDE`](super::MAX_RESPONSE_MAGNITUDE).
     pub fn map_wells(
         &self,
         mut response: impl FnMut(WellSite, f64) -> Option<f64>,
