@@ -129,6 +129,7 @@ pub mod model;
 pub mod output;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod qc;
 mod random;
 pub mod score;
 #[cfg(feature = "simulate")]

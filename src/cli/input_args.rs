@@ -6,7 +6,7 @@ use clap::Args;
 use synergist::data::DoseTolerance;
 use synergist::input::schema::ColumnOverrides;
 use synergist::input::{
-    read_screen, InputSource, Layout, MissingResponses, ReadOptions, ReadScreen,
+    read_screen, InputSource, Layout, MissingResponses, Normalise, ReadOptions, ReadScreen,
 };
 use synergist::{ResponseKind, ResponseScale};
 
@@ -15,7 +15,8 @@ use synergist::{ResponseKind, ResponseScale};
 pub struct InputArgs {
     /// Input: a CSV or TSV file (by extension, optionally .gz; long or SynergyFinder matrix
     /// format), an Excel workbook (.xlsx, .xls), an NCATS export folder (or its
-    /// metadata.csv); `-` reads stdin.
+    /// metadata.csv), a plate-reader export or a folder of them (with --well-map); `-`
+    /// reads stdin.
     pub input: String,
     /// What the response column measures, when its header does not say
     /// (a column named `inhibition` or `viability` states it).
@@ -34,8 +35,8 @@ pub struct InputArgs {
     /// needs a delimiter other than the comma, e.g. `--delimiter ';'`.
     #[arg(long)]
     pub decimal_comma: bool,
-    /// The input's layout (default: from its name and content).
-    #[arg(long, value_name = "long|matrix|ncats|xlsx")]
+    /// The input's layout (default: from its name and content; plate with --well-map).
+    #[arg(long, value_name = "long|matrix|ncats|xlsx|plate")]
     pub layout: Option<Layout>,
     /// The sheet of a workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
@@ -57,6 +58,26 @@ pub struct InputArgs {
     /// and the columns to join on, e.g. cell_line and batch).
     #[arg(long, value_name = "FILE")]
     pub monotherapy: Option<String>,
+    /// A well map for plate-reader grids: a table with a well column (A01) and the long
+    /// format's columns (drug1, conc1, conc_unit1, ..., control, cell_line); the input is
+    /// then one plate-reader export, or a folder of them, one plate per file.
+    #[arg(long, value_name = "FILE")]
+    pub well_map: Option<String>,
+    /// Normalise raw signal to control wells when read: control (each block to the mean of
+    /// its untreated wells) or plate (each plate to its control wells); the result is %
+    /// viability.
+    #[arg(long, value_name = "control|plate", default_value = "none", long_help = NORMALISE_HELP)]
+    pub normalise: Normalise,
+    /// Drug names whose wells are negative controls (untreated, vehicle), e.g. DMSO.
+    #[arg(long, value_name = "DRUG,...", value_delimiter = ',')]
+    pub negative: Vec<String>,
+    /// Drug names whose wells are positive controls (full effect).
+    #[arg(long, value_name = "DRUG,...", value_delimiter = ',')]
+    pub positive: Vec<String>,
+    /// With --normalise plate: leave the control wells of the outer N rings of each plate
+    /// out of its control medians (edge effects).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub edge: u32,
     /// Set by commands whose --strict refuses missing responses.
     #[arg(skip)]
     pub refuse_missing: bool,
@@ -126,8 +147,34 @@ impl InputArgs {
                 MissingResponses::Unmeasured
             },
             monotherapy: self.monotherapy.as_deref().map(InputSource::from_arg),
+            normalise: self.normalise,
+            negative: names(&self.negative),
+            positive: names(&self.positive),
+            edge: self.edge,
+            well_map: self.well_map.as_deref().map(InputSource::from_arg),
         })
     }
+}
+
+const NORMALISE_HELP: &str = "\
+Normalise raw signal (counts, luminescence) to control wells as it is read; the response
+column then holds the raw signal and becomes % viability:
+  none     read as given (the column states inhibition or viability);
+  control  each block: 100 x signal / mean of its untreated wells (both doses 0);
+  plate    each plate (a plate column): 100 x (signal - median(pos)) / (median(neg) -
+           median(pos)), or 100 x signal / median(neg) without positive controls. Control
+           wells are designated by a control column (neg / pos) or by drug name
+           (--negative DMSO, --positive ...); they are not wells of any block. --edge N
+           leaves the outer N rings out of the control medians.
+The block table records it (normalisation, control_signal); check says what it did.";
+
+/// Names given to a list flag, trimmed, empty ones dropped.
+fn names(given: &[String]) -> Vec<String> {
+    given
+        .iter()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 fn parse_tolerance(text: &str) -> Result<DoseTolerance, String> {

@@ -10,7 +10,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 use synergist::plot::{
-    render_block, render_overview, DoseScale, ImageFormat, IsobologramOptions, PlotKind,
+    render_block, render_overview_coloured, DoseScale, ImageFormat, IsobologramOptions, PlotKind,
     PlotOptions, SurfaceValue,
 };
 use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
@@ -148,6 +148,10 @@ pub struct PlotArgs {
     /// (see `synergist score --help`).
     #[arg(long, value_name = "nan|hsa|synergyfinder", default_value = "nan")]
     loewe_undefined: LoeweUndefined,
+    /// Overview: colour each block by its quality control (amber: flagged, see `synergist
+    /// check`; blue: clean) instead of by the sign of its mean.
+    #[arg(long)]
+    colour_by_qc: bool,
     /// Worker threads for --all-blocks and overview (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
@@ -208,6 +212,12 @@ pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
     if kind == PlotKind::Overview && (args.all_blocks || args.block.is_some()) {
         bail!("overview is one figure of the whole screen; drop --block and --all-blocks");
     }
+    if kind != PlotKind::Overview && args.colour_by_qc {
+        bail!(
+            "--colour-by-qc colours the blocks of the overview; the response map and the report \
+             outline flagged cells whatever the flags"
+        );
+    }
     if let Some(directory) = args.out_dir.as_deref() {
         std::fs::create_dir_all(directory)
             .with_context(|| format!("cannot create {}", directory.display()))?;
@@ -237,10 +247,11 @@ pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
     }
     let bytes = if kind == PlotKind::Overview {
         let scores = pool.install(|| screen.score(&[options.model()], options.score()));
-        render_overview(
+        render_overview_coloured(
             screen.blocks(),
             &scores,
             options.model(),
+            args.colour_by_qc,
             format,
             options.render(),
         )?

@@ -11,8 +11,8 @@ use clap::Args;
 use synergist::curve::DEFAULT_ACTIVITY_LEVEL;
 use synergist::input::{survey, BlockReader, Grouped, InputSource, ReadOptions};
 use synergist::output::{score_stream, Destinations, StreamOptions, Table};
-use synergist::score::stream::StreamError;
-use synergist::score::BootstrapOptions;
+use synergist::score::stream::{BlockOutcome, StreamError};
+use synergist::score::{Baseline, BootstrapOptions};
 use synergist::{FitOptions, LoeweUndefined, Model, ScoreOptions};
 
 use super::args::{create_output, output_name, parse_jobs, thread_pool, writing, FormatArg};
@@ -43,6 +43,18 @@ bootstrap interval around the observed score, which stays the point estimate) an
 <model>_ci_low_mcse, <model>_ci_high_mcse (Monte-Carlo standard error of each end) are
 added. --seed S picks the random streams (each block its own: the same bytes for any -j);
 --level L the coverage (default 0.95).";
+
+const BASELINE_HELP: &str = "\
+Baseline correction (SynergyFinder 3's correct_baseline), before scoring:
+  none  responses scored as read (default);
+  part  only wells below 0 % inhibition move;
+  all   every well moves.
+A moved well becomes y - beta * (100 - y) / 100, beta being the block's lowest fitted
+single-agent response (both monotherapy fits at their tested doses, control included);
+baseline_beta in the block table reports it. On viability this multiplies every well by
+a = 1 + beta/100. A block with beta > 0 has no baseline to correct (a warning counts
+them); one whose fits fail cannot be corrected, and no model scores it (its status
+says which fit).";
 const SENSITIVITY_HELP: &str = "\
 Add each block's sensitivity scores (SynergyFinder 3 and DrugComb definitions, computed
 deterministically) to the block table, before its status column:
@@ -106,6 +118,14 @@ pub struct ScoreArgs {
         long_help = LOEWE_UNDEFINED_HELP
     )]
     loewe_undefined: LoeweUndefined,
+    /// Baseline correction as SynergyFinder 3's correct_baseline: none, part (only wells
+    /// below 0 % inhibition) or all (every well), with β from the monotherapy fits.
+    #[arg(long, value_name = "none|part|all", default_value = "none", long_help = BASELINE_HELP)]
+    baseline: Baseline,
+    /// Score without the wells the quality control blames as outliers (the qc_excluded
+    /// column counts them); by default they are flagged, not left out.
+    #[arg(long)]
+    exclude_outliers: bool,
     /// Add each block's sensitivity scores to the block table: ic50_1, ic50_2, ic50_abs_1,
     /// ic50_abs_2, ri_1, ri_2, css1_ic502, css2_ic501, css, s_sum, s_mean, s_max, and
     /// sensitivity_status (what to doubt).
@@ -170,6 +190,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let mut score_options = ScoreOptions::new()
         .with_fit(fit_options)
         .with_loewe_undefined(args.loewe_undefined)
+        .with_baseline(args.baseline)
+        .with_outliers_excluded(args.exclude_outliers)
         .with_sensitivity(args.sensitivity);
     if let Some(draws) = args.bootstrap {
         let bootstrap =
@@ -190,12 +212,16 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             .as_mut()
             .map(|output| output as &mut (dyn Write + Send)),
     };
+    let mut preparation = PreparationTally::default();
     let streamed = score_stream(
         &mut reader,
         &pool,
         &options,
         destinations,
-        &mut |outcomes| progress.report(outcomes),
+        &mut |outcomes| {
+            preparation.add(outcomes);
+            progress.report(outcomes);
+        },
     );
     progress.finish();
     let summary = streamed.map_err(|error| match error {
@@ -224,6 +250,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         );
     }
     for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    for warning in preparation.warnings(&source.display_name()) {
         eprintln!("warning: {warning}");
     }
     // Commit only once both are written, and together: a failure or an interrupt leaves
@@ -345,5 +374,53 @@ fn check_destinations(output: Option<&Path>, cells: Option<&Path>) -> anyhow::Re
             )
         }
         _ => Ok(()),
+    }
+}
+
+/// What the blocks' preparation found, over the whole screen: one warning per kind.
+#[derive(Debug, Default)]
+struct PreparationTally {
+    /// Blocks with quality-control flags, and the first with its flags.
+    flagged: u64,
+    first_flagged: Option<(String, String)>,
+    /// Blocks whose β > 0, and the first with its β.
+    positive_beta: u64,
+    first_positive_beta: Option<(String, f64)>,
+}
+
+impl PreparationTally {
+    fn add(&mut self, outcomes: &[BlockOutcome]) {
+        for outcome in outcomes {
+            if !outcome.qc.is_empty() {
+                self.flagged += 1;
+                self.first_flagged
+                    .get_or_insert_with(|| (outcome.block_id.clone(), outcome.qc.clone()));
+            }
+            if let Some(beta) = outcome.baseline_beta.filter(|beta| *beta > 0.0) {
+                self.positive_beta += 1;
+                self.first_positive_beta
+                    .get_or_insert_with(|| (outcome.block_id.clone(), beta));
+            }
+        }
+    }
+
+    fn warnings(&self, file: &str) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some((block, flags)) = &self.first_flagged {
+            warnings.push(format!(
+                "{file}: {} block(s) carry quality-control flags in the qc column (the first: \
+                 block {block}, {flags}); synergist check lists each with its numbers",
+                self.flagged
+            ));
+        }
+        if let Some((block, beta)) = &self.first_positive_beta {
+            warnings.push(format!(
+                "{file}: {} block(s) have beta > 0 (the first: block {block}, beta = {beta:.2}): \
+                 their single agents never fall below 0 % inhibition, so there is no baseline \
+                 to correct; --baseline all scales their scores up by 1 + beta/100",
+                self.positive_beta
+            ));
+        }
+        warnings
     }
 }

@@ -6,7 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::grid::{self, DoseMerge, DoseTolerance};
-use super::Observation;
+use super::{Normalisation, Observation, PlateControls};
+
+mod wells;
+
+pub use wells::WellSite;
+use wells::{OffGridPoints, Wells};
 
 /// The largest |response| a block accepts, % inhibition: ten million times the full effect.
 ///
@@ -87,7 +92,7 @@ pub struct CellStats {
 }
 
 impl CellStats {
-    const MISSING: CellStats = CellStats {
+    pub(crate) const MISSING: CellStats = CellStats {
         n: 0,
         mean: f64::NAN,
         sd: f64::NAN,
@@ -137,6 +142,39 @@ pub struct BlockNotes {
     pub unit_conversions: Vec<UnitConversion>,
     /// Per drug (drug1 first): single-agent wells added from a separate monotherapy file.
     pub joined_single_agents: [u64; 2],
+    /// How the responses were normalised to their controls when read; None when they were
+    /// read as given.
+    pub normalisation: Option<Normalisation>,
+    /// The plates the block's wells were measured on, with their control wells, when the
+    /// input names plates and designates control wells.
+    pub plates: Vec<PlateControls>,
+}
+
+impl BlockNotes {
+    /// The notes of the transposed block: every drug role swapped.
+    fn transposed(&self) -> BlockNotes {
+        let [joined1, joined2] = self.joined_single_agents;
+        BlockNotes {
+            dose_merges: self
+                .dose_merges
+                .iter()
+                .map(|merge| DoseMerge {
+                    role: merge.role.other(),
+                    ..*merge
+                })
+                .collect(),
+            unit_conversions: self
+                .unit_conversions
+                .iter()
+                .map(|conversion| UnitConversion {
+                    role: conversion.role.other(),
+                    ..conversion.clone()
+                })
+                .collect(),
+            joined_single_agents: [joined2, joined1],
+            ..self.clone()
+        }
+    }
 }
 
 /// Why a block could not be built.
@@ -240,6 +278,18 @@ impl BlockBuilder {
         self
     }
 
+    /// Records how the block's responses were normalised to their controls when read.
+    pub fn normalisation(&mut self, normalisation: Normalisation) -> &mut Self {
+        self.notes.normalisation = Some(normalisation);
+        self
+    }
+
+    /// Records the plates the block's wells were measured on, with their controls.
+    pub fn plates(&mut self, plates: Vec<PlateControls>) -> &mut Self {
+        self.notes.plates = plates;
+        self
+    }
+
     /// Adds a metadata entry (e.g. `cell_line` = `HepG2`), kept in insertion order.
     pub fn metadata(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
         self.metadata.push((name.into(), value.into()));
@@ -332,7 +382,7 @@ impl BlockBuilder {
         // Sums per cell and per off-grid dose: count, mean and M2 by Welford's update, in
         // input order.
         let mut accumulators: BTreeMap<(usize, usize), Welford> = BTreeMap::new();
-        let mut single: [BTreeMap<u64, (f64, Welford)>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        let mut single: [BTreeMap<u64, SinglePoint>; 2] = [BTreeMap::new(), BTreeMap::new()];
         for (placement, &(_, _, response)) in placed.iter().zip(&self.wells) {
             match *placement {
                 Placement::Cell(row, column) => {
@@ -340,11 +390,13 @@ impl BlockBuilder {
                 }
                 Placement::Single(role, dose) => {
                     // Positive doses sort by their bits as by their values.
-                    single[role.index()]
-                        .entry(dose.to_bits())
-                        .or_insert((dose, Welford::default()))
-                        .1
-                        .add(response);
+                    let point = single[role.index()].entry(dose.to_bits()).or_insert((
+                        dose,
+                        Welford::default(),
+                        Vec::new(),
+                    ));
+                    point.1.add(response);
+                    point.2.push(response);
                 }
             }
         }
@@ -355,7 +407,7 @@ impl BlockBuilder {
         let off_grid = single.map(|series| {
             series
                 .into_values()
-                .map(|(dose, sums)| sums.stats().observation(dose))
+                .map(|(dose, sums, wells)| (sums.stats().observation(dose), wells))
                 .collect()
         });
         let wells = Wells::group(
@@ -398,14 +450,14 @@ struct Welford {
 }
 
 impl Welford {
-    fn add(&mut self, response: f64) {
+    pub(crate) fn add(&mut self, response: f64) {
         self.n += 1;
         let delta = response - self.mean;
         self.mean += delta / f64::from(self.n);
         self.m2 += delta * (response - self.mean);
     }
 
-    fn stats(&self) -> CellStats {
+    pub(crate) fn stats(&self) -> CellStats {
         let sd = if self.n > 1 {
             (self.m2 / f64::from(self.n - 1)).sqrt()
         } else {
@@ -419,49 +471,9 @@ impl Welford {
     }
 }
 
-/// Every replicate well of a block, grouped by cell (row-major), each cell's wells in the
-/// order they were added: the values of cell `k` are `values[offsets[k]..offsets[k + 1]]`.
-#[derive(Debug, Clone, PartialEq)]
-struct Wells {
-    values: Vec<f64>,
-    offsets: Vec<usize>,
-}
-
-impl Wells {
-    /// Groups `(cell, response)` pairs, given in input order, by cell; `cells` holds each
-    /// cell's count.
-    fn group(
-        cells: &Array2<CellStats>,
-        wells: impl Iterator<Item = ((usize, usize), f64)>,
-    ) -> Wells {
-        let columns = cells.ncols();
-        let mut offsets = Vec::with_capacity(cells.len() + 1);
-        offsets.push(0);
-        for cell in cells.iter() {
-            let last = offsets[offsets.len() - 1];
-            offsets.push(last + cell.n as usize);
-        }
-        let mut filled = offsets.clone();
-        let mut values = vec![f64::NAN; offsets[offsets.len() - 1]];
-        for ((row, column), response) in wells {
-            let slot = &mut filled[row * columns + column];
-            values[*slot] = response;
-            *slot += 1;
-        }
-        Wells { values, offsets }
-    }
-
-    fn at(&self, cell: usize) -> &[f64] {
-        &self.values[self.offsets[cell]..self.offsets[cell + 1]]
-    }
-
-    /// The cell (row-major index) of the well at `index` in `values`.
-    fn cell_of(&self, index: usize) -> usize {
-        self.offsets
-            .partition_point(|&offset| offset <= index)
-            .saturating_sub(1)
-    }
-}
+/// A single-agent point off the grid while a block is built: its dose, the sums of its
+/// responses, and its wells in input order.
+type SinglePoint = (f64, Welford, Vec<f64>);
 
 /// One dose-response matrix: drug1 along rows, drug2 along columns, doses sorted ascending
 /// (0 included when measured), per-cell replicate statistics in % inhibition.
@@ -472,8 +484,8 @@ pub struct Block {
     doses: [Vec<f64>; 2],
     cells: Array2<CellStats>,
     wells: Wells,
-    /// Per drug: single-agent points at doses off the grid, ascending.
-    off_grid: [Vec<Observation>; 2],
+    /// Per drug: single-agent points at doses off the grid, ascending, with their wells.
+    off_grid: [OffGridPoints; 2],
     metadata: Vec<(String, String)>,
     notes: BlockNotes,
 }
@@ -531,7 +543,7 @@ impl Block {
     /// True when a drug has a monotherapy series: a zero row on the grid
     /// ([`Block::has_zero_row`]) or single-agent wells off it.
     pub fn has_monotherapy(&self, role: DrugRole) -> bool {
-        self.has_zero_row(role) || !self.off_grid[role.index()].is_empty()
+        self.has_zero_row(role) || !self.off_grid[role.index()].observations.is_empty()
     }
 
     /// The monotherapy series of a drug, the one its curve is fitted to: the measured
@@ -544,7 +556,7 @@ impl Block {
         } else {
             Vec::new()
         };
-        let off_grid = &self.off_grid[role.index()];
+        let off_grid = &self.off_grid[role.index()].observations;
         if !off_grid.is_empty() {
             series.extend_from_slice(off_grid);
             series.sort_by(|a, b| a.dose.total_cmp(&b.dose));
@@ -556,13 +568,19 @@ impl Block {
     /// measured on their own dose grid), ascending; they are part of
     /// [`Block::monotherapy`] but not of the grid.
     pub fn off_grid_single_agents(&self, role: DrugRole) -> &[Observation] {
-        &self.off_grid[role.index()]
+        &self.off_grid[role.index()].observations
     }
 
     /// What was done to the block's wells as it was read: wells without a response, doses
-    /// merged, units converted.
+    /// merged, units converted, normalisation.
     pub fn notes(&self) -> &BlockNotes {
         &self.notes
+    }
+
+    /// The same block with these notes (what reading and later preparation did to it).
+    pub fn with_notes(mut self, notes: BlockNotes) -> Block {
+        self.notes = notes;
+        self
     }
 
     /// The series of one row or column: the other drug's measured doses (0 included)
@@ -604,7 +622,7 @@ impl Block {
         let off_grid: u64 = self
             .off_grid
             .iter()
-            .flatten()
+            .flat_map(|points| &points.observations)
             .map(|point| u64::from(point.replicates))
             .sum();
         self.cells.iter().map(|cell| u64::from(cell.n)).sum::<u64>() + off_grid
@@ -710,31 +728,7 @@ impl Block {
             wells,
             off_grid: [self.off_grid[1].clone(), self.off_grid[0].clone()],
             metadata: self.metadata.clone(),
-            notes: BlockNotes {
-                unmeasured_wells: self.notes.unmeasured_wells,
-                dose_merges: self
-                    .notes
-                    .dose_merges
-                    .iter()
-                    .map(|merge| DoseMerge {
-                        role: merge.role.other(),
-                        ..*merge
-                    })
-                    .collect(),
-                unit_conversions: self
-                    .notes
-                    .unit_conversions
-                    .iter()
-                    .map(|conversion| UnitConversion {
-                        role: conversion.role.other(),
-                        ..conversion.clone()
-                    })
-                    .collect(),
-                joined_single_agents: [
-                    self.notes.joined_single_agents[1],
-                    self.notes.joined_single_agents[0],
-                ],
-            },
+            notes: self.notes.transposed(),
         }
     }
 }

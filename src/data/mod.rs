@@ -4,13 +4,15 @@
 
 mod block;
 mod grid;
+mod normalisation;
 mod observation;
 mod screen;
 
 pub use block::{
     is_valid_response, Block, BlockBuilder, BlockError, BlockNotes, CellStats, Drug, DrugRole,
-    MissingWell, UnitConversion, MAX_RESPONSE_MAGNITUDE,
+    MissingWell, UnitConversion, WellSite, MAX_RESPONSE_MAGNITUDE,
 };
 pub use grid::{DoseMerge, DoseTolerance, InvalidDoseTolerance};
+pub use normalisation::{ControlWells, Normalisation, PlateControls};
 pub use observation::Observation;
 pub use screen::Screen;

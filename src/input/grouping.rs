@@ -20,16 +20,19 @@ use csv::StringRecord;
 use super::identity::BlockKey;
 use super::input_error::{InputError, InputProblem, ProblemList};
 use super::monotherapy::MonotherapyTable;
+use super::normalise::{self, ControlDesignation, Normalise, PlateTable};
 use super::notes::ReadingNotes;
-use super::number::{parse_dose, parse_finite, NumberField, NumberFormat, NumberProblem};
+use super::number::{
+    format_float, parse_dose, parse_finite, NumberField, NumberFormat, NumberProblem,
+};
 use super::plausibility::ResponseChecks;
 use super::reader::{MissingResponses, ReadOptions};
 use super::response::ResponseConvention;
 use super::schema::{ColumnMapping, MappedColumn};
 use super::units::conversion_factor;
 use crate::data::{
-    is_valid_response, Block, BlockBuilder, DoseTolerance, Drug, DrugRole, UnitConversion,
-    MAX_RESPONSE_MAGNITUDE,
+    is_valid_response, Block, BlockBuilder, DoseTolerance, Drug, DrugRole, Normalisation,
+    UnitConversion, MAX_RESPONSE_MAGNITUDE,
 };
 
 /// A unit a drug's doses were written in, within one block.
@@ -57,8 +60,11 @@ struct BlockState {
     drugs: [String; 2],
     /// Per drug, the units its doses were written in, in order of first appearance.
     units: [Vec<UnitSeen>; 2],
-    /// Doses, response (% inhibition) and the index of each drug's unit in `units`.
-    wells: Vec<(f64, f64, f64, [usize; 2])>,
+    /// Doses, response (% inhibition; raw signal until the block is built under
+    /// `--normalise control`), the index of each drug's unit in `units`, and the line.
+    wells: Vec<(f64, f64, f64, [usize; 2], u64)>,
+    /// The plates its wells are on, in order of first appearance (with a plate table).
+    plates: Vec<String>,
     metadata: Vec<Metadata>,
     /// Whether a different drug name (drug1, drug2) was already reported.
     mismatch_reported: [bool; 2],
@@ -77,6 +83,15 @@ pub(super) struct Grouping {
     monotherapy: Option<Rc<MonotherapyTable>>,
     /// True for grouped input read block by block; false to hold every block until the end.
     streaming: bool,
+    /// How responses are normalised to controls.
+    normalise: Normalise,
+    /// Which rows are control wells (left out of the blocks).
+    designation: Option<Rc<ControlDesignation>>,
+    /// The plate column and every plate's controls, when the input has both.
+    plate_column: Option<MappedColumn>,
+    plates: Option<Rc<PlateTable>>,
+    /// Control wells read.
+    control_wells: u64,
     /// Every block key seen, with the block's index in order of first appearance.
     index_of_block: HashMap<Vec<u8>, usize>,
     /// The line where each block (by index) started.
@@ -112,6 +127,11 @@ impl Grouping {
             tolerance: options.dose_tolerance,
             monotherapy,
             streaming,
+            normalise: table.normalise,
+            designation: table.designation.clone(),
+            plate_column: table.plate_column.clone(),
+            plates: table.plates.clone(),
+            control_wells: 0,
             index_of_block: HashMap::new(),
             first_lines: Vec::new(),
             first_open: 0,
@@ -123,6 +143,11 @@ impl Grouping {
             rows: 0,
             key_buffer: Vec::new(),
         }
+    }
+
+    /// Control wells read so far (left out of every block).
+    pub(super) fn control_wells(&self) -> u64 {
+        self.control_wells
     }
 
     /// The next built block, in order of first appearance; none once a problem was found
@@ -199,6 +224,14 @@ impl Grouping {
     /// Builds a closed block: its units made one per drug, its metadata, the single agents
     /// of the monotherapy file; `Ok(None)` when a problem was reported instead.
     fn build(&mut self, mut state: BlockState) -> Result<Option<Block>, (u64, String)> {
+        let normalisation = match self.normalise {
+            Normalise::Control => match self.normalise_to_controls(&mut state) {
+                Some(normalisation) => Some(normalisation),
+                None => return Ok(None),
+            },
+            Normalise::Plate => Some(Normalisation::Plate),
+            Normalise::None => None,
+        };
         let mut conversions = Vec::new();
         let mut units = [String::new(), String::new()];
         for role in DrugRole::BOTH {
@@ -226,17 +259,31 @@ impl Grouping {
         builder
             .dose_tolerance(self.tolerance)
             .unmeasured(state.unmeasured);
+        if let Some(normalisation) = normalisation {
+            builder.normalisation(normalisation);
+        }
+        if let Some(table) = &self.plates {
+            builder.plates(
+                state
+                    .plates
+                    .iter()
+                    .filter_map(|name| table.get(name).cloned())
+                    .collect(),
+            );
+        }
         for conversion in conversions {
             builder.unit_conversion(conversion);
         }
         let mut metadata = Vec::new();
+        let control = self.designation.as_ref().and_then(|d| d.column().cloned());
         for (column, kept) in self.mapping.metadata().iter().zip(&state.metadata) {
-            if !kept.varies {
+            // The control column only told control wells apart; it says nothing of a block.
+            if !kept.varies && Some(column) != control.as_ref() {
                 metadata.push((column.header.clone(), kept.value.clone()));
                 builder.metadata(column.header.clone(), kept.value.clone());
             }
         }
-        for &(conc1, conc2, response, _) in &state.wells {
+        for &(conc1, conc2, response, ..) in &state.wells {
             builder.well(conc1, conc2, response);
         }
         if let Some(table) = self.monotherapy.clone() {
@@ -249,6 +296,91 @@ impl Grouping {
             .build()
             .map(Some)
             .map_err(|error| (state.first_line, error.to_string()))
+    }
+
+    /// `--normalise control`: every well of the block as % viability of the mean of its
+    /// untreated wells, then % inhibition, checked as any response is; None when the
+    /// block has no usable untreated wells or a normalised response is out of range
+    /// (reported).
+    fn normalise_to_controls(&mut self, state: &mut BlockState) -> Option<Normalisation> {
+        let untreated: Vec<f64> = state
+            .wells
+            .iter()
+            .filter(|well| well.0 == 0.0 && well.1 == 0.0)
+            .map(|well| well.2)
+            .collect();
+        let column = self.mapping.response().clone();
+        if untreated.is_empty() {
+            let message = format!(
+                "block {} has no untreated well (both doses 0) with a response to normalise \
+                 to (--normalise control); give its control wells, or use --normalise plate \
+                 with the plate's control wells",
+                state.id
+            );
+            self.problem(state.first_line, None, None, message);
+            return None;
+        }
+        let signal = untreated.iter().sum::<f64>() / untreated.len() as f64;
+        let largest = state
+            .wells
+            .iter()
+            .map(|well| well.2.abs())
+            .fold(0.0, f64::max);
+        if let Some(why) = normalise::unusable_controls(signal, None, largest) {
+            let message = format!(
+                "block {} cannot be normalised to its {} untreated well(s) (--normalise \
+                 control): {why}",
+                state.id,
+                untreated.len()
+            );
+            self.problem(state.first_line, Some(&column), None, message);
+            return None;
+        }
+        for well in &mut state.wells {
+            let raw = well.2;
+            let inhibition = self
+                .convention
+                .to_inhibition(normalise::viability(raw, signal, None));
+            let text = format_float(raw);
+            if !self.inhibition_in_range(well.4, &column, &text, inhibition) {
+                return None;
+            }
+            self.checks.add(well.4, [well.0, well.1], inhibition, &text);
+            well.2 = inhibition;
+        }
+        Some(Normalisation::Control {
+            signal,
+            wells: u32::try_from(untreated.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// True for a response a block accepts; else reports it.
+    fn inhibition_in_range(
+        &mut self,
+        line: u64,
+        column: &MappedColumn,
+        text: &str,
+        inhibition: f64,
+    ) -> bool {
+        if is_valid_response(inhibition) {
+            return true;
+        }
+        let hint = if self.normalise == Normalise::None {
+            "; responses must be normalised to percent of control (or fractions with \
+             --fraction), not raw signal"
+        } else {
+            " after normalisation to its controls"
+        };
+        self.problem(
+            line,
+            Some(column),
+            Some(text),
+            format!(
+                "is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} %, the most \
+                 that can be scored{hint}"
+            ),
+        );
+        false
     }
 
     /// The unit of a drug in a block: its only one, or the one most of its wells use (the
@@ -355,6 +487,23 @@ impl Grouping {
             return;
         }
         let field = |column: &MappedColumn| record.get(column.index).unwrap_or("").trim();
+        if let Some(designation) = self.designation.clone() {
+            match designation.role(record) {
+                // A control well belongs to its plate, not to a block: it was summarised
+                // with its plate's controls, if the input has plates.
+                Ok(Some(_)) => {
+                    self.control_wells += 1;
+                    return;
+                }
+                Ok(None) => {}
+                Err(message) => {
+                    let column = designation.column().cloned();
+                    let value = column.as_ref().map(|column| field(column).to_string());
+                    self.problem(line, column.as_ref(), value.as_deref(), message);
+                    return;
+                }
+            }
+        }
         if let Some(block_column) = mapping.block_id() {
             let block_id = field(block_column);
             if block_id.is_empty() {
@@ -392,36 +541,56 @@ impl Grouping {
             None => self.start_block(key, record, line, &drugs),
         };
         let units = DrugRole::BOTH.map(|role| mapping.unit_column(role).map_or("", field));
+        let plate = self
+            .plate_column
+            .as_ref()
+            .map(|column| field(column).to_string());
+        let has_plates = self.plates.is_some();
         let Some(state) = self.open_block(block_index) else {
             return;
         };
+        if let (Some(plate), true) = (&plate, has_plates) {
+            if !state.plates.contains(plate) {
+                state.plates.push(plate.clone());
+            }
+        }
         match (conc1, conc2, response) {
             (Some(_), Some(_), Some(Response::Missing)) => {
                 state.unmeasured += 1;
                 self.notes.missing_response(line);
             }
             (Some(conc1), Some(conc2), Some(Response::Value(response))) => {
-                let inhibition = self.convention.to_inhibition(response);
-                if !is_valid_response(inhibition) {
-                    let column = mapping.response();
-                    self.problem(
-                        line,
-                        Some(column),
-                        Some(field(column)),
-                        format!(
-                            "is {inhibition:e} % inhibition, beyond ±{MAX_RESPONSE_MAGNITUDE:e} %, \
-                             the most that can be scored; responses must be normalised to \
-                             percent of control (or fractions with --fraction), not raw signal"
-                        ),
-                    );
-                    return;
+                let column = mapping.response();
+                let value = match self.normalise {
+                    // Normalised when the block is built, to its untreated wells.
+                    Normalise::Control => response,
+                    Normalise::Plate => {
+                        let viability = plate.as_deref().and_then(|plate| {
+                            let controls = self.plates.as_ref()?.get(plate)?;
+                            normalise::plate_viability(response, controls)
+                        });
+                        let Some(viability) = viability else {
+                            // Every plate with block wells was checked for controls first.
+                            let message = "has no plate with negative controls to normalise \
+                                           to"
+                            .to_string();
+                            self.problem(line, Some(column), Some(field(column)), message);
+                            return;
+                        };
+                        self.convention.to_inhibition(viability)
+                    }
+                    Normalise::None => self.convention.to_inhibition(response),
+                };
+                if self.normalise != Normalise::Control {
+                    if !self.inhibition_in_range(line, column, field(column), value) {
+                        return;
+                    }
+                    self.checks.add(line, [conc1, conc2], value, field(column));
                 }
-                self.checks
-                    .add(line, [conc1, conc2], inhibition, field(mapping.response()));
                 if let Some(state) = self.open_block(block_index) {
                     let unit_indexes = DrugRole::BOTH
                         .map(|role| unit_index(state, role, units[role.index()], line));
-                    state.wells.push((conc1, conc2, inhibition, unit_indexes));
+                    state.wells.push((conc1, conc2, value, unit_indexes, line));
                 }
             }
             _ => {}
@@ -498,6 +667,7 @@ impl Grouping {
             drugs: drugs.map(str::to_string),
             units: [Vec::new(), Vec::new()],
             wells: Vec::new(),
+            plates: Vec::new(),
             metadata,
             mismatch_reported: [false; 2],
             unmeasured: 0,
@@ -517,13 +687,14 @@ impl Grouping {
     ) {
         let mapping = Rc::clone(&self.mapping);
         let key = Rc::clone(&self.key);
+        let control = self.designation.as_ref().and_then(|d| d.column().cloned());
         let Some(state) = self.open_block(index) else {
             return;
         };
         let mut mismatches = Vec::new();
         for (kept, column) in state.metadata.iter_mut().zip(mapping.metadata()) {
             let value = record.get(column.index).unwrap_or("").trim();
-            if kept.varies || kept.value == value {
+            if kept.varies || kept.value == value || Some(column) == control.as_ref() {
                 continue;
             }
             kept.varies = true;

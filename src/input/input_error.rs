@@ -195,6 +195,15 @@ pub enum InputError {
         /// What is wrong.
         source: BlockKeyError,
     },
+    /// Normalisation to controls cannot be done as asked (a missing plate or control
+    /// column, a response column declared inhibition, options that do not go together).
+    #[error("{file}: {message}")]
+    Normalisation {
+        /// Display name of the input.
+        file: String,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// The CSV layer failed, e.g. on bytes that are not UTF-8.
     #[error("{file}:{line}: {message}")]
     Csv {

@@ -31,19 +31,29 @@ pub enum Layout {
     /// An Excel workbook (`.xlsx`, `.xls`, `.xlsm`, `.xlsb`, `.ods`): one sheet in the long
     /// or the matrix layout.
     Xlsx,
+    /// Plate-reader grids (a file per plate, or a folder of them) with a well map
+    /// (`--well-map`) that says what each well holds.
+    Plate,
 }
 
 impl Layout {
     /// Every layout, in the order `--layout` lists them.
-    pub const ALL: [Layout; 4] = [Layout::Long, Layout::Matrix, Layout::Ncats, Layout::Xlsx];
+    pub const ALL: [Layout; 5] = [
+        Layout::Long,
+        Layout::Matrix,
+        Layout::Ncats,
+        Layout::Xlsx,
+        Layout::Plate,
+    ];
 
-    /// `long`, `matrix`, `ncats` or `xlsx`.
+    /// `long`, `matrix`, `ncats`, `xlsx` or `plate`.
     pub fn name(self) -> &'static str {
         match self {
             Layout::Long => "long",
             Layout::Matrix => "matrix",
             Layout::Ncats => "ncats",
             Layout::Xlsx => "xlsx",
+            Layout::Plate => "plate",
         }
     }
 
@@ -56,6 +66,7 @@ impl Layout {
             }
             Layout::Ncats => "NCATS matrix export (metadata.csv + responses.csv)",
             Layout::Xlsx => "Excel workbook",
+            Layout::Plate => "plate-reader grids with a well map (--well-map)",
         }
     }
 }
@@ -68,7 +79,7 @@ impl fmt::Display for Layout {
 
 /// A name that is not a layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{name}\" is not a layout (choose from long, matrix, ncats, xlsx)")]
+#[error("\"{name}\" is not a layout (choose from long, matrix, ncats, xlsx, plate)")]
 pub struct UnknownLayout {
     /// The name given.
     pub name: String,
@@ -197,6 +208,29 @@ pub(super) enum Records {
 }
 
 impl Records {
+    /// Every remaining row with its line, held in memory.
+    ///
+    /// # Errors
+    /// The CSV layer's errors.
+    pub(super) fn collect_all(
+        mut self,
+        file: &str,
+    ) -> Result<Vec<(StringRecord, u64)>, InputError> {
+        match self {
+            Records::Memory(rows) => Ok(rows.collect()),
+            Records::Csv(_) => {
+                let mut rows = Vec::new();
+                let mut record = StringRecord::new();
+                let mut last_line = 1;
+                while let Some(line) = self.next(&mut record, file, last_line)? {
+                    last_line = line;
+                    rows.push((record.clone(), line));
+                }
+                Ok(rows)
+            }
+        }
+    }
+
     /// Reads the next row into `record`; its line, or None at the end.
     ///
     /// # Errors

@@ -21,8 +21,11 @@ mod line_limit;
 mod matrix;
 mod monotherapy;
 mod ncats;
+mod normalise;
 mod notes;
 mod number;
+mod plate;
+mod plate_grid;
 mod plausibility;
 mod reader;
 mod response;
@@ -30,15 +33,21 @@ pub mod schema;
 mod source;
 mod survey;
 pub mod units;
+mod well_map;
 
 pub use identity::{BlockKey, BlockKeyError, KeySource};
 pub use input_error::{InputError, InputProblem, MAX_LISTED_PROBLEMS};
 pub use layout::{Layout, UnknownLayout};
 pub use line_limit::MAX_LINE_BYTES;
 pub use monotherapy::MonotherapyTable;
+pub use normalise::{viability, Normalise, UnknownNormalise};
 pub use number::format_float;
+pub use plate::{PlateFormat, Well};
 pub use plausibility::PLAUSIBLE_RESPONSE_LIMIT;
-pub use reader::{read_screen, BlockReader, Grouped, MissingResponses, ReadOptions, ReadScreen};
+pub use reader::{
+    read_screen, BlockReader, ControlsRead, Grouped, MissingResponses, ReadOptions, ReadScreen,
+};
 pub use response::{ResponseConvention, ResponseKind, ResponseScale, UnknownResponseKind};
 pub use source::InputSource;
 pub use survey::{survey, Regrouped, Survey};
+pub use well_map::{PlateLayoutRead, PlateRead};

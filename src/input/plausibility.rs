@@ -81,7 +81,8 @@ impl ResponseChecks {
                     "; --fraction multiplies by 100: drop it if the column is in percent"
                 }
                 ResponseScale::Percent => {
-                    "; responses must be normalised to percent of control, not raw signal"
+                    "; responses must be normalised to percent of control, not raw signal \
+                     (--normalise control or plate does it when reading)"
                 }
             };
             warnings.push(InputProblem {

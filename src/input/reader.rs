@@ -26,11 +26,14 @@ use super::layout::{self, Layout, MemoryTable, Records, TextInput, TextRows};
 use super::line_ends::LfLineEnds;
 use super::line_limit::{LineLimit, LineTooLong};
 use super::monotherapy::MonotherapyTable;
+use super::normalise::{self, ControlDesignation, Normalise, PlateColumns, PlateTable};
 use super::number::NumberFormat;
+use super::plate::PlateFormat;
 use super::response::{ResponseConvention, ResponseKind, ResponseScale};
 use super::schema::{ColumnMapping, ColumnOverrides};
 use super::source::InputSource;
-use crate::data::{Block, DoseTolerance, Screen};
+use super::well_map::PlateLayoutRead;
+use crate::data::{Block, DoseTolerance, PlateControls, Screen};
 
 /// The UTF-8 encoding of U+FEFF, which some tools write at the start of a text file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -70,6 +73,19 @@ pub struct ReadOptions {
     /// A file of single agents measured on their own (`--monotherapy`), joined to the
     /// blocks by drug and by its other columns.
     pub monotherapy: Option<InputSource>,
+    /// Normalisation of raw signal to control wells (`--normalise`): the response column
+    /// then holds raw signal, read as % viability of the controls.
+    pub normalise: Normalise,
+    /// Drug names whose wells are negative controls (`--negative`, e.g. DMSO).
+    pub negative: Vec<String>,
+    /// Drug names whose wells are positive controls (`--positive`).
+    pub positive: Vec<String>,
+    /// Rings at each plate's edge whose control wells are left out of the control
+    /// summaries (`--edge`; 0 keeps them all).
+    pub edge: u32,
+    /// The well map of a plate layout (`--well-map`): the input is then plate-reader
+    /// grids, a file or a folder of files, one plate each ([`Layout::Plate`]).
+    pub well_map: Option<InputSource>,
 }
 
 /// What a row whose response is missing (empty, `NA`, `NaN`, `#N/A`, `-`, …) means.
@@ -108,6 +124,28 @@ pub struct ReadScreen {
     pub key: BlockKey,
     /// The monotherapy file joined, with its join columns.
     pub monotherapy: Option<(String, Vec<String>)>,
+    /// How responses were normalised to controls.
+    pub normalise: Normalise,
+    /// The control wells designated, when the input has any.
+    pub controls: Option<ControlsRead>,
+    /// The plates and the well map, for a plate layout.
+    pub plate_layout: Option<PlateLayoutRead>,
+}
+
+/// The control wells of an input: how they were designated and what they hold per plate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlsRead {
+    /// How control wells were told apart (a column, drug names).
+    pub designation: String,
+    /// Control wells read (left out of every block).
+    pub wells: u64,
+    /// Each plate's control summaries, in order of first appearance; empty without a
+    /// plate column.
+    pub plates: Vec<PlateControls>,
+    /// The plate format, when known (from the layout or the largest well id).
+    pub format: Option<PlateFormat>,
+    /// Rings at the edge left out of the summaries.
+    pub edge: u32,
 }
 
 /// Reads a long-format screen: one row per well, grouped into blocks by `block_id`.
@@ -136,8 +174,9 @@ pub fn read_screen(
         .monotherapy
         .as_ref()
         .map(|table| (table.file().to_string(), table.join_columns().to_vec()));
+    let controls = reader.controls();
     Ok(ReadScreen {
-        screen: Screen::new(reader.table.file, blocks),
+        screen: Screen::new(reader.table.source_name, blocks),
         mapping: Rc::unwrap_or_clone(reader.table.mapping),
         convention: reader.table.convention,
         warnings,
@@ -146,6 +185,9 @@ pub fn read_screen(
         sheet: reader.table.sheet,
         key: Rc::unwrap_or_clone(reader.table.key),
         monotherapy,
+        normalise: reader.table.normalise,
+        controls,
+        plate_layout: reader.table.plate_layout,
     })
 }
 
@@ -161,8 +203,11 @@ pub enum Grouped {
 /// An input opened for reading: its layout turned into rows, its header mapped, its block
 /// key and response convention settled.
 pub(super) struct Table {
-    /// Display name of the input (for an NCATS folder, its `responses.csv`).
+    /// Display name of the input in messages (for an NCATS folder, its `responses.csv`;
+    /// for plate-reader grids, the well map, whose lines the rows come from).
     pub(super) file: String,
+    /// Display name of the input as a whole (the screen's source).
+    pub(super) source_name: String,
     /// Where the rows come from; every line end reads as LF, and no line is longer than
     /// the limit.
     pub(super) records: Records,
@@ -178,6 +223,18 @@ pub(super) struct Table {
     pub(super) layout: Layout,
     /// The sheet read, for a workbook.
     pub(super) sheet: Option<String>,
+    /// How responses are normalised to controls.
+    pub(super) normalise: Normalise,
+    /// Which rows are control wells, if the input designates any.
+    pub(super) designation: Option<Rc<ControlDesignation>>,
+    /// The plate column, if any.
+    pub(super) plate_column: Option<super::schema::MappedColumn>,
+    /// Every plate's controls, when the input has plates and control wells.
+    pub(super) plates: Option<Rc<PlateTable>>,
+    /// Rings at the edge left out of the control summaries.
+    pub(super) edge: u32,
+    /// The plates and the well map, for a plate layout.
+    pub(super) plate_layout: Option<PlateLayoutRead>,
 }
 
 impl Table {
@@ -193,7 +250,32 @@ impl Table {
             delimiter,
         };
         let mut sheet = None;
+        let mut plate_layout = None;
+        let mut plate_format = None;
+        match (options.layout, &options.well_map) {
+            (Some(Layout::Plate), None) => {
+                return Err(InputError::Layout {
+                    file,
+                    line: None,
+                    message: "--layout plate reads plate-reader grids with a well map: pass \
+                              --well-map FILE"
+                        .to_string(),
+                })
+            }
+            (Some(layout), Some(_)) if layout != Layout::Plate => {
+                return Err(InputError::Layout {
+                    file,
+                    line: None,
+                    message: format!(
+                        "--well-map goes with plate-reader grids (--layout plate), not \
+                         --layout {layout}"
+                    ),
+                })
+            }
+            _ => {}
+        }
         let by_name = match options.layout {
+            None if options.well_map.is_some() => Some(Layout::Plate),
             Some(layout) => Some(layout),
             None if layout::ncats_folder(source).is_some() => Some(Layout::Ncats),
             None => match layout::detect(source, b"") {
@@ -218,11 +300,31 @@ impl Table {
                     Records::Memory(table.rows.into_iter()),
                 )
             }
+            Some(Layout::Plate) => {
+                let map = options
+                    .well_map
+                    .as_ref()
+                    .ok_or_else(|| InputError::Layout {
+                        file: file.clone(),
+                        line: None,
+                        message: "--layout plate needs --well-map FILE".to_string(),
+                    })?;
+                let (table, read, format) = super::well_map::to_long(source, map, number_format)?;
+                file = map.display_name();
+                plate_layout = Some(read);
+                plate_format = Some(format);
+                (
+                    Layout::Plate,
+                    table.headers,
+                    Records::Memory(table.rows.into_iter()),
+                )
+            }
             Some(Layout::Xlsx) => {
                 let InputSource::Path(path) = source else {
                     return Err(InputError::Workbook {
                         file,
-                        message: "a workbook cannot be read from standard input; give its                                   file name"
+                        message: "a workbook cannot be read from standard input; give its \
+                         file name"
                             .to_string(),
                     });
                 };
@@ -289,15 +391,131 @@ impl Table {
             },
         )?;
         let convention = response_convention(&mapping, options, &file)?;
+        let controls = Controls::settle(
+            &file,
+            &mapping,
+            options,
+            plate_format,
+            number_format,
+            records,
+        )?;
+        let source_name = if layout == Layout::Plate {
+            source.display_name()
+        } else {
+            file.clone()
+        };
         Ok(Table {
             file,
-            records,
+            source_name,
+            records: controls.records,
             mapping: Rc::new(mapping),
             key: Rc::new(key),
             convention,
             number_format,
             layout,
             sheet,
+            normalise: options.normalise,
+            designation: controls.designation.map(Rc::new),
+            plate_column: controls.plate_column,
+            plates: controls.plates.map(Rc::new),
+            edge: options.edge,
+            plate_layout,
+        })
+    }
+}
+
+/// An input's control wells settled: which rows they are, and each plate's summaries
+/// (found by a first pass over the rows, which are then held in memory).
+struct Controls {
+    records: Records,
+    designation: Option<ControlDesignation>,
+    plate_column: Option<super::schema::MappedColumn>,
+    plates: Option<PlateTable>,
+}
+
+impl Controls {
+    fn settle(
+        file: &str,
+        mapping: &super::schema::ColumnMapping,
+        options: &ReadOptions,
+        format: Option<PlateFormat>,
+        number_format: NumberFormat,
+        records: Records,
+    ) -> Result<Controls, InputError> {
+        let refuse = |message: String| InputError::Normalisation {
+            file: file.to_string(),
+            message,
+        };
+        let designation = ControlDesignation::new(mapping, &options.negative, &options.positive);
+        let plate_column = normalise::plate_column(mapping);
+        let well_column = normalise::well_column(mapping);
+        if options.normalise == Normalise::Plate {
+            if plate_column.is_none() {
+                return Err(refuse(
+                    "--normalise plate normalises each plate to its own controls, so it needs \
+                     a column naming each well's plate (plate, plate_id, plate_name); without \
+                     plates, --normalise control normalises each block to its untreated wells"
+                        .to_string(),
+                ));
+            }
+            if designation.is_none() {
+                return Err(refuse(
+                    "--normalise plate needs control wells: a control column (neg / pos) or \
+                     --negative DRUG (e.g. --negative DMSO)"
+                        .to_string(),
+                ));
+            }
+        }
+        if options.edge > 0 {
+            if options.normalise != Normalise::Plate {
+                return Err(refuse(
+                    "--edge leaves edge wells out of the plate controls; it needs --normalise \
+                     plate"
+                        .to_string(),
+                ));
+            }
+            if well_column.is_none() && format.is_none() {
+                return Err(refuse(
+                    "--edge needs each well's position: a well column (well, well_id) with \
+                     ids such as A01"
+                        .to_string(),
+                ));
+            }
+        }
+        if options.normalise != Normalise::None && options.monotherapy.is_some() {
+            return Err(refuse(
+                "--monotherapy and --normalise cannot be combined yet: normalise the \
+                 monotherapy file's responses first"
+                    .to_string(),
+            ));
+        }
+        let (Some(designation_ref), Some(plate)) = (designation.as_ref(), plate_column.as_ref())
+        else {
+            return Ok(Controls {
+                records,
+                designation,
+                plate_column,
+                plates: None,
+            });
+        };
+        let rows = records.collect_all(file)?;
+        let columns = PlateColumns {
+            file,
+            mapping,
+            designation: Some(designation_ref),
+            plate: Some(plate),
+            well: well_column.as_ref(),
+            format,
+            number_format,
+            edge: options.edge,
+            normalise: options.normalise == Normalise::Plate,
+        };
+        let plates = PlateTable::collect(&rows, &columns)?;
+        Ok(Controls {
+            records: Records::Memory(rows.into_iter()),
+            designation,
+            plate_column,
+            plates: Some(plates),
         })
     }
 }
@@ -444,6 +662,25 @@ impl BlockReader {
     /// How rows are grouped into blocks.
     pub fn key(&self) -> &BlockKey {
         &self.table.key
+    }
+
+    /// How responses are normalised to controls.
+    pub fn normalise(&self) -> Normalise {
+        self.table.normalise
+    }
+
+    /// The control wells of the input, when it designates any; complete once every row
+    /// was read.
+    pub fn controls(&self) -> Option<ControlsRead> {
+        let designation = self.table.designation.as_ref()?;
+        let plates = self.table.plates.as_deref();
+        Some(ControlsRead {
+            designation: designation.describe(),
+            wells: self.grouping.control_wells(),
+            plates: plates.map_or_else(Vec::new, |table| table.plates().to_vec()),
+            format: plates.and_then(|table| table.format),
+            edge: self.table.edge,
+        })
     }
 
     /// Warnings about the responses that do not stop reading: values far outside the
@@ -612,6 +849,35 @@ fn response_convention(
     file: &str,
 ) -> Result<ResponseConvention, InputError> {
     let column = || mapping.response().header.clone();
+    if options.normalise != Normalise::None {
+        // Normalised signal is % viability of the controls, whatever the column is called.
+        let inhibition = mapping.response_kind_stated() == Some(ResponseKind::Inhibition)
+            || options.response == Some(ResponseKind::Inhibition);
+        let refuse = |message: String| InputError::Normalisation {
+            file: file.to_string(),
+            message,
+        };
+        if inhibition {
+            return Err(refuse(format!(
+                "--normalise {} turns raw signal into % viability of the controls, but column \
+                 \"{}\" is declared inhibition; give the raw signal (a column named response, \
+                 signal, …) or drop --normalise",
+                options.normalise,
+                column()
+            )));
+        }
+        if options.scale == ResponseScale::Fraction {
+            return Err(refuse(format!(
+                "--fraction has no meaning with --normalise {}: the signal is divided by its \
+                 controls, whatever its scale",
+                options.normalise
+            )));
+        }
+        return Ok(ResponseConvention {
+            kind: ResponseKind::Viability,
+            scale: ResponseScale::Percent,
+        });
+    }
     let kind = match (mapping.response_kind_stated(), options.response) {
         (Some(stated), Some(requested)) if stated != requested => {
             return Err(InputError::ResponseConflict {

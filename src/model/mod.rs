@@ -319,6 +319,13 @@ pub enum ModelError {
         /// Why the fit failed.
         error: FitError,
     },
+    /// The baseline correction asked for would move responses beyond the range a block
+    /// accepts: β is far outside any percent scale.
+    #[error("baseline correction with β = {beta:e} moves responses beyond ±1e9 % inhibition")]
+    BaselineOutOfRange {
+        /// β, % inhibition.
+        beta: f64,
+    },
 }
 
 impl ModelError {
@@ -329,6 +336,7 @@ impl ModelError {
             ModelError::MonotherapyFit { role, error } => {
                 format!("{role}_fit_{}", error.label())
             }
+            ModelError::BaselineOutOfRange { .. } => "baseline_out_of_range".to_string(),
         }
     }
 }

@@ -15,10 +15,10 @@
 
 use std::io::Write;
 
-use crate::data::{Block, DrugRole};
+use crate::data::{Block, DrugRole, Normalisation};
 use crate::model::{CellValue, IntervalPart, Model, SummaryValue};
 use crate::score::statistics::benjamini_hochberg;
-use crate::score::{BlockScores, CellIntervals, Interval, ModelScores};
+use crate::score::{Baseline, BlockScores, CellIntervals, Interval, ModelScores};
 
 use super::format::Format;
 use super::sensitivity::{sensitivity_fields, SENSITIVITY_COLUMNS};
@@ -31,14 +31,55 @@ use super::table::{Field, HeldRow, HeldRows, RenderedRows, TableWriter};
 /// ([`ReferenceModel::summary_columns`](crate::model::ReferenceModel::summary_columns):
 /// `<model>_synergy, <model>_p_value, <model>_q_value`, with `intervals` the mean's
 /// interval `<model>_ci_low, <model>_ci_high, <model>_ci_low_mcse, <model>_ci_high_mcse`,
-/// then `<model>_excluded`, and `loewe_undefined` for Loewe), then `status`.
+/// then `<model>_excluded`, and `loewe_undefined` for Loewe), then `qc` (the quality
+/// control's flags, empty when clean) and `status`. The columns of [`PreparationColumns`]
+/// join when a screen was normalised, baseline corrected or had its outliers left out.
 ///
 /// A metadata name equal to one of the other columns is written as `metadata_<name>`, so
 /// that no two columns (JSON keys) share a name.
 pub fn block_columns(models: &[Model], metadata: &[String], intervals: bool) -> Vec<String> {
-    let mut score_columns: Vec<String> = ["n_cells", "n_missing", "drug1_fit", "drug2_fit"]
-        .map(String::from)
-        .to_vec();
+    block_columns_with(models, metadata, intervals, PreparationColumns::default())
+}
+/// The block table's optional columns, each present when what it records was done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreparationColumns {
+    /// `normalisation` (`control` or `plate`) and `control_signal` (the raw signal a
+    /// well had to have to be 100 % viability: the mean of the block's untreated wells, or
+    /// the median of its plate's negative controls), after `n_missing`.
+    pub normalisation: bool,
+    /// `baseline_beta`: β of the baseline correction, after those.
+    pub baseline: bool,
+    /// `qc_excluded`: outlier wells left out of scoring, after `qc`.
+    pub excluded: bool,
+}
+
+impl PreparationColumns {
+    /// The columns a screen needs, from its first block (normalised or not) and the
+    /// preparation of its first scores.
+    pub fn of(first_block: Option<&Block>, options: &crate::score::ScoreOptions) -> Self {
+        PreparationColumns {
+            normalisation: first_block.is_some_and(|block| block.notes().normalisation.is_some()),
+            baseline: options.baseline() != Baseline::None,
+            excluded: options.exclude_outliers(),
+        }
+    }
+}
+
+/// [`block_columns`] with the optional columns of `preparation`.
+pub fn block_columns_with(
+    models: &[Model],
+    metadata: &[String],
+    intervals: bool,
+    preparation: PreparationColumns,
+) -> Vec<String> {
+    let mut score_columns = vec!["n_cells".to_string(), "n_missing".to_string()];
+    if preparation.normalisation {
+        score_columns.extend(["normalisation".to_string(), "control_signal".to_string()]);
+    }
+    if preparation.baseline {
+        score_columns.push("baseline_beta".to_string());
+    }
+    score_columns.extend(["drug1_fit".to_string(), "drug2_fit".to_string()]);
     for model in models {
         let definition = model.reference_model();
         score_columns.extend(
@@ -48,6 +89,10 @@ pub fn block_columns(models: &[Model], metadata: &[String], intervals: bool) -> 
                 .filter(|column| intervals || !matches!(column.value, SummaryValue::Interval(_)))
                 .map(|column| format!("{}_{}", definition.name(), column.suffix)),
         );
+    }
+    score_columns.push("qc".to_string());
+    if preparation.excluded {
+        score_columns.push("qc_excluded".to_string());
     }
     score_columns.push("status".to_string());
     let mut columns: Vec<String> = BLOCK_ID_COLUMNS.map(String::from).to_vec();
@@ -122,6 +167,7 @@ pub fn metadata_names(first_block: Option<&Block>) -> Vec<String> {
 pub struct ScoreTable {
     /// For the block table, its metadata names; `None` for the cell table.
     metadata: Option<Vec<String>>,
+    preparation: PreparationColumns,
     models: Vec<Model>,
     intervals: bool,
     columns: Vec<String>,
@@ -142,11 +188,27 @@ impl ScoreTable {
         ScoreTable {
             columns: block_columns(models, &metadata, intervals),
             metadata: Some(metadata),
+            preparation: PreparationColumns::default(),
             models: models.to_vec(),
             intervals,
             format,
             sensitivity: false,
         }
+    }
+
+    /// The same table with the optional block columns of `preparation` (no effect on the
+    /// cell table).
+    pub fn with_preparation(mut self, preparation: PreparationColumns) -> ScoreTable {
+        if let Some(metadata) = &self.metadata {
+            self.columns = block_columns_with(&self.models, metadata, self.intervals, preparation);
+            self.preparation = preparation;
+            if self.sensitivity {
+                // Rebuilt without them: the sensitivity columns go back before `status`.
+                self.sensitivity = false;
+                return self.with_sensitivity(true);
+            }
+        }
+        self
     }
 
     /// The block table with the sensitivity columns
@@ -169,6 +231,7 @@ impl ScoreTable {
         ScoreTable {
             columns: cell_columns(models, intervals),
             metadata: None,
+            preparation: PreparationColumns::default(),
             models: models.to_vec(),
             intervals,
             format,
@@ -190,10 +253,18 @@ impl ScoreTable {
     }
 
     /// One block's row of the block table, held until every block's p-values are known
-    /// (its q-values are missing); None for the cell table.
+    /// (its q-values are missing); None for the cell table. The block is shown as scored
+    /// ([`Preparation::scored`](crate::score::Preparation::scored)).
     pub fn hold(&self, block: &Block, scores: &BlockScores) -> Option<BlockRow> {
         let metadata = self.metadata.as_ref()?;
-        let (mut fields, holes) = block_row(block, scores, &self.models, metadata, self.intervals);
+        let block = scores.preparation.scored(block);
+        let columns = BlockColumns {
+            models: &self.models,
+            metadata,
+            intervals: self.intervals,
+            preparation: self.preparation,
+        };
+        let (mut fields, holes) = block_row(block, scores, &columns);
         if self.sensitivity {
             // Before `status`, after the holes (the q-values).
             let status = fields.pop();
@@ -212,7 +283,10 @@ impl ScoreTable {
     }
 
     /// One block's measured cells as rows of the cell table (empty for the block table).
+    /// The block is shown as scored
+    /// ([`Preparation::scored`](crate::score::Preparation::scored)).
     pub fn render(&self, block: &Block, scores: &BlockScores) -> RenderedRows {
+        let block = scores.preparation.scored(block);
         match &self.metadata {
             Some(_) => RenderedRows::default(),
             None => RenderedRows::render(
@@ -332,8 +406,20 @@ pub fn write_block_table<W: Write>(
     writer: W,
 ) -> std::io::Result<()> {
     let metadata = metadata_names(blocks.first());
+    let preparation = PreparationColumns {
+        normalisation: blocks
+            .first()
+            .is_some_and(|block| block.notes().normalisation.is_some()),
+        baseline: scores
+            .iter()
+            .any(|block| block.preparation.baseline.is_some()),
+        excluded: scores
+            .iter()
+            .any(|block| block.preparation.excluded_wells > 0),
+    };
     let sensitivity = scores.iter().any(|block| block.sensitivity.is_some());
     ScoreTable::blocks(models, metadata, has_intervals(scores), format)
+        .with_preparation(preparation)
         .with_sensitivity(sensitivity)
         .write_all(blocks, scores, writer)
 }
@@ -364,14 +450,26 @@ fn has_intervals(scores: &[BlockScores]) -> bool {
     })
 }
 
+/// What a block table's columns are made of, as [`block_row`] fills them.
+struct BlockColumns<'a> {
+    models: &'a [Model],
+    metadata: &'a [String],
+    intervals: bool,
+    preparation: PreparationColumns,
+}
+
 /// A block's fields in the block table, and the indices of its q-value fields (holes).
 fn block_row(
     block: &Block,
     scores: &BlockScores,
-    models: &[Model],
-    metadata: &[String],
-    intervals: bool,
+    columns: &BlockColumns<'_>,
 ) -> (Vec<Field>, Vec<usize>) {
+    let BlockColumns {
+        models,
+        metadata,
+        intervals,
+        preparation,
+    } = *columns;
     let text = |value: &str| Field::Text(value.to_string());
     let mut row = vec![
         text(block.id()),
@@ -386,6 +484,17 @@ fn block_row(
     }
     row.push(Field::Count(scores.combination_cells as u64));
     row.push(Field::Count(block.notes().unmeasured_wells));
+    if preparation.normalisation {
+        let (method, signal) = normalisation_fields(block);
+        row.extend([method, signal]);
+    }
+    if preparation.baseline {
+        let beta = match &scores.preparation.baseline {
+            Some(Ok(correction)) => correction.beta,
+            _ => f64::NAN,
+        };
+        row.push(Field::Number(beta));
+    }
     for role in DrugRole::BOTH {
         row.push(Field::Text(scores.fit_label(role)));
     }
@@ -398,8 +507,34 @@ fn block_row(
             row.push(field);
         }
     }
+    row.push(Field::Text(scores.preparation.qc.label()));
+    if preparation.excluded {
+        row.push(Field::Count(scores.preparation.excluded_wells as u64));
+    }
     row.push(Field::Text(scores.status().to_string()));
     (row, holes)
+}
+
+/// A block's `normalisation` and `control_signal`: the method, and the signal of 100 %
+/// viability (empty for a block on several plates, or not normalised).
+fn normalisation_fields(block: &Block) -> (Field, Field) {
+    let notes = block.notes();
+    match &notes.normalisation {
+        None => (Field::Empty, Field::Empty),
+        Some(normalisation) => {
+            let signal = match normalisation {
+                Normalisation::Control { signal, .. } => *signal,
+                Normalisation::Plate => match notes.plates.as_slice() {
+                    [plate] => plate.negative.map_or(f64::NAN, |controls| controls.median),
+                    _ => f64::NAN,
+                },
+            };
+            (
+                Field::Text(normalisation.name().to_string()),
+                Field::Number(signal),
+            )
+        }
+    }
 }
 
 /// A model's block columns, each with what it holds; empty when it could not score the
@@ -575,13 +710,13 @@ mod tests {
             "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,metadata_status,n_cells,\
              n_missing,drug1_fit,drug2_fit,\
              loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,\
-             hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,status"
+             hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,qc,status"
         );
         assert_eq!(
             block_columns(&[Model::Hsa], &[], true).join(","),
             "block_id,drug1,drug2,conc_unit1,conc_unit2,n_cells,n_missing,drug1_fit,drug2_fit,\
              hsa_synergy,hsa_p_value,hsa_q_value,hsa_ci_low,hsa_ci_high,hsa_ci_low_mcse,\
-             hsa_ci_high_mcse,hsa_excluded,status"
+             hsa_ci_high_mcse,hsa_excluded,qc,status"
         );
         assert_eq!(
             cell_columns(&[Model::Zip, Model::Loewe, Model::Bliss], false).join(","),
@@ -659,7 +794,7 @@ mod tests {
         let text = String::from_utf8(text).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("x,a,b,uM,uM,1,0,no_monotherapy,too_few_doses,,,,,hsa: no_drug1_monotherapy")
+            Some("x,a,b,uM,uM,1,0,no_monotherapy,too_few_doses,,,,,,hsa: no_drug1_monotherapy")
         );
     }
 }

@@ -8,7 +8,7 @@
 use std::io::Write;
 
 use super::format::Format;
-use super::scores::{metadata_names, BlockRow, BlockRows, ScoreTable};
+use super::scores::{metadata_names, BlockRow, BlockRows, PreparationColumns, ScoreTable};
 use super::table::{RenderedRows, TableWriter};
 use crate::data::Block;
 use crate::model::Model;
@@ -99,6 +99,7 @@ where
         intervals,
         options.format,
     )
+    .with_preparation(PreparationColumns::of(first_block, &options.score))
     .with_sensitivity(options.score.sensitivity());
     let cell_table = ScoreTable::cells(&options.models, intervals, options.format);
     let mut writer = Writer::begin(

@@ -14,6 +14,8 @@ use super::text::{pack, text_width, words};
 use super::PlotError;
 use crate::data::{Block, DrugRole};
 
+/// How far inside its cell a flagged cell's outline is drawn, in cells.
+const MARK_INSET: f64 = 0.06;
 /// Width of the colour-bar panel, pixels.
 const COLOUR_BAR_WIDTH: u32 = 110;
 /// Largest text size of a cell's value, pixels.
@@ -36,6 +38,9 @@ pub(crate) struct Heatmap<'a> {
     pub colour_label: String,
     /// Shown across the grid when the values could not be computed.
     pub notice: Option<String>,
+    /// Cells (drug1 dose index, drug2 dose index) outlined as holding wells the quality
+    /// control flagged.
+    pub marked: Vec<(usize, usize)>,
 }
 
 impl Heatmap<'_> {
@@ -104,6 +109,19 @@ impl Heatmap<'_> {
             .draw_series(self.values.indexed_iter().map(|((index1, index2), _)| {
                 let (x, y) = (index1 as f64, index2 as f64);
                 Rectangle::new([(x, y), (x + 1.0, y + 1.0)], WHITE.stroke_width(1))
+            }))
+            .map_err(PlotError::drawing)?;
+        // Flagged cells: a thick dark outline inside the cell, over its white border.
+        chart
+            .draw_series(self.marked.iter().map(|&(index1, index2)| {
+                let (x, y) = (index1 as f64, index2 as f64);
+                Rectangle::new(
+                    [
+                        (x + MARK_INSET, y + MARK_INSET),
+                        (x + 1.0 - MARK_INSET, y + 1.0 - MARK_INSET),
+                    ],
+                    style::QC_MARK.stroke_width(3),
+                )
             }))
             .map_err(PlotError::drawing)?;
         if let Some(notice) = &self.notice {

@@ -156,6 +156,7 @@ pub fn render_block(
                 blocks: std::slice::from_ref(block),
                 scores: &[scores()],
                 model,
+                colour_by_qc: false,
             },
             format,
             render,
@@ -211,11 +212,28 @@ pub fn render_overview(
     format: ImageFormat,
     render: &RenderOptions,
 ) -> Result<Vec<u8>, PlotError> {
+    render_overview_coloured(blocks, scores, model, false, format, render)
+}
+
+/// [`render_overview`], each block coloured by its quality control (flagged or clean,
+/// [`crate::qc`]) when `by_qc`, by the sign of its mean otherwise.
+///
+/// # Errors
+/// [`PlotError`] when drawing or encoding fails.
+pub fn render_overview_coloured(
+    blocks: &[Block],
+    scores: &[BlockScores],
+    model: Model,
+    by_qc: bool,
+    format: ImageFormat,
+    render: &RenderOptions,
+) -> Result<Vec<u8>, PlotError> {
     render_with(
         &Overview {
             blocks,
             scores,
             model,
+            colour_by_qc: by_qc,
         },
         format,
         render,

@@ -50,7 +50,9 @@ pub use ci_isobologram::CiIsobologramFigure;
 pub use curves::Curves;
 pub use fa_ci::FaCiFigure;
 pub use isobologram::IsobologramFigure;
-pub use kind::{render_block, render_overview, PlotKind, UnknownPlotKind};
+pub use kind::{
+    render_block, render_overview, render_overview_coloured, PlotKind, UnknownPlotKind,
+};
 pub use median_effect::MedianEffectFigure;
 pub use options::{
     DoseScale, IsobologramOptions, PlotOptions, RenderOptions, SurfaceValue, SYNERGY_RANGE_FLOOR,

@@ -68,6 +68,9 @@ pub struct Overview<'a> {
     pub scores: &'a [BlockScores],
     /// The model ranked by.
     pub model: Model,
+    /// Colour each block by its quality control (flagged or clean) instead of by the sign
+    /// of its mean.
+    pub colour_by_qc: bool,
 }
 
 impl Figure for Overview<'_> {
@@ -85,7 +88,7 @@ impl Figure for Overview<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let ranking = Ranking::new(self.blocks, self.scores, self.model);
+        let ranking = Ranking::coloured(self.blocks, self.scores, self.model, self.colour_by_qc);
         let (title_band, rest) = split_title(area);
         draw_title(&title_band, &self.title(), &ranking.subtitle())?;
         let footer_size = footer_height(ranking.ranked.len(), ranking.unscored.len());
@@ -619,7 +622,11 @@ fn draw_footer<DB: DrawingBackend>(
                 .ranked
                 .iter()
                 .any(|block| bar_end(block.mean) != block.mean);
-        draw_legend(area, line, cut_bars)?;
+        let by_qc = ranking
+            .ranked
+            .iter()
+            .any(|block| block.qc_flagged.is_some());
+        draw_legend(area, line, cut_bars, by_qc)?;
         line += 1;
     }
     if ranking.unscored.is_empty() {
@@ -654,32 +661,38 @@ fn footer_row(line: i32) -> i32 {
 }
 
 /// The colour legend on footer line `line`: full colour for q < 0.05, faded otherwise;
-/// with `cut_bars`, a last entry saying that bars beyond ±[`LINEAR_LIMIT`] are cut.
+/// with `cut_bars`, a last entry saying that bars beyond ±[`LINEAR_LIMIT`] are cut. With
+/// `by_qc`, the colours are those of clean and QC-flagged blocks.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     line: i32,
     cut_bars: bool,
+    by_qc: bool,
 ) -> Result<(), PlotError> {
     let level = SIGNIFICANCE_LEVEL;
     let entry = |marker: Marker, text: String| Entry { marker, text };
-    let mut entries = vec![
-        entry(
-            Marker::Swatch(style::SYNERGY),
-            format!("synergy, q < {level}"),
-        ),
-        entry(
-            Marker::Swatch(style::fade(style::SYNERGY)),
-            format!("synergy, q ≥ {level}"),
-        ),
-        entry(
-            Marker::Swatch(style::ANTAGONISM),
-            format!("antagonism, q < {level}"),
-        ),
-        entry(
-            Marker::Swatch(style::fade(style::ANTAGONISM)),
-            format!("antagonism, q ≥ {level}"),
-        ),
-    ];
+    let kinds = if by_qc {
+        [
+            (style::QC_CLEAN, "QC clean"),
+            (style::QC_MARK, "QC-flagged"),
+        ]
+    } else {
+        [
+            (style::SYNERGY, "synergy"),
+            (style::ANTAGONISM, "antagonism"),
+        ]
+    };
+    let mut entries = Vec::new();
+    for (colour, name) in kinds {
+        entries.push(entry(
+            Marker::Swatch(colour),
+            format!("{name}, q < {level}"),
+        ));
+        entries.push(entry(
+            Marker::Swatch(style::fade(colour)),
+            format!("{name}, q ≥ {level}"),
+        ));
+    }
     if cut_bars {
         entries.push(entry(
             Marker::Nothing,

@@ -50,6 +50,9 @@ pub(crate) struct RankedBlock<'a> {
     /// p-value of the mean, or its q-value when the screen's p-values were corrected
     /// together (may be NaN).
     pub p_value: f64,
+    /// When the overview is coloured by quality control: whether the block carries a flag
+    /// ([`crate::qc`]); None when it is coloured by the sign of its mean.
+    pub qc_flagged: Option<bool>,
     /// Whether `p_value` is a q-value.
     pub is_q: bool,
     /// The mean's confidence interval, when one was computed.
@@ -62,10 +65,16 @@ impl RankedBlock<'_> {
         self.p_value < SIGNIFICANCE_LEVEL
     }
 
-    /// The colour of the block's bar or point: by the sign of its mean, faded when not
-    /// significant.
+    /// The colour of the block's bar or point: by the sign of its mean (or, coloured by
+    /// quality control, by whether it is flagged), faded when not significant.
     pub(crate) fn colour(&self) -> RGBColor {
-        let colour = if self.mean > 0.0 {
+        let colour = if let Some(flagged) = self.qc_flagged {
+            if flagged {
+                style::QC_MARK
+            } else {
+                style::QC_CLEAN
+            }
+        } else if self.mean > 0.0 {
             style::SYNERGY
         } else if self.mean < 0.0 {
             style::ANTAGONISM
@@ -126,14 +135,21 @@ pub(crate) struct Ranking<'a> {
 }
 
 impl<'a> Ranking<'a> {
-    /// Ranks the blocks by the model's mean synergy.
-    pub(crate) fn new(blocks: &'a [Block], scores: &'a [BlockScores], model: Model) -> Ranking<'a> {
+    /// Ranks the blocks by the model's mean synergy, each coloured by its quality control
+    /// when `by_qc`.
+    pub(crate) fn coloured(
+        blocks: &'a [Block],
+        scores: &'a [BlockScores],
+        model: Model,
+        by_qc: bool,
+    ) -> Ranking<'a> {
         let mut ranked = Vec::new();
         let mut unscored = Vec::new();
         for (block, block_scores) in blocks.iter().zip(scores) {
             match full_summary_of(block_scores, model) {
                 Some(summary) => ranked.push(RankedBlock {
                     block,
+                    qc_flagged: by_qc.then(|| !block_scores.preparation.qc.is_clean()),
                     mean: summary.mean + 0.0,
                     p_value: if summary.q_value.is_nan() {
                         summary.p_value
@@ -170,6 +186,14 @@ impl<'a> Ranking<'a> {
             "{} ranked by mean synergy · {significant} with {statistic} < {SIGNIFICANCE_LEVEL}",
             count_of(self.ranked.len(), "block", "blocks")
         );
+        let flagged = self
+            .ranked
+            .iter()
+            .filter(|block| block.qc_flagged == Some(true))
+            .count();
+        if self.ranked.iter().any(|block| block.qc_flagged.is_some()) {
+            subtitle.push_str(&format!(" · {flagged} QC-flagged"));
+        }
         if !self.unscored.is_empty() {
             subtitle.push_str(&format!(" · {} not scored", self.unscored.len()));
         }

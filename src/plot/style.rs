@@ -15,6 +15,12 @@ pub(crate) const WARNING: RGBColor = RGBColor(0xB0, 0x00, 0x00);
 pub(crate) const MISSING: RGBColor = RGBColor(0xBD, 0xBD, 0xBD);
 /// Secondary text and guide lines.
 pub(crate) const GREY: RGBColor = RGBColor(0x60, 0x60, 0x60);
+/// The outline of a cell holding wells the quality control flagged (response map), and
+/// the colour of a flagged block in the overview coloured by quality control: amber,
+/// apart from both diverging scales' ends.
+pub(crate) const QC_MARK: RGBColor = RGBColor(0xE6, 0x8A, 0x00);
+/// A clean block in the overview coloured by quality control.
+pub(crate) const QC_CLEAN: RGBColor = RGBColor(0x3B, 0x6E, 0x8F);
 /// The synergy end of the diverging scale (and synergy labels).
 pub(crate) const SYNERGY: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
 /// The antagonism end of the diverging scale (and antagonism labels).

@@ -67,6 +67,7 @@ impl<'a> SynergyMap<'a> {
                     scale: ColourScale::Diverging { limit },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: None,
+                    marked: Vec::new(),
                 }
             }
             other => {
@@ -88,6 +89,7 @@ impl<'a> SynergyMap<'a> {
                     },
                     colour_label: format!("{name} synergy (% inhibition)"),
                     notice: Some(reason),
+                    marked: Vec::new(),
                 }
             }
         }

@@ -3,9 +3,11 @@
 //! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
 //! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
+pub mod baseline;
 pub mod bootstrap;
 mod bootstrap_options;
 pub mod interval;
+mod prepare;
 pub mod sensitivity;
 pub mod statistics;
 mod status;
@@ -20,7 +22,9 @@ use crate::model::{
     BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
 };
 
+pub use baseline::{Baseline, BaselineCorrection};
 pub use bootstrap_options::BootstrapOptions;
+pub use prepare::{prepare, Preparation};
 pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{CellIntervals, Interval, ModelScores, ModelSummary, MIN_CELLS_SCORED};
@@ -31,6 +35,8 @@ pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
     bootstrap: Option<BootstrapOptions>,
+    baseline: Baseline,
+    exclude_outliers: bool,
     sensitivity: bool,
 }
 
@@ -62,6 +68,30 @@ impl ScoreOptions {
     /// The bootstrap, if any.
     pub fn bootstrap(&self) -> Option<&BootstrapOptions> {
         self.bootstrap.as_ref()
+    }
+
+    /// With this baseline correction of every block ([`Baseline`], SynergyFinder's
+    /// `correct_baseline`).
+    pub fn with_baseline(mut self, baseline: Baseline) -> ScoreOptions {
+        self.baseline = baseline;
+        self
+    }
+
+    /// With the wells the quality control blames as outliers left out of scoring
+    /// ([`crate::qc`]), and counted ([`Preparation::excluded_wells`]).
+    pub fn with_outliers_excluded(mut self, exclude: bool) -> ScoreOptions {
+        self.exclude_outliers = exclude;
+        self
+    }
+
+    /// The baseline correction.
+    pub fn baseline(&self) -> Baseline {
+        self.baseline
+    }
+
+    /// True when outlier wells are left out.
+    pub fn exclude_outliers(&self) -> bool {
+        self.exclude_outliers
     }
 
     /// With the sensitivity scores (IC50, RI, CSS, S) of each block
@@ -109,6 +139,10 @@ pub struct BlockScores {
     /// whether it was observed or fitted, as HSA and Bliss use it
     /// ([`BlockContext::monotherapy_values`]); empty for a drug never tested alone.
     pub monotherapy: [Vec<MonotherapyValue>; 2],
+    /// What was done to the block before the models: its quality control, outliers left
+    /// out, baseline correction; and the block as scored when it differs from the block
+    /// as read ([`Preparation::scored`]).
+    pub preparation: Preparation,
     /// The sensitivity scores, when asked for ([`ScoreOptions::with_sensitivity`]).
     pub sensitivity: Option<SensitivityScores>,
 }
@@ -142,6 +176,7 @@ impl BlockScores {
             Ok(fit) => fit.status().label(),
             Err(ModelError::MonotherapyFit { error, .. }) => error.label().to_string(),
             Err(ModelError::NoMonotherapy { .. }) => "no_monotherapy".to_string(),
+            Err(error @ ModelError::BaselineOutOfRange { .. }) => error.label(),
         }
     }
 }
@@ -174,28 +209,48 @@ pub fn fill_q_values(blocks: &mut [BlockScores]) {
     }
 }
 
-/// Scores one block with the given models, with intervals when the options ask for a
-/// bootstrap and its sensitivity scores when they ask for them. Never fails as a whole: a
-/// model that cannot score the block says why in its entry.
+/// Scores one block with the given models, after preparing it as the options ask (quality
+/// control, outliers left out, baseline correction: [`prepare`]), with intervals when the
+/// options ask for a bootstrap (of the block as prepared), and its sensitivity scores (of
+/// the block as scored) when they ask for them. Never fails as a whole:
+/// a model that cannot score the block says why in its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
-    let context = BlockContext::new(block, &options.fit);
-    let mut scores = score_context(&context, models, &options.model);
-    if let Some(bootstrap) = &options.bootstrap {
+    let preparation = prepare(block, options);
+    let scored = preparation.scored(block);
+    let context = BlockContext::new(scored, &options.fit);
+    let mut scores = score_prepared(&context, models, &options.model, Preparation::default());
+    if let Some(Err(error)) = &preparation.baseline {
+        // Without β the corrected block does not exist: no model can score it.
+        for (_, result) in &mut scores.models {
+            *result = Err(error.clone());
+        }
+    } else if let Some(bootstrap) = &options.bootstrap {
         bootstrap::add_intervals(&context, &mut scores.models, &options.model, bootstrap);
     }
     if options.sensitivity {
         // After the models, so that the fits ZIP made (its rows and columns) are reused.
         scores.sensitivity = Some(sensitivity::sensitivity(&context));
     }
+    scores.preparation = preparation;
     scores
 }
 
 /// Scores a block through an existing context, reusing (and leaving behind for later use,
-/// such as a figure) every fit the models need. The context's fit options apply.
+/// such as a figure) every fit the models need. The context's fit options apply; the block
+/// is scored as it is, with its quality control ([`Preparation::of`]).
 pub fn score_context(
     context: &BlockContext<'_>,
     models: &[Model],
     options: &ModelOptions,
+) -> BlockScores {
+    score_prepared(context, models, options, Preparation::of(context.block()))
+}
+
+fn score_prepared(
+    context: &BlockContext<'_>,
+    models: &[Model],
+    options: &ModelOptions,
+    preparation: Preparation,
 ) -> BlockScores {
     let combination_cells = context
         .combination_cells()
@@ -223,6 +278,7 @@ pub fn score_context(
         monotherapy_fits,
         models,
         monotherapy,
+        preparation,
         sensitivity: None,
     }
 }

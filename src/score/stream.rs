@@ -41,6 +41,10 @@ pub struct BlockOutcome {
     pub block_id: String,
     /// Which models could not score it.
     pub status: BlockStatus,
+    /// Its quality-control flags, as the `qc` column writes them (empty when clean).
+    pub qc: String,
+    /// β of its baseline correction, when one was made.
+    pub baseline_beta: Option<f64>,
 }
 
 /// Counts over the whole stream.
@@ -115,9 +119,15 @@ where
                         .par_iter()
                         .map(|block| {
                             let scores = score_block(block, scoring.models, scoring.options);
+                            let preparation = &scores.preparation;
                             let outcome = BlockOutcome {
                                 block_id: scores.block_id.clone(),
                                 status: scores.status(),
+                                qc: preparation.qc.label(),
+                                baseline_beta: match &preparation.baseline {
+                                    Some(Ok(correction)) => Some(correction.beta),
+                                    _ => None,
+                                },
                             };
                             (render(block, &scores), outcome)
                         })

@@ -244,7 +244,7 @@ fn score_sensitivity_adds_its_columns_before_the_status() {
     let header = text.lines().next().expect("a header");
     assert!(
         header.ends_with(
-            "bliss_synergy,bliss_p_value,bliss_q_value,bliss_excluded,ic50_1,ic50_2,ic50_abs_1,ic50_abs_2,\
+            "bliss_synergy,bliss_p_value,bliss_q_value,bliss_excluded,qc,ic50_1,ic50_2,ic50_abs_1,ic50_abs_2,\
              ri_1,ri_2,css1_ic502,css2_ic501,css,s_sum,s_mean,s_max,sensitivity_status,status"
         ),
         "{header}"

@@ -14,23 +14,27 @@ use std::path::{Path, PathBuf};
 use crate::common::repo_path;
 
 /// Every top-level module and the modules it may use, in pipeline order.
-const LAYERS: [(&str, &[&str]); 10] = [
+const LAYERS: [(&str, &[&str]); 11] = [
     // Seeded random streams: the bootstrap's resampling and the simulated noise.
     ("random", &[]),
     ("data", &[]),
     ("input", &["data"]),
     ("curve", &["data"]),
+    ("qc", &["data"]),
     ("model", &["data", "curve"]),
-    ("score", &["random", "data", "curve", "model"]),
-    ("output", &["data", "input", "curve", "model", "score"]),
-    ("plot", &["data", "input", "curve", "model", "score"]),
+    ("score", &["random", "data", "curve", "qc", "model"]),
+    (
+        "output",
+        &["data", "input", "curve", "qc", "model", "score"],
+    ),
+    ("plot", &["data", "input", "curve", "qc", "model", "score"]),
     ("simulate", &["random", "data", "input", "curve", "model"]),
     // The crate's error gathers every module's error type; nothing imports it but the
     // crate root.
     (
         "error",
         &[
-            "data", "input", "curve", "model", "score", "output", "plot", "simulate",
+            "data", "input", "curve", "qc", "model", "score", "output", "plot", "simulate",
         ],
     ),
 ];

@@ -3,6 +3,7 @@
 //! | subject | files |
 //! |---|---|
 //! | the shape of the library (layers, file sizes) | `layering.rs` |
+//! | normalisation, plate grids, baseline correction, quality control (issue 20) | `preparation.rs`, `malformed.rs` |
 //! | every output, pinned by hash | `golden.rs` (`tests/golden/hashes.txt`) |
 //! | reading (`src/input`) | `input.rs`, `layouts.rs` (every layout, block identity, single agents on their own grid), `malformed.rs` (`tests/malformed/`), `fuzz_regressions.rs`, `properties.rs` |
 //! | fitting (`src/curve`) | `fit.rs`, `properties.rs` |
@@ -34,6 +35,7 @@ mod layouts;
 mod malformed;
 mod null_surfaces;
 mod plot;
+mod preparation;
 mod properties;
 mod readme;
 mod robustness;

@@ -36,13 +36,15 @@ struct Case {
 }
 
 /// Files of the corpus that are not inputs: this README, the `.args` and `.expected` files,
-/// and the monotherapy files a case's `.args` names (`NAME.monotherapy.csv`).
+/// and the monotherapy files and well maps a case's `.args` names (`NAME.monotherapy.csv`,
+/// `NAME.map.csv`).
 fn is_input(file: &str) -> bool {
     !(file == "README.md"
         || file.starts_with('.')
         || file.ends_with(".args")
         || file.ends_with(".expected")
-        || file.contains(".monotherapy."))
+        || file.contains(".monotherapy.")
+        || file.contains(".map."))
 }
 
 fn cases(corpus: &Path) -> (Vec<Case>, BTreeSet<String>) {

@@ -18,7 +18,7 @@ const SIGNIFICANCE: f64 = 0.05;
 const DEFAULT_BLOCK_HEADER: &str = "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,\
 n_cells,n_missing,drug1_fit,drug2_fit,zip_synergy,zip_p_value,zip_q_value,zip_excluded,\
 hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,bliss_synergy,bliss_p_value,bliss_q_value,\
-bliss_excluded,loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,status";
+bliss_excluded,loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,qc,status";
 
 const DEFAULT_CELL_HEADER: &str = "block_id,conc1,conc2,response,n_replicates,response_sd,\
 mono1,mono1_source,mono2,mono2_source,zip_fit,zip_ref,zip_synergy,hsa_ref,hsa_synergy,bliss_ref,bliss_synergy,\
@@ -151,7 +151,7 @@ fn score_headers_for_hsa_and_loewe() {
         block_header,
         "block_id,drug1,drug2,conc_unit1,conc_unit2,cell_line,plate,n_cells,n_missing,\
          drug1_fit,drug2_fit,hsa_synergy,hsa_p_value,hsa_q_value,hsa_excluded,\
-         loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,status"
+         loewe_synergy,loewe_p_value,loewe_q_value,loewe_excluded,loewe_undefined,qc,status"
     );
     assert_eq!(
         cell_header,

@@ -248,6 +248,7 @@ fn check_block(what: &str, block: &Block, options: &PlotOptions, small: Option<(
                 blocks: std::slice::from_ref(block),
                 scores: std::slice::from_ref(&scores),
                 model,
+                colour_by_qc: false,
             }),
             PlotKind::Surface => check!(SurfaceFigure {
                 block,
@@ -298,6 +299,7 @@ fn text_stays_inside_every_figure_of_the_bundled_example() {
         blocks: screen.blocks(),
         scores: &scores,
         model: Model::Zip,
+        colour_by_qc: false,
     };
     let size = overview.size();
     assert_inside("overview", &texts_of(&overview, size), size, &[]);

@@ -59,6 +59,7 @@ fn svg(blocks: &[Block], model: Model) -> String {
         blocks,
         scores: &scores,
         model,
+        colour_by_qc: false,
     };
     let bytes = render(&figure, ImageFormat::Svg).unwrap();
     let text = String::from_utf8(bytes).unwrap();
@@ -76,7 +77,7 @@ fn ranks_by_mean_descending_with_ties_in_input_order() {
         broken_block("broken"),
     ];
     let scores = score(&blocks);
-    let ranking = Ranking::new(&blocks, &scores, Model::Hsa);
+    let ranking = Ranking::coloured(&blocks, &scores, Model::Hsa, false);
     let order: Vec<&str> = ranking
         .ranked
         .iter()
@@ -150,6 +151,7 @@ fn empty_screen_renders() {
         blocks: &[],
         scores: &[],
         model: Model::Bliss,
+        colour_by_qc: false,
     };
     let (width, height) = figure.size();
     assert!(width > 0 && height > 0);
@@ -189,6 +191,7 @@ fn large_screens_get_a_rank_plot_naming_both_ends() {
         blocks: &blocks,
         scores: &scores,
         model: Model::Hsa,
+        colour_by_qc: false,
     };
     assert_eq!(
         figure.size().1,
@@ -241,6 +244,7 @@ fn size_grows_with_the_bars_and_is_deterministic() {
             blocks,
             scores: &score(blocks),
             model: Model::Hsa,
+            colour_by_qc: false,
         }
         .size()
     };
