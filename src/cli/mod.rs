@@ -6,6 +6,7 @@ mod check;
 mod fit;
 mod input_args;
 pub mod interrupt;
+mod merge;
 mod plot;
 mod progress;
 mod score;
@@ -31,6 +32,8 @@ enum Command {
     Fit(fit::FitArgs),
     /// Score synergy (ZIP, HSA, Bliss, Loewe) per block, and per cell with --cells.
     Score(score::ScoreArgs),
+    /// Merge the block tables of `score --shard I/N` into the whole screen's table.
+    Merge(merge::MergeArgs),
     /// Draw figures: isobologram, synergy-map, curves, response-map, report, overview.
     Plot(plot::PlotArgs),
     /// Generate a screen from a closed-form BRAID surface (JSON spec, fixed seed).
@@ -62,6 +65,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args),
         Command::Fit(args) => fit::run(args),
         Command::Score(args) => score::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Simulate(args) => simulate::run(args),
     }

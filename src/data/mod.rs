@@ -6,6 +6,7 @@ mod block;
 mod grid;
 mod observation;
 mod screen;
+mod shard;
 
 pub use block::{
     is_valid_response, Block, BlockBuilder, BlockError, BlockNotes, CellStats, Drug, DrugRole,
@@ -14,3 +15,4 @@ pub use block::{
 pub use grid::{DoseMerge, DoseTolerance, InvalidDoseTolerance};
 pub use observation::Observation;
 pub use screen::Screen;
+pub use shard::{block_id_hash, Shard, ShardError};

@@ -9,7 +9,7 @@
 //! | models and scoring (`src/model`, `src/score`) | `score_invariants.rs`, `null_surfaces.rs`, `conformance_synergyfinder.rs`, `conformance_ncats.rs`, `properties.rs` |
 //! | figures (`src/plot`) | `plot.rs`, `isobologram.rs` |
 //! | simulation (`src/simulate`) | `simulate.rs` |
-//! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs` |
+//! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs`; `--shard` and `merge`: `shard.rs` |
 //! | `synergist check`, `fit`, `plot`, `simulate` | `cli.rs`, `malformed.rs`, `robustness.rs`, `plot.rs` |
 //! | the README's commands | `readme.rs` |
 //!
@@ -35,5 +35,6 @@ mod readme;
 mod robustness;
 mod score_cli;
 mod score_invariants;
+mod shard;
 mod simulate;
 mod streaming;
