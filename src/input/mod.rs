@@ -40,5 +40,5 @@ pub use number::format_float;
 pub use plausibility::PLAUSIBLE_RESPONSE_LIMIT;
 pub use reader::{read_screen, BlockReader, Grouped, MissingResponses, ReadOptions, ReadScreen};
 pub use response::{ResponseConvention, ResponseKind, ResponseScale, UnknownResponseKind};
-pub use source::InputSource;
+pub use source::{InputSource, TextTable};
 pub use survey::{survey, Regrouped, Survey};

@@ -6,12 +6,14 @@
 
 mod fits;
 mod format;
+mod problems;
 pub mod scores;
 pub mod stream;
 mod table;
 
 pub use fits::{write_fit_rows, FitRow, FIT_COLUMNS};
 pub use format::Format;
+pub use problems::block_problems;
 pub use scores::{write_block_table, write_cell_table, ScoreTable};
 pub use stream::{score_stream, Destinations, StreamOptions, Table, TableWriteError};
 pub use table::{RenderedRows, TableWriter};
