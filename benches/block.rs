@@ -16,13 +16,17 @@
 //! so a faster build can be checked to be the same one.
 //!
 //! `cargo bench --bench block` runs it; `cargo bench --bench block -- BLOCKS PASSES` changes
-//! the counts. Without `--bench` (as `cargo test --benches` runs it) it only scores 10 blocks
+//! the counts. With `SYNERGIST_BENCH_ISSUE_18=1` each block is also timed, in the same
+//! passes and interleaved with the plain scoring, with what issue 18 adds: the sensitivity
+//! scores (`score --sensitivity`), and the Chou–Talalay analysis with the Fa–CI curves of
+//! the rays its figures draw (`ci`, `plot fa-ci`); the medians of each are printed. Without `--bench` (as `cargo test --benches` runs it) it only scores 10 blocks
 //! once, a smoke test. `SYNERGIST_BENCH_KEEP_CSV=PATH` keeps a copy of the simulated screen.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+use synergist::model::{fa_grid, BlockContext, ChouTalalay, ChouTalalayOptions};
 use synergist::simulate::{simulate_csv, SimulationSpec};
 use synergist::{read_screen, score_block, Block, Model, ReadOptions, ScoreOptions};
 
@@ -235,6 +239,58 @@ fn screen_blocks(count: usize) -> Vec<Block> {
     screen.into_blocks()
 }
 
+/// The time of scoring a block with the sensitivity scores, minus nothing: the caller
+/// compares it with the plain scoring of the same block.
+fn issue_18_sensitivity(block: &Block) -> Duration {
+    let options = ScoreOptions::default().with_sensitivity(true);
+    let start = Instant::now();
+    black_box(score_block(black_box(block), &Model::ALL, &options));
+    start.elapsed()
+}
+
+/// The Chou–Talalay analysis of a block with the Fa–CI curves of the rays its figures draw
+/// (the usable rays, at most 5, at fa = 0.01 … 0.99).
+fn issue_18_chou_talalay(block: &Block) -> Duration {
+    let start = Instant::now();
+    let context = BlockContext::new(black_box(block), ScoreOptions::default().fit());
+    let analysis = ChouTalalay::analyse(&context, &ChouTalalayOptions::default());
+    let grid = fa_grid();
+    for ray in analysis.usable_rays().into_iter().take(5) {
+        black_box(analysis.fa_ci_curve(ray, &grid));
+    }
+    black_box(&analysis);
+    start.elapsed()
+}
+
+/// The medians over blocks of the plain scoring, of scoring with the sensitivity scores, of
+/// the Chou–Talalay analysis with its curves, and what both add to the plain scoring.
+fn report_issue_18(plain: &[Duration], added: &[[Duration; 2]]) {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        let count = values.len();
+        if count % 2 == 1 {
+            values[count / 2]
+        } else {
+            0.5 * (values[count / 2 - 1] + values[count / 2])
+        }
+    };
+    let micros = |duration: &Duration| duration.as_secs_f64() * 1e6;
+    let base = median(plain.iter().map(micros).collect());
+    let with_sensitivity = median(added.iter().map(|pair| micros(&pair[0])).collect());
+    let chou_talalay = median(added.iter().map(|pair| micros(&pair[1])).collect());
+    let extra: Vec<f64> = plain
+        .iter()
+        .zip(added)
+        .map(|(plain, pair)| (micros(&pair[0]) - micros(plain) + micros(&pair[1])) / micros(plain))
+        .collect();
+    println!(
+        "issue 18, medians over blocks of each block's fastest pass: score {base:.1} us; \
+         score --sensitivity {with_sensitivity:.1} us; ci + Fa-CI curves of the drawn rays \
+         {chou_talalay:.1} us; both added to the score: median {:.1} % of it",
+        100.0 * median(extra)
+    );
+}
+
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let benchmarking = arguments.iter().any(|argument| argument == "--bench");
@@ -254,13 +310,26 @@ fn main() {
     );
     let blocks_scored = screen_blocks(blocks);
     let options = ScoreOptions::default();
+    let issue_18 = std::env::var_os("SYNERGIST_BENCH_ISSUE_18").is_some();
     let mut fastest = vec![Duration::MAX; blocks];
+    let mut fastest_added = vec![[Duration::MAX; 2]; blocks];
     for _ in 0..passes {
-        for (block, best) in blocks_scored.iter().zip(fastest.iter_mut()) {
+        for ((block, best), added) in blocks_scored
+            .iter()
+            .zip(fastest.iter_mut())
+            .zip(fastest_added.iter_mut())
+        {
             let start = Instant::now();
             black_box(score_block(black_box(block), &Model::ALL, &options));
             *best = (*best).min(start.elapsed());
+            if issue_18 {
+                added[0] = added[0].min(issue_18_sensitivity(block));
+                added[1] = added[1].min(issue_18_chou_talalay(block));
+            }
         }
+    }
+    if issue_18 {
+        report_issue_18(&fastest, &fastest_added);
     }
     let mut micros: Vec<f64> = fastest.iter().map(|d| d.as_secs_f64() * 1e6).collect();
     micros.sort_by(f64::total_cmp);

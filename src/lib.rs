@@ -12,10 +12,12 @@
 //!    ([`FitOptions::fit`] → [`HillFit`]);
 //! 4. [`model`]: the reference models of non-interaction ([`Model`], a registry of
 //!    [`model::ReferenceModel`]s), the fits they share ([`model::BlockContext`]), the
-//!    combination index ([`model::combination_index`]) and the isoboles
-//!    ([`model::Isobologram`]);
+//!    combination index ([`model::combination_index`]), the isoboles
+//!    ([`model::Isobologram`]) and the Chou–Talalay analysis ([`model::ChouTalalay`], with
+//!    the median-effect lines of [`model::MedianEffect`]);
 //! 5. [`score`]: synergy per cell and per block ([`score_block`], [`BlockScores`]), with a
-//!    typed [`BlockStatus`];
+//!    typed [`BlockStatus`], and the sensitivity scores IC50, RI, CSS and S
+//!    ([`SensitivityScores`]);
 //! 6. [`output`]: the fit, block and cell tables in CSV or JSON; [`plot`] (feature `plot`):
 //!    the figures. [`simulate`] (feature `simulate`) writes screens with known synergy.
 //!
@@ -143,4 +145,5 @@ pub use input::{ResponseConvention, ResponseKind, ResponseScale};
 pub use model::{LoeweUndefined, Model};
 pub use score::{
     score_block, score_context, BlockScores, BlockStatus, ModelScores, ModelSummary, ScoreOptions,
+    SensitivityScores,
 };

@@ -271,7 +271,7 @@ impl From<InputError> for Failure {
 /// the cell table, as the CSV text the command line writes; then the reading warnings and
 /// the number of blocks scored.
 #[pyfunction]
-#[pyo3(signature = (read, models_text, loewe, jobs, cells, shard))]
+#[pyo3(signature = (read, models_text, loewe, jobs, cells, shard, sensitivity))]
 fn score(
     py: Python<'_>,
     read: ReadArguments,
@@ -280,6 +280,7 @@ fn score(
     jobs: Option<usize>,
     cells: bool,
     shard: Option<&str>,
+    sensitivity: bool,
 ) -> PyResult<(String, Option<String>, Vec<String>)> {
     let models = models(models_text)?;
     let loewe = loewe_undefined(loewe)?;
@@ -304,7 +305,9 @@ fn score(
         let mut reader = BlockReader::open(&source, &options, grouped)?;
         let stream = StreamOptions {
             models,
-            score: ScoreOptions::new().with_loewe_undefined(loewe),
+            score: ScoreOptions::new()
+                .with_loewe_undefined(loewe)
+                .with_sensitivity(sensitivity),
             format: Format::Csv,
             cells,
             strict: false,

@@ -213,18 +213,19 @@ def _blocks_frame(blocks: list) -> pd.DataFrame:
 
 def score(data: Union[str, os.PathLike, pd.DataFrame, Screen], models: str = DEFAULT_MODELS,
           *, loewe_undefined: str = "nan", jobs: Optional[int] = None, cells: bool = False,
-          shard: Optional[str] = None, **read_options: Any):
+          shard: Optional[str] = None, sensitivity: bool = False, **read_options: Any):
     """Scores every block as ``synergist score`` does.
 
     Returns the block table (one row per block, the command line's columns and values), or
     with ``cells=True`` the pair (block table, cell table). ``models`` is a comma-separated
     list or a sequence of names; ``jobs`` the worker threads (default: one per core);
-    ``shard="I/N"`` scores only that shard's blocks (``synergist score --shard``).
+    ``shard="I/N"`` scores only that shard's blocks (``synergist score --shard``);
+    ``sensitivity=True`` adds the sensitivity columns (``--sensitivity``).
     A block a model could not score keeps its row, its ``status`` says why (the command
     line's exit status 1); reading warnings are issued as :class:`UserWarning`."""
     arguments = _read_arguments(data, read_options)
     blocks, cell_text, warnings = _synergist.score(
-        arguments, _models(models), loewe_undefined, jobs, cells, shard)
+        arguments, _models(models), loewe_undefined, jobs, cells, shard, sensitivity)
     _warn(warnings)
     table = _frame(blocks)
     if cells:

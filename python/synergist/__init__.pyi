@@ -63,6 +63,7 @@ def score(
     jobs: Optional[int] = ...,
     cells: Literal[False] = ...,
     shard: Optional[str] = ...,
+    sensitivity: bool = ...,
     **read_options: Any,
 ) -> pd.DataFrame: ...
 @overload
@@ -74,6 +75,7 @@ def score(
     jobs: Optional[int] = ...,
     cells: Literal[True],
     shard: Optional[str] = ...,
+    sensitivity: bool = ...,
     **read_options: Any,
 ) -> Tuple[pd.DataFrame, pd.DataFrame]: ...
 def fit(data: _Data, *, jobs: Optional[int] = ..., **read_options: Any) -> pd.DataFrame: ...

@@ -25,7 +25,8 @@ def test_score_is_the_cli_table_to_the_last_digit(cli):
     pd.testing.assert_frame_equal(table, cli_frame(expected), check_exact=True)
     # The text behind the DataFrame is the command line's, byte for byte.
     arguments = synergist._read_arguments(str(EXAMPLE), {})
-    text, _, _ = _synergist.score(arguments, synergist.DEFAULT_MODELS, "nan", None, False, None)
+    text, _, _ = _synergist.score(arguments, synergist.DEFAULT_MODELS, "nan", None, False, None,
+                                  False)
     assert text.encode() == expected
     assert list(table.columns[:5]) == ["block_id", "drug1", "drug2", "conc_unit1", "conc_unit2"]
     assert len(table) == 10
@@ -48,6 +49,9 @@ def test_cells_models_and_options_are_the_cli_ones(cli):
                           "hsa", "-j", "1", "--cells", "-", "-o", "/dev/null")
     pd.testing.assert_frame_equal(cells, cli_frame(expected_blocks), check_exact=True)
     assert "bliss_synergy" in blocks.columns and "zip_synergy" not in blocks.columns
+    pd.testing.assert_frame_equal(synergist.score(EXAMPLE, sensitivity=True),
+                                  cli_frame(cli("score", EXAMPLE, "--sensitivity")),
+                                  check_exact=True)
 
 
 def test_a_shared_screen_scores_as_the_cli(cli, shared):

@@ -1,4 +1,5 @@
-//! `synergist fit`: one row per block × drug with the monotherapy's 4PL fit.
+//! `synergist fit`: one row per block × drug with the monotherapy's 4PL fit, or with
+//! `--median-effect` its median-effect line.
 
 use std::path::PathBuf;
 
@@ -6,11 +7,12 @@ use anyhow::{bail, Context};
 use clap::Args;
 use rayon::prelude::*;
 
-use synergist::model::BlockContext;
-use synergist::output::{write_fit_rows, FitRow};
-use synergist::{DrugRole, FitOptions};
+use synergist::model::{BlockContext, MedianEffect, SurfaceModel};
+use synergist::output::{write_fit_rows, write_surface_table, FitRow};
+use synergist::{DrugRole, FitOptions, Screen};
 
 use super::args::{create_output, parse_jobs, thread_pool, writing, FormatArg};
+use super::atomic::Output;
 use super::input_args::InputArgs;
 use super::Outcome;
 
@@ -46,6 +48,12 @@ pub struct FitArgs {
     /// Worker threads (default: one per core); the output is the same for any number.
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
+    /// Fit each drug's median-effect line (Chou–Talalay) instead of its 4PL curve: one row
+    /// per block × drug with m, dm, r, n_points (used) and n_excluded (fa <= 0 or >= 1),
+    /// and a status flagging slope_not_positive, low_correlation (r < 0.90) and few_points
+    /// (< 3).
+    #[arg(long)]
+    median_effect: bool,
 }
 
 /// Runs `synergist fit`.
@@ -54,6 +62,9 @@ pub fn run(mut args: FitArgs) -> anyhow::Result<Outcome> {
     let mut output = create_output(args.output.as_deref())?;
     args.input.refuse_missing = args.strict;
     let screen = args.input.read()?.screen;
+    if args.median_effect {
+        return run_median_effect(&args, &screen, output);
+    }
     let options = FitOptions::default();
     // Fitted in parallel (by the same path as `score`'s fits), reported and written in
     // input order.
@@ -106,6 +117,78 @@ pub fn run(mut args: FitArgs) -> anyhow::Result<Outcome> {
         bail!(
             "no fit could be made ({} drugs in {} blocks; the status column says why)",
             rows.len(),
+            blocks.len()
+        );
+    }
+    Ok(if failures > 0 {
+        Outcome::PartialFailure
+    } else {
+        Outcome::Success
+    })
+}
+
+/// `synergist fit --median-effect`: the median-effect model's table, through the
+/// fitted-surface writer.
+fn run_median_effect(
+    args: &FitArgs,
+    screen: &Screen,
+    mut output: Output,
+) -> anyhow::Result<Outcome> {
+    let options = FitOptions::default();
+    let model = MedianEffect;
+    let fits: Vec<_> = thread_pool(args.jobs)?.install(|| {
+        screen
+            .blocks()
+            .par_iter()
+            .map(|block| model.fit(&BlockContext::new(block, &options)))
+            .collect()
+    });
+    let blocks = screen.blocks();
+    let mut failures = 0usize;
+    let mut drugs = 0usize;
+    for (block, fit) in blocks.iter().zip(&fits) {
+        let statuses: Vec<String> = match fit {
+            Ok(surface) => surface.statuses.clone(),
+            Err(error) => vec![error.label(); 2],
+        };
+        let problems: Vec<String> = DrugRole::BOTH
+            .iter()
+            .zip(&statuses)
+            .filter(|(_, status)| status.as_str() != "ok")
+            .map(|(role, status)| format!("{} ({role}): {status}", block.drug(*role).name))
+            .collect();
+        drugs += 2;
+        // A drug without a line counts as a failure; a flagged line is reported only.
+        let unfitted = match fit {
+            Ok(surface) => surface
+                .parameters
+                .iter()
+                .filter(|parameter| parameter.name == "m" && parameter.value.is_nan())
+                .count(),
+            Err(_) => 2,
+        };
+        failures += unfitted;
+        if !problems.is_empty() {
+            let problems = problems.join("; ");
+            if args.strict && unfitted > 0 {
+                bail!(
+                    "block {}: {problems} (--strict stops at the first block with a drug \
+                     without a line)",
+                    block.id()
+                );
+            }
+            eprintln!("warning: block {}: {problems}", block.id());
+        }
+    }
+    write_surface_table(&model, blocks, &fits, args.format.into(), &mut output)
+        .with_context(|| writing(args.output.as_deref()))?;
+    output
+        .commit()
+        .with_context(|| writing(args.output.as_deref()))?;
+    if drugs > 0 && failures == drugs {
+        bail!(
+            "no median-effect line could be fitted ({drugs} drugs in {} blocks; the status \
+             column says why)",
             blocks.len()
         );
     }

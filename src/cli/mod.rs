@@ -3,6 +3,7 @@
 mod args;
 pub mod atomic;
 mod check;
+mod ci;
 mod fit;
 mod input_args;
 pub mod interrupt;
@@ -34,6 +35,8 @@ enum Command {
     Score(score::ScoreArgs),
     /// Merge the block tables of `score --shard I/N` into the whole screen's table.
     Merge(merge::MergeArgs),
+    /// Chou–Talalay combination index: per block × constant-ratio ray × fa, per cell with --cells.
+    Ci(ci::CiArgs),
     /// Draw figures: isobologram, synergy-map, curves, response-map, report, overview.
     Plot(plot::PlotArgs),
     /// Generate a screen from a closed-form BRAID surface (JSON spec, fixed seed).
@@ -66,6 +69,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
         Command::Fit(args) => fit::run(args),
         Command::Score(args) => score::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Ci(args) => ci::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Simulate(args) => simulate::run(args),
     }

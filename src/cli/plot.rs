@@ -17,6 +17,7 @@ use synergist::{Block, LoeweUndefined, Model, ScoreOptions, Screen};
 
 use super::args::{output_name, parse_jobs, thread_pool};
 use super::atomic::{commit_together, Finished, Output};
+use super::ci::{chou_talalay_options, parse_fa_levels, FaLevels};
 use super::input_args::InputArgs;
 use super::Outcome;
 
@@ -32,7 +33,13 @@ The figure:
   report        the four block figures on one page;
   overview      every block ranked by --model's mean synergy, with p-values;
   surface       --model's synergy (or, with --surface response, the response) as a
-                3D surface over the dose grid.";
+                3D surface over the dose grid;
+  median-effect Chou-Talalay median-effect plot: log10(fa/(1-fa)) against dose, each
+                drug alone and the constant-ratio mixtures, with their lines;
+  fa-ci         the combination index and each drug's dose-reduction index against fa
+                along each constant-ratio mixture, with the cells' own indices;
+  ci-isobologram  CompuSyn's isobologram at the --fa levels: classic (dose axes), or
+                with --normalised each point at (d1/Dx1, d2/Dx2) against x + y = 1.";
 
 /// The kinds of figure as command-line values: the library's names, parsed by its
 /// `FromStr` (clap lists them in the help and in errors).
@@ -66,7 +73,8 @@ A broken pipe on stdout ends quietly with status 0.";
 #[derive(Debug, Args)]
 #[command(after_long_help = EXIT_STATUS_HELP)]
 pub struct PlotArgs {
-    /// isobologram, synergy-map, curves, response-map, report, overview or surface.
+    /// isobologram, synergy-map, curves, response-map, report, overview, surface,
+    /// median-effect, fa-ci or ci-isobologram.
     #[arg(value_name = "KIND", long_help = KIND_HELP, value_parser = kind_parser())]
     kind: PlotKind,
     #[command(flatten)]
@@ -97,9 +105,19 @@ pub struct PlotArgs {
     #[arg(long, value_name = "LIST", value_parser = parse_effects)]
     effect: Option<IsobologramOptions>,
     /// Isobologram axes divided by each drug's additive dose for the effect (one shared
-    /// additive line from (1, 0) to (0, 1)).
+    /// additive line from (1, 0) to (0, 1)); also ci-isobologram's normalised form.
     #[arg(long)]
     normalised: bool,
+    /// Effect levels (fractions affected) of median-effect, fa-ci and ci-isobologram.
+    #[arg(long, value_name = "LIST", default_value = "0.5,0.75,0.9,0.95", value_parser = parse_fa_levels)]
+    fa: FaLevels,
+    /// Chou–Talalay figures: mutually non-exclusive drugs (see `synergist ci --help`).
+    #[arg(long)]
+    non_exclusive: bool,
+    /// Chou–Talalay figures: cells whose ratios conc1/conc2 differ by at most this share
+    /// lie on one ray.
+    #[arg(long, value_name = "SHARE", default_value = "0.05")]
+    ratio_tolerance: f64,
     /// Isobologram dose axes on a log scale (the default when a drug's doses span more
     /// than 1.5 decades).
     #[arg(long, conflicts_with = "linear_doses")]
@@ -163,6 +181,11 @@ pub fn run(mut args: PlotArgs) -> anyhow::Result<Outcome> {
                 .with_dose_scale(dose_scale),
         )
         .with_score(ScoreOptions::new().with_loewe_undefined(args.loewe_undefined))
+        .with_chou_talalay(chou_talalay_options(
+            &args.fa,
+            args.non_exclusive,
+            args.ratio_tolerance,
+        )?)
         .with_surface(args.surface)
         .with_text_as_paths(args.text_as_paths)
         .with_dpi(args.dpi)

@@ -29,6 +29,21 @@ What to use as the Loewe reference where the Loewe equation has no solution:
                  concentrations of two different drugs.
 Whatever the choice, loewe_undefined counts the cells where the equation had no solution.";
 
+const SENSITIVITY_HELP: &str = "\
+Add each block's sensitivity scores (SynergyFinder 3 and DrugComb definitions, computed
+deterministically) to the block table, before its status column:
+  ic50_1, ic50_2          relative IC50: ec50 of each drug's monotherapy fit (the fit the
+                          models use, control included), capped at its highest tested dose;
+  ic50_abs_1, ic50_abs_2  absolute IC50: the dose at which that fit reaches 50 %;
+  ri_1, ri_2              relative inhibition: the mean of a 4PL fitted to the drug's
+                          positive doses (no control, as SynergyFinder) over their log range;
+  css1_ic502, css2_ic501  the RI of each drug's curve with the partner at its IC50, each
+                          point read off the fit of its row or column (ZIP's fits);
+  css                     their mean;
+  s_sum, s_mean, s_max    css minus the sum, mean and maximum of ri_1 and ri_2 (DrugComb);
+  sensitivity_status      ok, or every reason to doubt a value or why it is empty
+                          (e.g. ic50_1_capped; ri_2_fit_hill_at_upper_bound).";
+
 const EXIT_STATUS_HELP: &str = "\
 Each block a model cannot score keeps its row: the status column says which model failed
 and why (\"zip: no_drug1_monotherapy; ...\"), one warning line on stderr names the block,
@@ -73,6 +88,11 @@ pub struct ScoreArgs {
         long_help = LOEWE_UNDEFINED_HELP
     )]
     loewe_undefined: LoeweUndefined,
+    /// Add each block's sensitivity scores to the block table: ic50_1, ic50_2, ic50_abs_1,
+    /// ic50_abs_2, ri_1, ri_2, css1_ic502, css2_ic501, css, s_sum, s_mean, s_max, and
+    /// sensitivity_status (what to doubt).
+    #[arg(long, long_help = SENSITIVITY_HELP)]
+    sensitivity: bool,
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
@@ -122,7 +142,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let pool = thread_pool(args.jobs)?;
     let options = StreamOptions {
         models,
-        score: ScoreOptions::new().with_loewe_undefined(args.loewe_undefined),
+        score: ScoreOptions::new()
+            .with_loewe_undefined(args.loewe_undefined)
+            .with_sensitivity(args.sensitivity),
         format: args.format.into(),
         cells: cell_output.is_some(),
         strict: args.strict,

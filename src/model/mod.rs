@@ -16,16 +16,22 @@
 //! | [`Model::Zip`] | p1 + p2 − p1·p2/100, fitted monotherapies | both fits, one fit per row and column |
 //!
 //! Beside the models: the combination index x1/X1(y) + x2/X2(y), written once with its
-//! inverse convention ([`combination_index`], [`loewe_combination_index`]), and the
-//! isoboles of a block ([`Isobologram`]), which the isobologram figure draws.
+//! inverse conventions ([`combination_index`], [`loewe_combination_index`],
+//! [`median_effect_equivalent_dose`]), the isoboles of a block ([`Isobologram`]), which the
+//! isobologram figure draws, and the Chou–Talalay analysis ([`ChouTalalay`]: each drug's
+//! median-effect line, [`MedianEffect`], a [`SurfaceModel`]; the index of every combination
+//! cell; the constant-ratio rays of the matrix).
 
 mod bliss;
+mod chou_talalay;
 mod context;
 pub(crate) mod contour;
 mod hsa;
 mod index;
 mod isobole;
 mod loewe;
+mod median_effect;
+mod rays;
 mod registry;
 mod surface;
 mod zip;
@@ -36,11 +42,17 @@ use crate::curve::FitError;
 use crate::data::DrugRole;
 
 pub use bliss::{bliss_expectation, Bliss};
+pub use chou_talalay::{
+    fa_grid, CellIndex, ChouTalalay, ChouTalalayOptions, ChouTalalayOptionsBuilder, FaCiPoint,
+    IndexFlag, IndexFlags, IndexProblem, IndexValue, LineDoubt, Ray, RayLevel, DEFAULT_FA_LEVELS,
+    DEFAULT_RATIO_TOLERANCE,
+};
 pub use context::{BlockContext, MonotherapySource, MonotherapyValue, SliceError, SliceFit};
 pub use hsa::Hsa;
 pub use index::{
-    combination_index, dose_fractions, equivalent_full_dose, loewe_combination_index,
-    loewe_equivalent_dose,
+    combination_index, combination_index_of_fractions, combination_index_with, dose_fractions,
+    dose_reduction_indices, equivalent_full_dose, loewe_combination_index, loewe_equivalent_dose,
+    median_effect_equivalent_dose, CiGrade, Exclusivity,
 };
 pub use isobole::{
     control_offset, default_effect_levels, AdditiveIsobole, AdditiveRule, DoseSpace, IndexSummary,
@@ -48,6 +60,10 @@ pub use isobole::{
 };
 pub use loewe::{
     loewe_reference, Loewe, LoeweSolution, LoeweUndefined, UnknownLoeweRule, COMBINATION_INDEX,
+};
+pub use median_effect::{
+    fraction_affected, median_effect_logit, MedianEffect, MedianEffectError, MedianEffectFit,
+    MedianEffectStatus, MIN_CORRELATION, MIN_POINTS,
 };
 pub use registry::{Model, UnknownModel};
 pub use surface::{FittedSurface, SurfaceModel, SurfaceParameter};

@@ -1,6 +1,7 @@
 //! Models that fit a surface (or a set of curves) to a block and report its parameters, as
 //! opposed to [`ReferenceModel`](super::ReferenceModel)s, which only give a reference grid:
-//! the median-effect analysis of Chou and Talalay, and later MuSyC, BRAID or Zimmer.
+//! the median-effect analysis of Chou and Talalay ([`MedianEffect`](super::MedianEffect)),
+//! and later MuSyC, BRAID or Zimmer.
 //!
 //! Their parameters are a list, each naming the drug it belongs to by its index (or none
 //! for an interaction parameter), so that nothing here depends on the number of drugs.
@@ -16,6 +17,11 @@ pub trait SurfaceModel: Sync {
 
     /// The name as written in text and on figures.
     fn display_name(&self) -> &'static str;
+
+    /// The names of the parameters reported for each drug, in order (each appears once per
+    /// drug in [`FittedSurface::parameters`]). A table of fits needs its columns before any
+    /// block is fitted, and keeps them for a block whose fit failed.
+    fn drug_parameters(&self) -> &'static [&'static str];
 
     /// Fits the model to the block.
     ///

@@ -15,6 +15,7 @@ use crate::model::{CellValue, Model, SummaryValue};
 use crate::score::{BlockScores, ModelScores};
 
 use super::format::Format;
+use super::sensitivity::{sensitivity_fields, SENSITIVITY_COLUMNS};
 use super::table::{Field, RenderedRows, TableWriter};
 
 /// Columns of the block table for these models and metadata names, in order:
@@ -110,6 +111,8 @@ pub struct ScoreTable {
     models: Vec<Model>,
     columns: Vec<String>,
     format: Format,
+    /// Whether the block table has the sensitivity columns.
+    sensitivity: bool,
 }
 
 impl ScoreTable {
@@ -120,7 +123,23 @@ impl ScoreTable {
             metadata: Some(metadata),
             models: models.to_vec(),
             format,
+            sensitivity: false,
         }
+    }
+
+    /// The block table with the sensitivity columns
+    /// ([`SENSITIVITY_COLUMNS`]) before `status`, filled from
+    /// [`BlockScores::sensitivity`] (empty where a block has none); the cell table is
+    /// unchanged.
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreTable {
+        if self.metadata.is_some() && sensitivity && !self.sensitivity {
+            let status = self.columns.pop();
+            self.columns
+                .extend(SENSITIVITY_COLUMNS.iter().map(|name| name.to_string()));
+            self.columns.extend(status);
+            self.sensitivity = true;
+        }
+        self
     }
 
     /// The cell table for these models.
@@ -130,6 +149,7 @@ impl ScoreTable {
             metadata: None,
             models: models.to_vec(),
             format,
+            sensitivity: false,
         }
     }
 
@@ -150,7 +170,12 @@ impl ScoreTable {
     pub fn render(&self, block: &Block, scores: &BlockScores) -> RenderedRows {
         match &self.metadata {
             Some(metadata) => {
-                let row = block_row(block, scores, &self.models, metadata);
+                let mut row = block_row(block, scores, &self.models, metadata);
+                if self.sensitivity {
+                    let status = row.pop();
+                    row.extend(sensitivity_fields(scores.sensitivity.as_ref()));
+                    row.extend(status);
+                }
                 RenderedRows::render(&self.columns, std::iter::once(row), self.format)
             }
             None => RenderedRows::render(
@@ -178,7 +203,8 @@ impl ScoreTable {
 
 /// Writes the block table: one row per block, in the order given (`scores[i]` are the
 /// scores of `blocks[i]`). See [`block_columns`]; the metadata columns are the first
-/// block's ([`metadata_names`]).
+/// block's ([`metadata_names`]); the sensitivity columns are written when the blocks were
+/// scored with them ([`ScoreTable::with_sensitivity`]).
 ///
 /// # Errors
 /// Any I/O error of the writer.
@@ -190,7 +216,10 @@ pub fn write_block_table<W: Write>(
     writer: W,
 ) -> std::io::Result<()> {
     let metadata = metadata_names(blocks.first());
-    ScoreTable::blocks(models, metadata, format).write_all(blocks, scores, writer)
+    let sensitivity = scores.iter().any(|block| block.sensitivity.is_some());
+    ScoreTable::blocks(models, metadata, format)
+        .with_sensitivity(sensitivity)
+        .write_all(blocks, scores, writer)
 }
 
 /// Writes the cell table: one row per measured cell, blocks in the order given, then

@@ -90,7 +90,8 @@ where
         _ => None,
     };
     let block_table =
-        ScoreTable::blocks(&options.models, metadata_names(first_block), options.format);
+        ScoreTable::blocks(&options.models, metadata_names(first_block), options.format)
+            .with_sensitivity(options.score.sensitivity());
     let cell_table = ScoreTable::cells(&options.models, options.format);
     let mut writer = Writer::begin(&block_table, &cell_table, destinations, options.cells)
         .map_err(StreamError::Sink)?;

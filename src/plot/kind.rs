@@ -7,10 +7,11 @@ use super::isobologram::IsobologramFigure;
 use super::options::{PlotOptions, RenderOptions};
 use super::surface::SurfaceFigure;
 use super::{
-    render_with, Curves, ImageFormat, Overview, PlotError, Report, ResponseMap, SynergyMap,
+    render_with, CiIsobologramFigure, Curves, FaCiFigure, ImageFormat, MedianEffectFigure,
+    Overview, PlotError, Report, ResponseMap, SynergyMap,
 };
 use crate::data::Block;
-use crate::model::{BlockContext, Model};
+use crate::model::{BlockContext, ChouTalalay, Model};
 use crate::score::{score_context, BlockScores};
 
 /// A kind of figure.
@@ -30,11 +31,17 @@ pub enum PlotKind {
     Overview,
     /// One model's synergy (or the observed response) as a 3D surface over the dose grid.
     Surface,
+    /// The Chou–Talalay median-effect plot of both drugs and the constant-ratio mixtures.
+    MedianEffect,
+    /// The Chou–Talalay combination index and dose-reduction indices against fa.
+    FaCi,
+    /// CompuSyn's isobologram at the Chou–Talalay effect levels (classic or normalised).
+    CiIsobologram,
 }
 
 impl PlotKind {
-    /// Every kind, block figures first.
-    pub const ALL: [PlotKind; 7] = [
+    /// Every kind, in the order listed on the command line.
+    pub const ALL: [PlotKind; 10] = [
         PlotKind::Isobologram,
         PlotKind::SynergyMap,
         PlotKind::Curves,
@@ -42,6 +49,9 @@ impl PlotKind {
         PlotKind::Report,
         PlotKind::Overview,
         PlotKind::Surface,
+        PlotKind::MedianEffect,
+        PlotKind::FaCi,
+        PlotKind::CiIsobologram,
     ];
 
     /// The name used on the command line and in file names.
@@ -54,6 +64,9 @@ impl PlotKind {
             PlotKind::Report => "report",
             PlotKind::Overview => "overview",
             PlotKind::Surface => "surface",
+            PlotKind::MedianEffect => "median-effect",
+            PlotKind::FaCi => "fa-ci",
+            PlotKind::CiIsobologram => "ci-isobologram",
         }
     }
 
@@ -71,7 +84,7 @@ impl fmt::Display for PlotKind {
 
 /// A name that is not a kind of figure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview, surface")]
+#[error("unknown figure \"{name}\"; expected one of isobologram, synergy-map, curves, response-map, report, overview, surface, median-effect, fa-ci, ci-isobologram")]
 pub struct UnknownPlotKind {
     /// The name given.
     pub name: String,
@@ -105,6 +118,7 @@ pub fn render_block(
     let model = options.model();
     let scores = || score_context(&context, &[model], options.score().model());
     let render = options.render();
+    let analysis = || ChouTalalay::analyse(&context, options.chou_talalay());
     match kind {
         PlotKind::Isobologram => render_with(
             &IsobologramFigure {
@@ -153,6 +167,31 @@ pub fn render_block(
                 model,
                 value: options.surface(),
                 range: options.synergy_range(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::MedianEffect => render_with(
+            &MedianEffectFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::FaCi => render_with(
+            &FaCiFigure {
+                block,
+                analysis: &analysis(),
+            },
+            format,
+            render,
+        ),
+        PlotKind::CiIsobologram => render_with(
+            &CiIsobologramFigure {
+                block,
+                analysis: &analysis(),
+                normalised: options.isobologram().normalised(),
             },
             format,
             render,

@@ -1,12 +1,15 @@
 //! Legends. A legend on one row ([`RowLegend`]): each entry a marker (as drawn on the
 //! chart) followed by its text; the dose-response curves put one in the box under each
 //! chart, the overview one, centred, in its footer, and the isobologram several rows,
-//! packed to the width ([`pack_entries`]), under its chart.
+//! packed to the width ([`pack_entries`]), under its chart. And plotters' series legend,
+//! one row per labelled series in a box at the chart's upper right
+//! ([`draw_series_legend`]), as the Chou–Talalay figures draw it.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::style;
 use super::text::text_width;
 use super::PlotError;
 
@@ -263,4 +266,27 @@ pub(crate) fn pack_entries<DB: DrawingBackend>(
         }
     }
     Ok(rows)
+}
+
+/// Draws the chart's series legend (each series' `label` and `legend` marker) in its upper
+/// right corner, on a white box that lets the data show through a little.
+///
+/// # Errors
+/// [`PlotError::Drawing`] when the backend fails.
+pub(crate) fn draw_series_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(style::GREY)
+        .label_font(style::text(style::TICK_SIZE))
+        .draw()
+        .map_err(PlotError::drawing)
 }

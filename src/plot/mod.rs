@@ -15,7 +15,10 @@
 
 mod axis;
 mod canvas;
+mod ci_figures;
+mod ci_isobologram;
 mod curves;
+mod fa_ci;
 mod font;
 mod font_subset;
 mod heatmap;
@@ -23,6 +26,7 @@ mod isobologram;
 mod kind;
 mod layout;
 mod legend;
+mod median_effect;
 mod options;
 mod overview;
 mod ranking;
@@ -42,9 +46,12 @@ mod test_svg;
 mod test_layout;
 
 pub use canvas::{render, render_with, Figure, ImageFormat};
+pub use ci_isobologram::CiIsobologramFigure;
 pub use curves::Curves;
+pub use fa_ci::FaCiFigure;
 pub use isobologram::IsobologramFigure;
 pub use kind::{render_block, render_overview, PlotKind, UnknownPlotKind};
+pub use median_effect::MedianEffectFigure;
 pub use options::{
     DoseScale, IsobologramOptions, PlotOptions, RenderOptions, SurfaceValue, SYNERGY_RANGE_FLOOR,
 };

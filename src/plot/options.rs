@@ -1,8 +1,9 @@
 //! What the figures show beyond the data, checked when built: the model, the
-//! isobologram's effect levels and axes, and how blocks are scored.
+//! isobologram's effect levels and axes, how blocks are scored, and the Chou–Talalay
+//! analysis of its figures.
 
 use crate::curve::OptionsError;
-use crate::model::Model;
+use crate::model::{ChouTalalayOptions, Model};
 use crate::score::ScoreOptions;
 
 /// How the isobologram's dose axes are scaled.
@@ -203,6 +204,7 @@ pub struct PlotOptions {
     synergy_range: Option<f64>,
     surface: SurfaceValue,
     render: RenderOptions,
+    chou_talalay: ChouTalalayOptions,
 }
 
 /// The smallest end of the synergy colour scale by default, percentage points: a block
@@ -297,6 +299,19 @@ impl PlotOptions {
     pub fn with_text_as_paths(mut self, text_as_paths: bool) -> PlotOptions {
         self.render.text_as_paths = text_as_paths;
         self
+    }
+
+    /// With these Chou–Talalay effect levels, exclusivity and ray tolerance (the
+    /// median-effect, Fa–CI and CompuSyn isobologram figures; the isobologram's form is
+    /// [`IsobologramOptions::normalised`]).
+    pub fn with_chou_talalay(mut self, chou_talalay: ChouTalalayOptions) -> PlotOptions {
+        self.chou_talalay = chou_talalay;
+        self
+    }
+
+    /// The options of the Chou–Talalay figures.
+    pub fn chou_talalay(&self) -> &ChouTalalayOptions {
+        &self.chou_talalay
     }
 
     /// The model of synergy maps, surfaces, reports and overviews.

@@ -1,8 +1,9 @@
 //! Scoring: synergy = compared − reference per cell, monotherapy cells 0, and the block
 //! summary per model ([`ModelScores`], the one place where these rules live); the block's
-//! status ([`BlockStatus`]); a screen scored in parallel, or streamed in input order
-//! ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
+//! status ([`BlockStatus`]); the sensitivity scores IC50, RI, CSS and S ([`sensitivity`]);
+//! a screen scored in parallel, or streamed in input order ([`stream`]). Imports [`crate::data`], [`crate::curve`] and [`crate::model`].
 
+pub mod sensitivity;
 pub mod statistics;
 mod status;
 pub mod stream;
@@ -16,6 +17,7 @@ use crate::model::{
     BlockContext, LoeweUndefined, Model, ModelError, ModelOptions, MonotherapyValue,
 };
 
+pub use sensitivity::SensitivityScores;
 pub use status::{BlockStatus, ModelProblem};
 pub use summary::{Interval, ModelScores, ModelSummary};
 
@@ -24,6 +26,7 @@ pub use summary::{Interval, ModelScores, ModelSummary};
 pub struct ScoreOptions {
     fit: FitOptions,
     model: ModelOptions,
+    sensitivity: bool,
 }
 
 impl ScoreOptions {
@@ -42,6 +45,18 @@ impl ScoreOptions {
     pub fn with_loewe_undefined(mut self, rule: LoeweUndefined) -> ScoreOptions {
         self.model.loewe_undefined = rule;
         self
+    }
+
+    /// With the sensitivity scores (IC50, RI, CSS, S) of each block
+    /// ([`BlockScores::sensitivity`]), or without (the default).
+    pub fn with_sensitivity(mut self, sensitivity: bool) -> ScoreOptions {
+        self.sensitivity = sensitivity;
+        self
+    }
+
+    /// Whether each block gets its sensitivity scores.
+    pub fn sensitivity(&self) -> bool {
+        self.sensitivity
     }
 
     /// Options of every fit.
@@ -74,6 +89,8 @@ pub struct BlockScores {
     /// whether it was observed or fitted, as HSA and Bliss use it
     /// ([`BlockContext::monotherapy_values`]); empty for a drug never tested alone.
     pub monotherapy: [Vec<MonotherapyValue>; 2],
+    /// The sensitivity scores, when asked for ([`ScoreOptions::with_sensitivity`]).
+    pub sensitivity: Option<SensitivityScores>,
 }
 
 impl BlockScores {
@@ -96,11 +113,17 @@ impl BlockScores {
     }
 }
 
-/// Scores one block with the given models. Never fails as a whole: a model that cannot
-/// score the block says why in its entry.
+/// Scores one block with the given models, and its sensitivity scores when the options
+/// ask for them. Never fails as a whole: a model that cannot score the block says why in
+/// its entry.
 pub fn score_block(block: &Block, models: &[Model], options: &ScoreOptions) -> BlockScores {
     let context = BlockContext::new(block, &options.fit);
-    score_context(&context, models, &options.model)
+    let mut scores = score_context(&context, models, &options.model);
+    if options.sensitivity {
+        // After the models, so that the fits ZIP made (its rows and columns) are reused.
+        scores.sensitivity = Some(sensitivity::sensitivity(&context));
+    }
+    scores
 }
 
 /// Scores a block through an existing context, reusing (and leaving behind for later use,
@@ -134,6 +157,7 @@ pub fn score_context(
         combination_cells,
         models,
         monotherapy,
+        sensitivity: None,
     }
 }
 

@@ -16,6 +16,9 @@
 //! Tests that need `../shared` (the reference data beside the repository) are ignored, with
 //! the reason, when it is absent (`build.rs`); CI requires it.
 
+mod chou_talalay;
+mod ci_cli;
+mod ci_figures;
 mod cli;
 mod common;
 mod conformance_ncats;
@@ -35,6 +38,7 @@ mod readme;
 mod robustness;
 mod score_cli;
 mod score_invariants;
+mod sensitivity;
 mod shard;
 mod simulate;
 mod streaming;

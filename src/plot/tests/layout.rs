@@ -256,6 +256,19 @@ fn check_block(what: &str, block: &Block, options: &PlotOptions, small: Option<(
                 value: crate::plot::SurfaceValue::Synergy,
                 range: None,
             }),
+            PlotKind::MedianEffect => check!(crate::plot::MedianEffectFigure {
+                block,
+                analysis: &crate::model::ChouTalalay::analyse(&context, options.chou_talalay()),
+            }),
+            PlotKind::FaCi => check!(crate::plot::FaCiFigure {
+                block,
+                analysis: &crate::model::ChouTalalay::analyse(&context, options.chou_talalay()),
+            }),
+            PlotKind::CiIsobologram => check!(crate::plot::CiIsobologramFigure {
+                block,
+                analysis: &crate::model::ChouTalalay::analyse(&context, options.chou_talalay()),
+                normalised: false,
+            }),
         }
     }
 }
