@@ -272,6 +272,7 @@ impl From<InputError> for Failure {
 /// the number of blocks scored.
 #[pyfunction]
 #[pyo3(signature = (read, models_text, loewe, jobs, cells, shard, sensitivity))]
+#[allow(clippy::too_many_arguments)]
 fn score(
     py: Python<'_>,
     read: ReadArguments,
