@@ -554,7 +554,12 @@ fn css_of(
             None => {
                 let slice = slices.get(index).and_then(Option::as_ref);
                 match slice.map(|slice| &slice.result) {
-                    Some(Ok(fit)) => Some(fit.response(background)),
+                    Some(Ok(fit)) => {
+                        // Without a measured anchor well, the slice's e0 is the fixed drug's
+                        // fitted response there (single agents on their own grid).
+                        anchored_by_fit |= !has_anchor_well(context, varied, index);
+                        Some(fit.response(background))
+                    }
                     Some(Err(crate::model::SliceError::MissingAnchor)) => {
                         let refit = fit_with_anchor_from_monotherapy(context, varied, index);
                         anchored_by_fit |= refit.is_some();
@@ -603,6 +608,16 @@ fn has_combination_well(context: &BlockContext<'_>, varied: DrugRole, index: usi
         };
         context.dose(partner, partner_index) > 0.0 && !context.observed()[cell].is_nan()
     })
+}
+
+/// Whether the row or column with `fixed` at its dose of index `index` has a measured well
+/// with the partner absent (the anchor that fixes its slice fit's e0).
+fn has_anchor_well(context: &BlockContext<'_>, fixed: DrugRole, index: usize) -> bool {
+    context
+        .block()
+        .series_along(fixed, index)
+        .first()
+        .is_some_and(|observation| observation.dose == 0.0)
 }
 
 /// The observed mean response with `varied` at its dose of index `index` and its partner at
