@@ -4,7 +4,9 @@
 #
 # - Python: a venv in target/notebooks-venv, made from PyPI with the exact pins of
 #   notebooks/requirements.txt (made again when those change; reused otherwise).
-# - synergist: $SYNERGIST if set, else `cargo build --release` (CARGO_TARGET_DIR respected).
+# - synergist: the Python package from python/ (installed into the venv on every run), and
+#   for the cells that show the command line, the binary $SYNERGIST if set, else
+#   `cargo build --release` (CARGO_TARGET_DIR respected).
 # - Data: datasets/ of this repository and ../shared beside it.
 # - Output: executed copies in target/notebooks/*.ipynb, the files the notebooks write in
 #   target/notebooks/files/; the committed notebooks are never written.
@@ -25,6 +27,10 @@ if ! cmp -s notebooks/requirements.txt "$venv/requirements.txt" 2>/dev/null; the
     "$venv/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
     cp notebooks/requirements.txt "$venv/requirements.txt"
 fi
+# The Python package the notebooks import, built from python/ (the python-ci profile, as
+# .ci/run builds it: optimised without fat LTO; cargo reuses the build of the same profile).
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-input --no-deps \
+    --force-reinstall ./python --config-settings=build-args=--profile=python-ci
 export JUPYTER_PREFER_ENV_PATH=1
 export IPYTHONDIR="$venv/ipython"
 # No notebooks/__pycache__ from importing synergist_notebook.py.

@@ -1,5 +1,6 @@
 """What every notebook needs: where the synergist binary and the data are, running it, and
-showing its figures.
+showing its figures. The notebooks call the Python package (`import synergist`) and keep
+the command line (`cli`) for a cell or two.
 
 The notebooks import this module from `notebooks/` (Jupyter starts them there). Paths:
 
@@ -58,7 +59,7 @@ def _shown(argument) -> str:
     return text
 
 
-def synergist(*arguments, allowed_exit_codes=(0,)) -> str:
+def cli(*arguments, allowed_exit_codes=(0,)) -> str:
     """Run `synergist ARGUMENTS...` from the repository, print the command (and anything
     it printed on stderr), and return its stdout. An exit code outside
     `allowed_exit_codes` raises, with stderr in the message, so the notebook stops there.
@@ -82,3 +83,7 @@ def show(path: Path) -> None:
         display(SVG(filename=str(path)))
     else:
         display(Image(filename=str(path)))
+
+
+# The notebooks that still drive the binary for their tables call it by this name.
+synergist = cli

@@ -38,6 +38,9 @@ pub enum Error {
     /// A name that is not a Loewe fallback rule.
     #[error(transparent)]
     UnknownLoeweRule(#[from] crate::model::UnknownLoeweRule),
+    /// A shard that does not exist (`I/N` with I outside 1..=N).
+    #[error(transparent)]
+    Shard(#[from] crate::data::ShardError),
     /// A table could not be written.
     #[error(transparent)]
     TableWrite(#[from] crate::output::TableWriteError),

@@ -7,8 +7,9 @@ use clap::Args;
 
 use synergist::data::{Block, ControlWells, DoseTolerance, DrugRole, Normalisation};
 use synergist::input::{format_float, ControlsRead, Normalise, PlateLayoutRead};
+use synergist::output::block_problems;
 use synergist::qc::{self, QcReport};
-use synergist::{FitOptions, ReadScreen, ResponseScale};
+use synergist::{ReadScreen, ResponseScale};
 
 use super::input_args::InputArgs;
 use super::Outcome;
@@ -442,58 +443,4 @@ fn write_block_choices(out: &mut impl Write, block: &Block) -> std::io::Result<(
         )?;
     }
     Ok(())
-}
-
-/// What would stop a block from being scored in full.
-fn block_problems(block: &Block) -> Vec<String> {
-    let mut problems = Vec::new();
-    let missing = block.missing_wells();
-    if !missing.is_empty() {
-        let listed: Vec<String> = missing
-            .iter()
-            .take(MISSING_WELLS_LISTED)
-            .map(|well| {
-                format!(
-                    "({}, {})",
-                    format_float(well.conc1),
-                    format_float(well.conc2)
-                )
-            })
-            .collect();
-        let more = missing.len().saturating_sub(MISSING_WELLS_LISTED);
-        let suffix = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        problems.push(format!(
-            "block {}: {} missing well(s) (conc1, conc2): {}{suffix}",
-            block.id(),
-            missing.len(),
-            listed.join(", ")
-        ));
-    }
-    for role in DrugRole::BOTH {
-        let drug = &block.drug(role).name;
-        if !block.has_monotherapy(role) {
-            problems.push(format!(
-                "block {}: no monotherapy of {drug} ({role}): {} is never at dose 0 (single \
-                 agents measured on their own go in with --monotherapy FILE)",
-                block.id(),
-                block.drug(role.other()).name
-            ));
-            continue;
-        }
-        let series = block.monotherapy(role);
-        let needed = FitOptions::DISTINCT_DOSES_NEEDED;
-        if series.len() < needed {
-            problems.push(format!(
-                "block {}: {drug} ({role}) alone has {} dose(s) with data, control included; \
-                 a 4-parameter fit needs {needed}",
-                block.id(),
-                series.len()
-            ));
-        }
-    }
-    problems
 }

@@ -7,6 +7,7 @@ mod ci;
 mod fit;
 mod input_args;
 pub mod interrupt;
+mod merge;
 mod plot;
 mod progress;
 mod score;
@@ -32,6 +33,8 @@ enum Command {
     Fit(fit::FitArgs),
     /// Score synergy (ZIP, HSA, Bliss, Loewe) per block, and per cell with --cells.
     Score(score::ScoreArgs),
+    /// Merge the block tables of `score --shard I/N` into the whole screen's table.
+    Merge(merge::MergeArgs),
     /// Chou–Talalay combination index: per block × constant-ratio ray × fa, per cell with --cells.
     Ci(ci::CiArgs),
     /// Draw figures: isobologram, synergy-map, curves, response-map, report, overview.
@@ -65,6 +68,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args),
         Command::Fit(args) => fit::run(args),
         Command::Score(args) => score::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Ci(args) => ci::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Simulate(args) => simulate::run(args),

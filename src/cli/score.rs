@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use synergist::curve::DEFAULT_ACTIVITY_LEVEL;
+use synergist::data::Shard;
 use synergist::input::{survey, BlockReader, Grouped, InputSource, ReadOptions};
 use synergist::output::{score_stream, Destinations, StreamOptions, Table};
 use synergist::score::stream::{BlockOutcome, StreamError};
@@ -150,6 +151,11 @@ pub struct ScoreArgs {
     /// constant at this level (F-test) is inactive, fitted as a flat line.
     #[arg(long, value_name = "P", default_value_t = DEFAULT_ACTIVITY_LEVEL)]
     activity_level: f64,
+    /// Score only shard I of N: the blocks whose id hashes to I (FNV-1a of the block id,
+    /// mod N, + 1; the README's "Sharding"). Shards 1..N cover every block once;
+    /// `synergist merge` puts their block tables back together.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     /// Stop at the first block (in input order) that a model cannot score, or on a
     /// warning that the input is probably misread: an error naming the block and why (or
     /// the warning), exit status 2, and no output file.
@@ -182,6 +188,13 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
     };
     let plan = plan_reading(&source, &read_options, args.verbose)?;
     let mut reader = BlockReader::open(&source, &read_options, plan.grouped)?;
+    let shard = args.shard;
+    // A shard keeps its blocks in input order; an input error is passed on whichever
+    // shard it would have belonged to, so every shard fails on a bad input.
+    let blocks = reader.by_ref().filter(|block| match (block, shard) {
+        (Ok(block), Some(shard)) => shard.contains(block.id()),
+        _ => true,
+    });
     let pool = thread_pool(args.jobs)?;
     let fit_options = FitOptions::builder()
         .activity_level(args.activity_level)
@@ -205,7 +218,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
         cells: cell_output.is_some(),
         strict: args.strict,
     };
-    let progress = Progress::new(plan.total_blocks, args.quiet);
+    // The survey counts the whole input, not the shard's part of it.
+    let total_blocks = plan.total_blocks.filter(|_| shard.is_none());
+    let progress = Progress::new(total_blocks, args.quiet);
     let destinations = Destinations {
         blocks: &mut block_output,
         cells: cell_output
@@ -213,16 +228,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             .map(|output| output as &mut (dyn Write + Send)),
     };
     let mut preparation = PreparationTally::default();
-    let streamed = score_stream(
-        &mut reader,
-        &pool,
-        &options,
-        destinations,
-        &mut |outcomes| {
-            preparation.add(outcomes);
-            progress.report(outcomes);
-        },
-    );
+    let streamed = score_stream(blocks, &pool, &options, destinations, &mut |outcomes| {
+        preparation.add(outcomes);
+        progress.report(outcomes);
+    });
     progress.finish();
     let summary = streamed.map_err(|error| match error {
         StreamError::Input(error) => anyhow::Error::new(error),
@@ -283,10 +292,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
             summary.failed
         );
     }
-    if summary.blocks == 0 {
+    if summary.blocks == 0 && shard.is_none() {
         bail!("the input has no block to score");
     }
-    if summary.nothing_scored() {
+    if summary.nothing_scored() && summary.blocks > 0 {
         // The tables are written: their status column is the only record of the reasons.
         bail!(
             "no block could be scored by any model ({} blocks; {} says why in its status column)",
@@ -304,8 +313,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<Outcome> {
 }
 
 /// How the input will be read: block by block when its rows are grouped, else in memory.
-struct ReadingPlan {
-    grouped: Grouped,
+pub(super) struct ReadingPlan {
+    pub(super) grouped: Grouped,
     /// Blocks in the input, when known before reading.
     total_blocks: Option<u64>,
 }
@@ -313,7 +322,7 @@ struct ReadingPlan {
 /// A file is surveyed first (block ids only) to learn whether its rows are grouped by
 /// block, and how many blocks it has; standard input cannot be read twice, so it is held
 /// in memory.
-fn plan_reading(
+pub(super) fn plan_reading(
     source: &InputSource,
     options: &ReadOptions,
     verbose: bool,

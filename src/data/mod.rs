@@ -7,6 +7,7 @@ mod grid;
 mod normalisation;
 mod observation;
 mod screen;
+mod shard;
 
 pub use block::{
     is_valid_response, Block, BlockBuilder, BlockError, BlockNotes, CellStats, Drug, DrugRole,
@@ -16,3 +17,4 @@ pub use grid::{DoseMerge, DoseTolerance, InvalidDoseTolerance};
 pub use normalisation::{ControlWells, Normalisation, PlateControls};
 pub use observation::Observation;
 pub use screen::Screen;
+pub use shard::{block_id_hash, Shard, ShardError};

@@ -48,6 +48,6 @@ pub use reader::{
     read_screen, BlockReader, ControlsRead, Grouped, MissingResponses, ReadOptions, ReadScreen,
 };
 pub use response::{ResponseConvention, ResponseKind, ResponseScale, UnknownResponseKind};
-pub use source::InputSource;
+pub use source::{InputSource, TextTable};
 pub use survey::{survey, Regrouped, Survey};
 pub use well_map::{PlateLayoutRead, PlateRead};

@@ -283,93 +283,111 @@ impl Table {
                 _ => None,
             },
         };
-        let (layout, headers, records) = match by_name {
-            Some(Layout::Ncats) => {
-                let folder = layout::ncats_folder(source).ok_or_else(|| InputError::Layout {
-                    file: file.clone(),
-                    line: None,
-                    message: "--layout ncats needs a folder holding metadata.csv and \
+        let (layout, headers, records) = match (source, by_name) {
+            (InputSource::Table(table), _) => {
+                let rows: Vec<(StringRecord, u64)> = table
+                    .rows
+                    .iter()
+                    .zip(2u64..)
+                    .map(|(row, line)| (StringRecord::from(row.clone()), line))
+                    .collect();
+                (
+                    Layout::Long,
+                    table.headers.clone(),
+                    Records::Memory(rows.into_iter()),
+                )
+            }
+            (_, by_name) => match by_name {
+                Some(Layout::Ncats) => {
+                    let folder =
+                        layout::ncats_folder(source).ok_or_else(|| InputError::Layout {
+                            file: file.clone(),
+                            line: None,
+                            message: "--layout ncats needs a folder holding metadata.csv and \
                               responses.csv (or the path of one of them)"
-                        .to_string(),
-                })?;
-                file = super::ncats::file_name(&folder, "responses.csv");
-                let table = super::ncats::to_long(&folder)?;
-                (
-                    Layout::Ncats,
-                    table.headers,
-                    Records::Memory(table.rows.into_iter()),
-                )
-            }
-            Some(Layout::Plate) => {
-                let map = options
-                    .well_map
-                    .as_ref()
-                    .ok_or_else(|| InputError::Layout {
-                        file: file.clone(),
-                        line: None,
-                        message: "--layout plate needs --well-map FILE".to_string(),
-                    })?;
-                let (table, read, format) = super::well_map::to_long(source, map, number_format)?;
-                file = map.display_name();
-                plate_layout = Some(read);
-                plate_format = Some(format);
-                (
-                    Layout::Plate,
-                    table.headers,
-                    Records::Memory(table.rows.into_iter()),
-                )
-            }
-            Some(Layout::Xlsx) => {
-                let InputSource::Path(path) = source else {
-                    return Err(InputError::Workbook {
-                        file,
-                        message: "a workbook cannot be read from standard input; give its \
-                         file name"
-                            .to_string(),
-                    });
-                };
-                let (name, rows) = super::excel::read_sheet(path, &file, options.sheet.as_deref())?;
-                sheet = Some(name);
-                let table = sheet_table(&file, rows)?;
-                (
-                    Layout::Xlsx,
-                    table.headers,
-                    Records::Memory(table.rows.into_iter()),
-                )
-            }
-            forced => {
-                if options.decimal_comma && delimiter == b',' {
-                    return Err(InputError::DecimalCommaWithCommaDelimiter { file });
-                }
-                let mut input = source.open()?;
-                skip_byte_order_mark(&mut input, &file)?;
-                let start = input.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
-                if layout::looks_like_workbook(&start) {
-                    return Err(InputError::ExcelWorkbook { file });
-                }
-                let layout = forced.unwrap_or_else(|| layout::detect(source, &start));
-                let text: TextInput = LineLimit::new(LfLineEnds::new(input));
-                if layout == Layout::Matrix {
-                    let rows = read_rows(text, delimiter, &file)?;
-                    let table = super::matrix::to_long(&file, &rows)?;
+                                .to_string(),
+                        })?;
+                    file = super::ncats::file_name(&folder, "responses.csv");
+                    let table = super::ncats::to_long(&folder)?;
                     (
-                        Layout::Matrix,
+                        Layout::Ncats,
                         table.headers,
                         Records::Memory(table.rows.into_iter()),
                     )
-                } else {
-                    let mut reader = csv::ReaderBuilder::new()
-                        .has_headers(true)
-                        // Ragged rows reach our own check, which names the line and both
-                        // counts.
-                        .flexible(true)
-                        .delimiter(delimiter)
-                        .from_reader(text);
-                    let headers = read_headers(&mut reader, &file)?;
-                    check_delimiter(&headers, delimiter, &file)?;
-                    (Layout::Long, headers, Records::Csv(Box::new(reader)))
                 }
-            }
+                Some(Layout::Plate) => {
+                    let map = options
+                        .well_map
+                        .as_ref()
+                        .ok_or_else(|| InputError::Layout {
+                            file: file.clone(),
+                            line: None,
+                            message: "--layout plate needs --well-map FILE".to_string(),
+                        })?;
+                    let (table, read, format) =
+                        super::well_map::to_long(source, map, number_format)?;
+                    file = map.display_name();
+                    plate_layout = Some(read);
+                    plate_format = Some(format);
+                    (
+                        Layout::Plate,
+                        table.headers,
+                        Records::Memory(table.rows.into_iter()),
+                    )
+                }
+                Some(Layout::Xlsx) => {
+                    let InputSource::Path(path) = source else {
+                        return Err(InputError::Workbook {
+                            file,
+                            message: "a workbook cannot be read from standard input; give its \
+                         file name"
+                                .to_string(),
+                        });
+                    };
+                    let (name, rows) =
+                        super::excel::read_sheet(path, &file, options.sheet.as_deref())?;
+                    sheet = Some(name);
+                    let table = sheet_table(&file, rows)?;
+                    (
+                        Layout::Xlsx,
+                        table.headers,
+                        Records::Memory(table.rows.into_iter()),
+                    )
+                }
+                forced => {
+                    if options.decimal_comma && delimiter == b',' {
+                        return Err(InputError::DecimalCommaWithCommaDelimiter { file });
+                    }
+                    let mut input = source.open()?;
+                    skip_byte_order_mark(&mut input, &file)?;
+                    let start = input.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+                    if layout::looks_like_workbook(&start) {
+                        return Err(InputError::ExcelWorkbook { file });
+                    }
+                    let layout = forced.unwrap_or_else(|| layout::detect(source, &start));
+                    let text: TextInput = LineLimit::new(LfLineEnds::new(input));
+                    if layout == Layout::Matrix {
+                        let rows = read_rows(text, delimiter, &file)?;
+                        let table = super::matrix::to_long(&file, &rows)?;
+                        (
+                            Layout::Matrix,
+                            table.headers,
+                            Records::Memory(table.rows.into_iter()),
+                        )
+                    } else {
+                        let mut reader = csv::ReaderBuilder::new()
+                            .has_headers(true)
+                            // Ragged rows reach our own check, which names the line and both
+                            // counts.
+                            .flexible(true)
+                            .delimiter(delimiter)
+                            .from_reader(text);
+                        let headers = read_headers(&mut reader, &file)?;
+                        check_delimiter(&headers, delimiter, &file)?;
+                        (Layout::Long, headers, Records::Csv(Box::new(reader)))
+                    }
+                }
+            },
         };
         let third = third_drug_columns(&headers);
         if !third.is_empty() {

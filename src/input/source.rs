@@ -1,8 +1,10 @@
-//! Where input comes from: a file (plain or gzip) or standard input.
+//! Where input comes from: a file (plain or gzip), standard input, or a table already in
+//! memory (a data frame handed over by a program, read as a long-format file would be).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -18,6 +20,21 @@ pub enum InputSource {
     Path(PathBuf),
     /// Standard input, read as plain text.
     Stdin,
+    /// A long-format table in memory, its cells as text ([`TextTable`]).
+    Table(Arc<TextTable>),
+}
+
+/// A long-format table held in memory, every cell as the text a CSV file would hold, read
+/// exactly as that file would be: the same columns, aliases, number parsing and checks.
+/// Lines in messages count as in that file: the header is line 1, the first row line 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextTable {
+    /// The name used in messages (e.g. `<DataFrame>`).
+    pub name: String,
+    /// The column names.
+    pub headers: Vec<String>,
+    /// The rows, each with one cell per column (an empty cell is a missing value).
+    pub rows: Vec<Vec<String>>,
 }
 
 impl From<&Path> for InputSource {
@@ -66,6 +83,7 @@ impl InputSource {
         match self {
             InputSource::Path(path) => path.display().to_string(),
             InputSource::Stdin => "<stdin>".to_string(),
+            InputSource::Table(table) => table.name.clone(),
         }
     }
 
@@ -73,7 +91,7 @@ impl InputSource {
     pub fn is_gzip(&self) -> bool {
         match self {
             InputSource::Path(path) => has_extension(path, "gz"),
-            InputSource::Stdin => false,
+            InputSource::Stdin | InputSource::Table(_) => false,
         }
     }
 
@@ -95,15 +113,25 @@ impl InputSource {
         }
     }
 
-    /// Opens the input for reading, decompressing a `.gz` file.
+    /// Opens the input for reading, decompressing a `.gz` file. A table in memory has no
+    /// bytes to read (its rows are read as they are).
     ///
     /// # Errors
-    /// [`InputError::Open`] when the file cannot be opened or read,
+    /// [`InputError::Open`] when the file cannot be opened or read, or for a table in memory;
     /// [`InputError::NotGzip`] when a `.gz` file does not start with the gzip magic bytes.
     pub fn open(&self) -> Result<Box<dyn BufRead>, InputError> {
         let path = match self {
             InputSource::Stdin => return Ok(Box::new(io::stdin().lock())),
             InputSource::Path(path) => path,
+            InputSource::Table(_) => {
+                return Err(InputError::Open {
+                    file: self.display_name(),
+                    source: io::Error::new(
+                        io::ErrorKind::Unsupported,
+                        "a table in memory is read by rows, not as a byte stream",
+                    ),
+                })
+            }
         };
         let open_error = |source: io::Error| InputError::Open {
             file: self.display_name(),

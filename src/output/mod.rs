@@ -9,6 +9,7 @@
 mod chou_talalay;
 mod fits;
 mod format;
+mod problems;
 pub mod scores;
 mod sensitivity;
 pub mod stream;
@@ -18,6 +19,7 @@ mod table;
 pub use chou_talalay::{IndexTable, CELL_INDEX_COLUMNS, NO_RAY, RAY_COLUMNS};
 pub use fits::{write_fit_rows, FitRow, FIT_COLUMNS};
 pub use format::Format;
+pub use problems::block_problems;
 pub use scores::{write_block_table, write_cell_table, ScoreTable};
 pub use sensitivity::SENSITIVITY_COLUMNS;
 pub use stream::{score_stream, Destinations, StreamOptions, Table, TableWriteError};

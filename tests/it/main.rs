@@ -11,7 +11,7 @@
 //! | statuses, inactive drugs, bootstrap intervals, q-values | `trust.rs` |
 //! | figures (`src/plot`) | `plot.rs`, `isobologram.rs` |
 //! | simulation (`src/simulate`) | `simulate.rs` |
-//! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs` |
+//! | `synergist score` | `score_cli.rs`, `streaming.rs`, `robustness.rs`, `cli.rs`; `--shard` and `merge`: `shard.rs` |
 //! | `synergist check`, `fit`, `plot`, `simulate` | `cli.rs`, `malformed.rs`, `robustness.rs`, `plot.rs` |
 //! | the README's commands | `readme.rs` |
 //!
@@ -42,6 +42,7 @@ mod robustness;
 mod score_cli;
 mod score_invariants;
 mod sensitivity;
+mod shard;
 mod simulate;
 mod streaming;
 mod trust;
